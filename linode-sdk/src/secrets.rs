@@ -1,0 +1,1 @@
+//! Secret manager on versioned, client-side-encrypted Object Storage (work in progress).
