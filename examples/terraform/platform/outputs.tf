@@ -1,0 +1,40 @@
+output "cluster_id" {
+  description = "ID of the LKE cluster."
+  value       = linode_lke_cluster.platform.id
+}
+
+output "api_endpoints" {
+  description = "Kubernetes API server endpoints."
+  value       = linode_lke_cluster.platform.api_endpoints
+}
+
+output "kubeconfig" {
+  description = "Base64-encoded kubeconfig for the cluster."
+  value       = linode_lke_cluster.platform.kubeconfig
+  sensitive   = true
+}
+
+output "nodebalancer" {
+  description = "Addresses of the ingress NodeBalancer."
+  value = {
+    hostname = linode_nodebalancer.ingress.hostname
+    ipv4     = linode_nodebalancer.ingress.ipv4
+    ipv6     = linode_nodebalancer.ingress.ipv6
+  }
+}
+
+output "bucket_endpoints" {
+  description = "S3 hostname of each bucket."
+  value = {
+    for b in [
+      linode_object_storage_bucket.infra_state,
+      linode_object_storage_bucket.analytics_exports,
+      linode_object_storage_bucket.backups,
+    ] : b.label => b.hostname
+  }
+}
+
+output "workload_access_key" {
+  description = "Access key ID of the workloads' Object Storage key (the secret stays in state, marked sensitive)."
+  value       = linode_object_storage_key.platform.access_key
+}

@@ -1,0 +1,231 @@
+//! Terraform CLIs and throwaway working directories wired to the provider and the emulator.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::{Mock, paths};
+
+/// The provider's source address; the dev override maps it to the freshly built binary.
+pub const PROVIDER_SOURCE: &str = "linode-rs/linode";
+
+/// One Terraform CLI.
+#[derive(Clone, Debug)]
+pub struct Cli {
+    /// A short name for messages: `path`, `1.15`, `1.0.3`.
+    pub name: String,
+    /// The executable.
+    pub path: PathBuf,
+    /// Its version (major, minor, patch).
+    pub version: (u32, u32, u32),
+}
+
+impl Cli {
+    /// True when this Terraform is at least `major.minor`.
+    pub fn at_least(&self, major: u32, minor: u32) -> bool {
+        (self.version.0, self.version.1) >= (major, minor)
+    }
+}
+
+/// The Terraform CLIs to test with: the one on `PATH` (when there is one) and the project's
+/// Terraform 1.15 and 1.0.3 from the tools folder. A missing tools CLI is skipped with a notice,
+/// or fails under CI.
+pub fn clis() -> Vec<Cli> {
+    let mut found = Vec::new();
+    if let Some(cli) = probe("path", Path::new("terraform")) {
+        found.push(cli);
+    }
+    for (name, file) in [("1.15", "terraform-1.15"), ("1.0.3", "terraform-1.0.3")] {
+        let path = paths::tools_dir().join("bin").join(file);
+        match probe(name, &path) {
+            Some(cli) => found.push(cli),
+            None if paths::in_ci() => panic!(
+                "Terraform {name} is missing at {} (run scripts/setup-tools.sh)",
+                path.display()
+            ),
+            None => eprintln!(
+                "notice: Terraform {name} not found at {}; skipping it (run scripts/setup-tools.sh)",
+                path.display()
+            ),
+        }
+    }
+    found
+}
+
+/// The CLI with the newest version, for tests that need one Terraform only.
+pub fn newest() -> Cli {
+    clis()
+        .into_iter()
+        .max_by_key(|c| c.version)
+        .expect("no Terraform CLI found: run scripts/setup-tools.sh")
+}
+
+fn probe(name: &str, path: &Path) -> Option<Cli> {
+    let out = Command::new(path)
+        .arg("version")
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v = text.lines().next()?.strip_prefix("Terraform v")?;
+    let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let version = (parts.next()?, parts.next()?, parts.next().unwrap_or(0));
+    Some(Cli { name: name.to_string(), path: path.to_path_buf(), version })
+}
+
+/// A throwaway copy of a configuration, with a CLI config that points Terraform at the built
+/// provider and an environment that points the provider at the emulator.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+    /// The CLI this directory runs.
+    pub cli: Cli,
+    env: Vec<(String, String)>,
+}
+
+/// The result of one Terraform command.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Both streams, for assertion messages.
+    pub fn all(&self) -> String {
+        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
+    }
+}
+
+impl Workdir {
+    /// Copies the `*.tf` files of `config_dir` into a fresh directory.
+    pub fn new(cli: &Cli, config_dir: &Path, mock: &Mock) -> Workdir {
+        let wd = Workdir::empty(cli, mock);
+        for entry in std::fs::read_dir(config_dir).expect("read config dir") {
+            let path = entry.expect("dir entry").path();
+            if path.extension().is_some_and(|e| e == "tf" || e == "yaml" || e == "json") {
+                std::fs::copy(&path, wd.path().join(path.file_name().unwrap())).expect("copy");
+            }
+        }
+        wd
+    }
+
+    /// An empty working directory; add files with [`Workdir::write`].
+    pub fn empty(cli: &Cli, mock: &Mock) -> Workdir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let rc = dir.path().join("cli.tfrc");
+        let provider_dir = paths::binary("terraform-provider-linode")
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        std::fs::write(
+            &rc,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                provider_dir.display()
+            ),
+        )
+        .expect("write cli config");
+        let env = vec![
+            ("TF_CLI_CONFIG_FILE".into(), rc.display().to_string()),
+            ("CHECKPOINT_DISABLE".into(), "1".into()),
+            ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("TF_INPUT".into(), "0".into()),
+            ("LINODE_URL".into(), mock.api_url.clone()),
+            ("LINODE_TOKEN".into(), mock.token.clone()),
+        ];
+        Workdir { dir, cli: cli.clone(), env }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file into the directory.
+    pub fn write(&self, name: &str, contents: &str) {
+        std::fs::write(self.path().join(name), contents).expect("write file");
+    }
+
+    /// Sets (or overrides) an environment variable for every later command.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
+    /// Removes an environment variable from every later command.
+    pub fn unset_env(&mut self, key: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_string(), String::new()));
+    }
+
+    /// Runs `terraform ARGS` here.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(&self.cli.path);
+        cmd.args(args).current_dir(self.path()).env_remove("TF_LOG");
+        for (k, v) in &self.env {
+            if v.is_empty() {
+                cmd.env_remove(k);
+            } else {
+                cmd.env(k, v);
+            }
+        }
+        let out: Output = cmd.output().expect("run terraform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs a command that must succeed.
+    pub fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "terraform {} ({}) failed:\n{}", args.join(" "), self.cli.name, run.all());
+        run
+    }
+
+    /// `terraform init`: needed from 1.15 on; older CLIs use the dev override without it (and
+    /// their init would look the overridden provider up in a registry).
+    pub fn init(&self) {
+        if self.cli.at_least(1, 15) {
+            self.ok(&["init", "-input=false", "-no-color"]);
+        }
+    }
+
+    /// `terraform apply -auto-approve`.
+    pub fn apply(&self) -> Run {
+        self.ok(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes.
+    pub fn plan_exit_code(&self) -> Run {
+        self.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"])
+    }
+
+    /// `terraform destroy -auto-approve`.
+    pub fn destroy(&self) -> Run {
+        self.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform output -json`.
+    pub fn outputs(&self) -> Value {
+        let run = self.ok(&["output", "-json"]);
+        serde_json::from_str(&run.stdout).expect("output json")
+    }
+
+    /// `terraform state list`.
+    pub fn state_list(&self) -> Vec<String> {
+        self.ok(&["state", "list"]).stdout.lines().map(str::to_string).collect()
+    }
+
+    /// The raw state file.
+    pub fn state_file(&self) -> String {
+        std::fs::read_to_string(self.path().join("terraform.tfstate")).unwrap_or_default()
+    }
+}
