@@ -1,0 +1,110 @@
+"""Drives linode-mock with the official Python SDK (linode_api4) and asserts the results.
+
+Usage: MOCK_API_URL=http://127.0.0.1:PORT MOCK_TOKEN=mock-token python sdk_flow.py
+"""
+
+import os
+import sys
+
+from linode_api4 import LinodeClient
+from linode_api4.errors import ApiError
+from linode_api4.objects import LKECluster, Domain, NodeBalancer
+
+
+def main() -> int:
+    api = os.environ["MOCK_API_URL"]
+    client = LinodeClient(os.environ["MOCK_TOKEN"], base_url=f"{api}/v4", retry=False)
+
+    # Catalog.
+    regions = {r.id: r for r in client.regions()}
+    assert "fr-par" in regions and "GPU Linodes" in regions["fr-par"].capabilities
+    assert "GPU Linodes" not in regions["us-east"].capabilities
+    assert any(t.id == "g1-gpu-rtx6000-1" for t in client.linode.types())
+
+    # LKE: create, list, update, pools, delete.
+    cluster = client.lke.cluster_create(
+        "fr-par", "py-cluster", "1.33", [client.lke.node_pool("g6-standard-2", 2)], tags=["python"]
+    )
+    assert cluster.id and cluster.label == "py-cluster"
+    listed = client.lke.clusters()
+    assert [c.id for c in listed] == [cluster.id], listed
+    filtered = client.lke.clusters(LKECluster.label == "py-cluster")
+    assert len(filtered) == 1
+    assert len(client.lke.clusters(LKECluster.label == "nope")) == 0
+
+    cluster = client.load(LKECluster, cluster.id)
+    cluster.label = "py-cluster-2"
+    cluster.save()
+    assert client.load(LKECluster, cluster.id).label == "py-cluster-2"
+
+    pool = cluster.node_pool_create("g6-standard-4", 1, labels={"role": "worker"})
+    assert pool.count == 1
+    cluster.invalidate()
+    assert len(cluster.pools) == 2
+    pool.count = 3
+    pool.save()
+    pool.invalidate()
+    assert pool.count == 3 and len(pool.nodes) == 3
+    pool.delete()
+    cluster.invalidate()
+    assert len(cluster.pools) == 1
+
+    # Validation errors surface as ApiError with Linode's reasons.
+    try:
+        client.lke.cluster_create("us-east", "gpu", "1.33", [client.lke.node_pool("g1-gpu-rtx6000", 1)])
+        raise AssertionError("GPU pool in us-east must be rejected")
+    except ApiError as e:
+        assert e.status == 400, e
+        assert any("GPU" in m for m in e.errors), e.errors
+
+    cluster.delete()
+    assert len(client.lke.clusters()) == 0
+
+    # Domains and records.
+    domain = client.domain_create("py.example.com", master=True, soa_email="admin@py.example.com")
+    assert domain.domain == "py.example.com"
+    rec = domain.record_create("A", name="www", target="192.0.2.7")
+    assert rec.target == "192.0.2.7"
+    domain.record_create("MX", target="mail.py.example.com", priority=10)
+    domain.invalidate()
+    assert sorted(r.type for r in domain.records) == ["A", "MX"]
+    domain.description = "managed by python"
+    domain.save()
+    assert client.load(Domain, domain.id).description == "managed by python"
+    assert len(client.domains(Domain.domain == "py.example.com")) == 1
+    rec.delete()
+    domain.delete()
+    assert len(client.domains()) == 0
+
+    # NodeBalancers.
+    nb = client.nodebalancer_create("fr-par", label="py-lb")
+    assert nb.ipv4 and nb.hostname
+    config = nb.config_create(port=80, protocol="http")
+    config.node_create("web-1", "192.168.10.10:80")
+    assert len(config.nodes) == 1
+    assert [n.id for n in client.nodebalancers()] == [nb.id]
+    nb = client.load(NodeBalancer, nb.id)
+    nb.label = "py-lb-2"
+    nb.save()
+    assert client.load(NodeBalancer, nb.id).label == "py-lb-2"
+    nb.delete()
+    assert len(client.nodebalancers()) == 0
+
+    # Object Storage buckets (the REST bucket listing is only reachable through the SDK).
+    client.object_storage.bucket_create("fr-par", "py-bucket")
+    client.object_storage.bucket_create("us-east", "py-bucket-2")
+    labels = sorted(b.label for b in client.object_storage.buckets())
+    assert labels == ["py-bucket", "py-bucket-2"], labels
+    in_region = client.object_storage.buckets_in_region("fr-par")
+    assert [b.label for b in in_region] == ["py-bucket"]
+    key = client.object_storage.keys_create(
+        "py-key", bucket_access=[{"region": "fr-par", "bucket_name": "py-bucket", "permissions": "read_only"}]
+    )
+    assert key.limited and key.secret_key
+
+    print("sdk_flow: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
