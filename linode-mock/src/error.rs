@@ -34,7 +34,10 @@ impl ApiError {
     pub fn new(status: StatusCode, reason: impl Into<String>) -> Self {
         Self {
             status,
-            errors: vec![FieldError { field: None, reason: reason.into() }],
+            errors: vec![FieldError {
+                field: None,
+                reason: reason.into(),
+            }],
             retry_after: None,
         }
     }
@@ -48,7 +51,10 @@ impl ApiError {
     pub fn field(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
-            errors: vec![FieldError { field: Some(field.into()), reason: reason.into() }],
+            errors: vec![FieldError {
+                field: Some(field.into()),
+                reason: reason.into(),
+            }],
             retry_after: None,
         }
     }
@@ -73,7 +79,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut resp = (self.status, axum::Json(self.body())).into_response();
         if let Some(secs) = self.retry_after {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
     }
@@ -92,7 +99,10 @@ impl Errors {
 
     /// Records an error about `field`.
     pub fn add(&mut self, field: impl Into<String>, reason: impl Into<String>) {
-        self.0.push(FieldError { field: Some(field.into()), reason: reason.into() });
+        self.0.push(FieldError {
+            field: Some(field.into()),
+            reason: reason.into(),
+        });
     }
 
     /// Whether nothing was recorded.
@@ -105,7 +115,11 @@ impl Errors {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(ApiError { status: StatusCode::BAD_REQUEST, errors: self.0, retry_after: None })
+            Err(ApiError {
+                status: StatusCode::BAD_REQUEST,
+                errors: self.0,
+                retry_after: None,
+            })
         }
     }
 }
@@ -119,7 +133,10 @@ mod tests {
         let e = ApiError::not_found();
         assert_eq!(e.body(), json!({"errors":[{"reason":"Not found"}]}));
         let e = ApiError::field("label", "bad");
-        assert_eq!(e.body(), json!({"errors":[{"field":"label","reason":"bad"}]}));
+        assert_eq!(
+            e.body(),
+            json!({"errors":[{"field":"label","reason":"bad"}]})
+        );
     }
 
     #[test]

@@ -60,12 +60,16 @@ impl FaultConfig {
     }
 
     fn applies_to(&self, path: &str) -> bool {
-        let Some(prefixes) = &self.only_paths else { return true };
+        let Some(prefixes) = &self.only_paths else {
+            return true;
+        };
         let bare = path
             .strip_prefix("/v4beta")
             .or_else(|| path.strip_prefix("/v4"))
             .unwrap_or(path);
-        prefixes.iter().any(|p| path.starts_with(p.as_str()) || bare.starts_with(p.as_str()))
+        prefixes
+            .iter()
+            .any(|p| path.starts_with(p.as_str()) || bare.starts_with(p.as_str()))
     }
 }
 
@@ -105,12 +109,18 @@ impl FaultInjector {
             Some(s) => StdRng::seed_from_u64(s),
             None => StdRng::from_os_rng(),
         };
-        Self { config: Mutex::new(config), rng: Mutex::new(rng) }
+        Self {
+            config: Mutex::new(config),
+            rng: Mutex::new(rng),
+        }
     }
 
     /// Current configuration.
     pub fn config(&self) -> FaultConfig {
-        self.config.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.config
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Replaces the configuration.
@@ -132,7 +142,8 @@ impl FaultInjector {
         }
         let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
         let draws: [f64; 5] = std::array::from_fn(|_| rng.random::<f64>());
-        let latency = (draws[0] < c.latency_rate && c.latency_ms > 0).then(|| Duration::from_millis(c.latency_ms));
+        let latency = (draws[0] < c.latency_rate && c.latency_ms > 0)
+            .then(|| Duration::from_millis(c.latency_ms));
         let fault = if draws[1] < c.drop_connection {
             Some(Fault::Drop)
         } else if draws[2] < c.http_5xx {
@@ -218,19 +229,34 @@ mod tests {
 
     #[test]
     fn certain_faults_always_fire_and_seed_reproduces() {
-        let cfg = FaultConfig { http_5xx: 0.5, busy_400: 0.5, ..Default::default() };
+        let cfg = FaultConfig {
+            http_5xx: 0.5,
+            busy_400: 0.5,
+            ..Default::default()
+        };
         let a = FaultInjector::new(cfg.clone(), Some(42));
         let b = FaultInjector::new(cfg, Some(42));
         let da: Vec<_> = (0..50).map(|_| a.decide("/v4/x")).collect();
         let db: Vec<_> = (0..50).map(|_| b.decide("/v4/x")).collect();
         assert_eq!(da, db);
-        let f = FaultInjector::new(FaultConfig { rate_limit_429: 1.0, retry_after: 7, ..Default::default() }, None);
+        let f = FaultInjector::new(
+            FaultConfig {
+                rate_limit_429: 1.0,
+                retry_after: 7,
+                ..Default::default()
+            },
+            None,
+        );
         assert_eq!(f.decide("/v4/x").fault, Some(Fault::RateLimited(7)));
     }
 
     #[test]
     fn only_paths_limits_scope() {
-        let cfg = FaultConfig { http_5xx: 1.0, only_paths: Some(vec!["/lke".into()]), ..Default::default() };
+        let cfg = FaultConfig {
+            http_5xx: 1.0,
+            only_paths: Some(vec!["/lke".into()]),
+            ..Default::default()
+        };
         let f = FaultInjector::new(cfg, Some(3));
         assert_eq!(f.decide("/v4/lke/clusters").fault, Some(Fault::ServerError));
         assert_eq!(f.decide("/v4/domains").fault, None);

@@ -14,17 +14,27 @@ use crate::error::{ApiError, ApiResult};
 /// Filters and orders `items` according to the raw `X-Filter` header value.
 ///
 /// `filterable` lists the (dotted) field names this collection accepts.
-pub fn apply(items: Vec<Value>, header: Option<&str>, filterable: &[&str]) -> ApiResult<Vec<Value>> {
+pub fn apply(
+    items: Vec<Value>,
+    header: Option<&str>,
+    filterable: &[&str],
+) -> ApiResult<Vec<Value>> {
     let Some(raw) = header.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(items);
     };
     let filter: Value = serde_json::from_str(raw)
         .map_err(|_| ApiError::field("X-Filter", "The filter is not valid JSON"))?;
     let Value::Object(filter) = filter else {
-        return Err(ApiError::field("X-Filter", "The filter must be a JSON object"));
+        return Err(ApiError::field(
+            "X-Filter",
+            "The filter must be a JSON object",
+        ));
     };
     validate(&filter, filterable)?;
-    let mut out: Vec<Value> = items.into_iter().filter(|item| matches(&filter, item)).collect();
+    let mut out: Vec<Value> = items
+        .into_iter()
+        .filter(|item| matches(&filter, item))
+        .collect();
     if let Some(order_by) = filter.get("+order_by") {
         let Some(key) = order_by.as_str() else {
             return Err(ApiError::field("X-Filter", "+order_by must be a string"));
@@ -32,7 +42,12 @@ pub fn apply(items: Vec<Value>, header: Option<&str>, filterable: &[&str]) -> Ap
         let desc = match filter.get("+order").and_then(Value::as_str) {
             None | Some("asc") => false,
             Some("desc") => true,
-            Some(_) => return Err(ApiError::field("X-Filter", "+order must be 'asc' or 'desc'")),
+            Some(_) => {
+                return Err(ApiError::field(
+                    "X-Filter",
+                    "+order must be 'asc' or 'desc'",
+                ));
+            }
         };
         out.sort_by(|a, b| {
             let o = compare(lookup(a, key), lookup(b, key));
@@ -47,11 +62,17 @@ fn validate(filter: &Map<String, Value>, filterable: &[&str]) -> ApiResult<()> {
         match key.as_str() {
             "+and" | "+or" => {
                 let Value::Array(parts) = value else {
-                    return Err(ApiError::field("X-Filter", format!("{key} must be an array")));
+                    return Err(ApiError::field(
+                        "X-Filter",
+                        format!("{key} must be an array"),
+                    ));
                 };
                 for part in parts {
                     let Value::Object(part) = part else {
-                        return Err(ApiError::field("X-Filter", format!("{key} items must be objects")));
+                        return Err(ApiError::field(
+                            "X-Filter",
+                            format!("{key} items must be objects"),
+                        ));
                     };
                     validate(part, filterable)?;
                 }
@@ -59,21 +80,36 @@ fn validate(filter: &Map<String, Value>, filterable: &[&str]) -> ApiResult<()> {
             "+order_by" => {
                 let name = value.as_str().unwrap_or_default();
                 if !filterable.contains(&name) {
-                    return Err(ApiError::field("X-Filter", format!("Cannot filter on {name}")));
+                    return Err(ApiError::field(
+                        "X-Filter",
+                        format!("Cannot filter on {name}"),
+                    ));
                 }
             }
             "+order" => {}
             k if k.starts_with('+') => {
-                return Err(ApiError::field("X-Filter", format!("Unknown filter operator {k}")));
+                return Err(ApiError::field(
+                    "X-Filter",
+                    format!("Unknown filter operator {k}"),
+                ));
             }
             field => {
                 if !filterable.contains(&field) {
-                    return Err(ApiError::field("X-Filter", format!("Cannot filter on {field}")));
+                    return Err(ApiError::field(
+                        "X-Filter",
+                        format!("Cannot filter on {field}"),
+                    ));
                 }
                 if let Value::Object(ops) = value {
                     for op in ops.keys() {
-                        if !matches!(op.as_str(), "+gt" | "+gte" | "+lt" | "+lte" | "+contains" | "+neq") {
-                            return Err(ApiError::field("X-Filter", format!("Unknown filter operator {op}")));
+                        if !matches!(
+                            op.as_str(),
+                            "+gt" | "+gte" | "+lt" | "+lte" | "+contains" | "+neq"
+                        ) {
+                            return Err(ApiError::field(
+                                "X-Filter",
+                                format!("Unknown filter operator {op}"),
+                            ));
                         }
                     }
                 }
@@ -90,8 +126,14 @@ fn lookup<'a>(item: &'a Value, path: &str) -> Option<&'a Value> {
 
 fn matches(filter: &Map<String, Value>, item: &Value) -> bool {
     filter.iter().all(|(key, cond)| match key.as_str() {
-        "+and" => cond.as_array().is_some_and(|p| p.iter().all(|f| f.as_object().is_some_and(|f| matches(f, item)))),
-        "+or" => cond.as_array().is_some_and(|p| p.iter().any(|f| f.as_object().is_some_and(|f| matches(f, item)))),
+        "+and" => cond.as_array().is_some_and(|p| {
+            p.iter()
+                .all(|f| f.as_object().is_some_and(|f| matches(f, item)))
+        }),
+        "+or" => cond.as_array().is_some_and(|p| {
+            p.iter()
+                .any(|f| f.as_object().is_some_and(|f| matches(f, item)))
+        }),
         "+order_by" | "+order" => true,
         field => field_matches(lookup(item, field), cond),
     })
@@ -126,7 +168,9 @@ fn op_matches(value: Option<&Value>, op: &str, arg: &Value) -> bool {
             let needle = arg.as_str().unwrap_or_default();
             match value {
                 Some(Value::String(s)) => s.contains(needle),
-                Some(Value::Array(items)) => items.iter().any(|v| v.as_str().is_some_and(|s| s.contains(needle))),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .any(|v| v.as_str().is_some_and(|s| s.contains(needle))),
                 _ => false,
             }
         }
@@ -189,13 +233,25 @@ mod tests {
         let f = r#"{"+or":[{"memory":{"+gte":61440}},{"label":{"+contains":"sta"}}],"+order_by":"label","+order":"desc"}"#;
         let out = apply(items(), Some(f), F).unwrap();
         assert_eq!(labels(&out), ["stage", "dev"]);
-        let out = apply(items(), Some(r#"{"price.hourly":{"+lt":0.3},"label":{"+neq":"prod"}}"#), F).unwrap();
+        let out = apply(
+            items(),
+            Some(r#"{"price.hourly":{"+lt":0.3},"label":{"+neq":"prod"}}"#),
+            F,
+        )
+        .unwrap();
         assert_eq!(labels(&out), ["stage"]);
     }
 
     #[test]
     fn rejects_unfilterable_and_garbage() {
-        assert_eq!(apply(items(), Some(r#"{"secret":1}"#), F).unwrap_err().errors[0].field.as_deref(), Some("X-Filter"));
+        assert_eq!(
+            apply(items(), Some(r#"{"secret":1}"#), F)
+                .unwrap_err()
+                .errors[0]
+                .field
+                .as_deref(),
+            Some("X-Filter")
+        );
         assert!(apply(items(), Some("not json"), F).is_err());
         assert!(apply(items(), Some(r#"{"label":{"+bogus":1}}"#), F).is_err());
     }

@@ -21,13 +21,20 @@ pub struct Delays {
 impl Delays {
     /// Builds delays from durations.
     pub fn new(node_ready: Duration, kubeconfig: Duration) -> Self {
-        Self { node_ready_delay_ms: node_ready.as_millis() as u64, kubeconfig_delay_ms: kubeconfig.as_millis() as u64 }
+        Self {
+            node_ready_delay_ms: node_ready.as_millis() as u64,
+            kubeconfig_delay_ms: kubeconfig.as_millis() as u64,
+        }
     }
 }
 
 /// `ready` or `not_ready` for a node at `now_ms`.
 pub fn node_status(node: &LkeNode, now_ms: u64) -> &'static str {
-    if now_ms >= node.ready_ms { "ready" } else { "not_ready" }
+    if now_ms >= node.ready_ms {
+        "ready"
+    } else {
+        "not_ready"
+    }
 }
 
 /// Whether the cluster's kubeconfig can be fetched at `now_ms`.
@@ -42,7 +49,11 @@ pub fn kubeconfig_wait_ms(cluster: &Cluster, now_ms: u64) -> u64 {
 
 /// Cluster status: `ready` once its kubeconfig is available, `not_ready` before.
 pub fn cluster_status(cluster: &Cluster, now_ms: u64) -> &'static str {
-    if kubeconfig_ready(cluster, now_ms) { "ready" } else { "not_ready" }
+    if kubeconfig_ready(cluster, now_ms) {
+        "ready"
+    } else {
+        "not_ready"
+    }
 }
 
 /// Completes every pending transition (all nodes ready, all kubeconfigs available) as of `now_ms`.
@@ -63,7 +74,11 @@ mod tests {
 
     #[test]
     fn node_turns_ready_at_its_instant() {
-        let n = LkeNode { id: "1-a".into(), instance_id: 1, ready_ms: 1000 };
+        let n = LkeNode {
+            id: "1-a".into(),
+            instance_id: 1,
+            ready_ms: 1000,
+        };
         assert_eq!(node_status(&n, 999), "not_ready");
         assert_eq!(node_status(&n, 1000), "ready");
     }
@@ -88,7 +103,11 @@ mod tests {
                 k8s_version: None,
                 update_strategy: None,
                 disk_encryption: "disabled".into(),
-                nodes: vec![LkeNode { id: "1-a".into(), instance_id: 1, ready_ms: u64::MAX }],
+                nodes: vec![LkeNode {
+                    id: "1-a".into(),
+                    instance_id: 1,
+                    ready_ms: u64::MAX,
+                }],
             },
         );
         settle(&mut s, 50);

@@ -84,13 +84,20 @@ fn write_atomically(path: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("LINODE_MOCK_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LINODE_MOCK_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let args = Args::parse();
     let config = MockConfig {
         api_port: args.port,
         s3_port: args.s3_port,
-        tokens: if args.tokens.is_empty() { vec![linode_mock::DEFAULT_TOKEN.to_string()] } else { args.tokens },
+        tokens: if args.tokens.is_empty() {
+            vec![linode_mock::DEFAULT_TOKEN.to_string()]
+        } else {
+            args.tokens
+        },
         s3_access_key: args.s3_access_key,
         s3_secret_key: args.s3_secret_key,
         node_ready_delay: Duration::from_millis(args.node_ready_delay_ms),
@@ -132,7 +139,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     }
-    println!("linode-mock: api={} s3={} admin={}", handle.api_url(), handle.s3_url(), handle.admin_url());
+    println!(
+        "linode-mock: api={} s3={} admin={}",
+        handle.api_url(),
+        handle.s3_url(),
+        handle.admin_url()
+    );
     let _ = std::io::stdout().flush();
     let _ = tokio::signal::ctrl_c().await;
     tracing::info!("shutting down");

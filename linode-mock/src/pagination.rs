@@ -25,14 +25,24 @@ impl PageParams {
             None => 1,
             Some(s) => match s.parse::<usize>() {
                 Ok(n) if n >= 1 => n,
-                _ => return Err(ApiError::field("page", "page must be an integer of at least 1")),
+                _ => {
+                    return Err(ApiError::field(
+                        "page",
+                        "page must be an integer of at least 1",
+                    ));
+                }
             },
         };
         let page_size = match q.get("page_size") {
             None => DEFAULT_PAGE_SIZE,
             Some(s) => match s.parse::<usize>() {
                 Ok(n) if (25..=500).contains(&n) => n,
-                _ => return Err(ApiError::field("page_size", "Must be a value between 25 and 500")),
+                _ => {
+                    return Err(ApiError::field(
+                        "page_size",
+                        "Must be a value between 25 and 500",
+                    ));
+                }
             },
         };
         Ok(Self { page, page_size })
@@ -44,7 +54,11 @@ pub fn paginate(items: Vec<Value>, params: PageParams) -> Value {
     let results = items.len();
     let pages = results.div_ceil(params.page_size).max(1);
     let start = (params.page - 1).saturating_mul(params.page_size);
-    let data: Vec<Value> = items.into_iter().skip(start).take(params.page_size).collect();
+    let data: Vec<Value> = items
+        .into_iter()
+        .skip(start)
+        .take(params.page_size)
+        .collect();
     json!({ "data": data, "page": params.page, "pages": pages, "results": results })
 }
 
@@ -53,7 +67,10 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -70,7 +87,10 @@ mod tests {
     #[test]
     fn empty_collection_has_one_page() {
         let out = paginate(vec![], PageParams::from_query(&q(&[])).unwrap());
-        assert_eq!(out, json!({"data": [], "page": 1, "pages": 1, "results": 0}));
+        assert_eq!(
+            out,
+            json!({"data": [], "page": 1, "pages": 1, "results": 0})
+        );
     }
 
     #[test]

@@ -48,12 +48,16 @@ pub fn router(shared: AppState) -> Router {
         .nest("/v4beta", api)
         .nest("/__admin", admin::routes())
         .fallback(|| async { ApiError::not_found() })
-        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+        })
         .with_state(shared)
 }
 
 fn bare_path(path: &str) -> &str {
-    path.strip_prefix("/v4beta").or_else(|| path.strip_prefix("/v4")).unwrap_or(path)
+    path.strip_prefix("/v4beta")
+        .or_else(|| path.strip_prefix("/v4"))
+        .unwrap_or(path)
 }
 
 /// Whether a request may be served without a token (the real API's public endpoints).
@@ -62,13 +66,24 @@ pub fn is_public(method: &Method, path: &str) -> bool {
         return false;
     }
     let p = bare_path(path);
-    ["/regions", "/linode/types", "/lke/types", "/nodebalancers/types", "/object-storage/types", "/object-storage/clusters"]
-        .iter()
-        .any(|prefix| p == *prefix || p.starts_with(&format!("{prefix}/")))
+    [
+        "/regions",
+        "/linode/types",
+        "/lke/types",
+        "/nodebalancers/types",
+        "/object-storage/types",
+        "/object-storage/clusters",
+    ]
+    .iter()
+    .any(|prefix| p == *prefix || p.starts_with(&format!("{prefix}/")))
 }
 
 fn bearer(req: &hyper::Request<hyper::body::Incoming>) -> Option<&str> {
-    let v = req.headers().get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
+    let v = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = v.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
@@ -92,21 +107,36 @@ pub async fn front_door(
         tokio::time::sleep(latency).await;
     }
     let now = now_ms();
-    let record = |status: u16| RequestRecord { method: method.to_string(), path: path.clone(), status, time: fmt_time(now) };
+    let record = |status: u16| RequestRecord {
+        method: method.to_string(),
+        path: path.clone(),
+        status,
+        time: fmt_time(now),
+    };
     if decision.fault == Some(Fault::Drop) {
         shared.record(record(0));
         return Err(std::io::Error::other("injected fault: connection dropped"));
     }
     let rate = shared.limiter.hit(now / 1000, shared.rate_limit());
     let mut resp = match decision.fault {
-        Some(Fault::ServerError) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response(),
-        Some(Fault::RateLimited(secs)) => ApiError { retry_after: Some(secs), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests") }.into_response(),
-        Some(Fault::Busy) => ApiError::bad_request("Linode busy.").into_response(),
-        Some(Fault::Drop) | None if rate.exceeded => {
-            ApiError { retry_after: Some(rate.retry_after), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests") }.into_response()
+        Some(Fault::ServerError) => {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+                .into_response()
         }
+        Some(Fault::RateLimited(secs)) => ApiError {
+            retry_after: Some(secs),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
+        }
+        .into_response(),
+        Some(Fault::Busy) => ApiError::bad_request("Linode busy.").into_response(),
+        Some(Fault::Drop) | None if rate.exceeded => ApiError {
+            retry_after: Some(rate.retry_after),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
+        }
+        .into_response(),
         _ => {
-            let authorized = is_public(&method, &path) || bearer(&req).is_some_and(|t| shared.token_ok(t));
+            let authorized =
+                is_public(&method, &path) || bearer(&req).is_some_and(|t| shared.token_ok(t));
             if authorized {
                 let resp: Result<Response, Infallible> = router.oneshot(req.map(Body::new)).await;
                 resp.unwrap_or_else(|e| match e {})
@@ -141,7 +171,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         }
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(v @ Value::Object(_)) => Ok(Self(v)),
-            Ok(_) => Err(ApiError::bad_request("The request body must be a JSON object")),
+            Ok(_) => Err(ApiError::bad_request(
+                "The request body must be a JSON object",
+            )),
             Err(_) => Err(ApiError::bad_request("Invalid JSON")),
         }
     }
@@ -164,8 +196,16 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = query_map(parts.uri.query());
         let page = PageParams::from_query(&query)?;
-        let filter = parts.headers.get("x-filter").and_then(|v| v.to_str().ok()).map(str::to_string);
-        Ok(Self { page, filter, query })
+        let filter = parts
+            .headers
+            .get("x-filter")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Ok(Self {
+            page,
+            filter,
+            query,
+        })
     }
 }
 
@@ -189,7 +229,10 @@ fn percent_decode(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                match std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
                     Some(b) => {
                         out.push(b);
                         i += 2;
@@ -205,7 +248,11 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Filters, orders and pages rendered items.
-pub fn list_response(items: Vec<Value>, q: &ListQuery, filterable: &[&str]) -> ApiResult<axum::Json<Value>> {
+pub fn list_response(
+    items: Vec<Value>,
+    q: &ListQuery,
+    filterable: &[&str],
+) -> ApiResult<axum::Json<Value>> {
     let items = crate::filter::apply(items, q.filter.as_deref(), filterable)?;
     Ok(axum::Json(paginate(items, q.page)))
 }
@@ -229,7 +276,10 @@ pub struct Input<'a> {
 impl<'a> Input<'a> {
     /// Wraps a body object; `prefix` is prepended to field names in errors (e.g. `node_pools[0].`).
     pub fn new(v: &'a Value, prefix: impl Into<String>) -> Self {
-        Self { obj: v.as_object(), prefix: prefix.into() }
+        Self {
+            obj: v.as_object(),
+            prefix: prefix.into(),
+        }
     }
 
     /// Full field path of `key`.
@@ -286,7 +336,10 @@ impl<'a> Input<'a> {
     pub fn int_range(&self, key: &str, lo: i64, hi: i64, errs: &mut Errors) -> Option<i64> {
         let n = self.int(key, errs)?;
         if n < lo || n > hi {
-            errs.add(self.path(key), format!("{key} must be between {lo} and {hi}"));
+            errs.add(
+                self.path(key),
+                format!("{key} must be between {lo} and {hi}"),
+            );
             return None;
         }
         Some(n)
@@ -310,7 +363,10 @@ impl<'a> Input<'a> {
         if allowed.contains(&s) {
             Some(s)
         } else {
-            errs.add(self.path(key), format!("{key} must be one of {}", allowed.join(", ")));
+            errs.add(
+                self.path(key),
+                format!("{key} must be one of {}", allowed.join(", ")),
+            );
             None
         }
     }
@@ -319,9 +375,12 @@ impl<'a> Input<'a> {
     pub fn str_list(&self, key: &str, errs: &mut Errors) -> Option<Vec<String>> {
         match self.raw(key) {
             None => None,
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-                Some(items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-            }
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+            ),
             Some(_) => {
                 errs.add(self.path(key), format!("{key} must be an array of strings"));
                 None
@@ -334,7 +393,10 @@ impl<'a> Input<'a> {
         let tags = self.str_list("tags", errs)?;
         for (i, t) in tags.iter().enumerate() {
             if t.chars().count() < 3 || t.chars().count() > 50 {
-                errs.add(self.path(&format!("tags[{i}]")), "Length must be 3-50 characters");
+                errs.add(
+                    self.path(&format!("tags[{i}]")),
+                    "Length must be 3-50 characters",
+                );
             }
         }
         Some(tags)
@@ -348,7 +410,10 @@ mod tests {
     #[test]
     fn public_paths() {
         assert!(is_public(&Method::GET, "/v4/regions"));
-        assert!(is_public(&Method::GET, "/v4beta/linode/types/g6-standard-1"));
+        assert!(is_public(
+            &Method::GET,
+            "/v4beta/linode/types/g6-standard-1"
+        ));
         assert!(is_public(&Method::GET, "/v4/lke/types"));
         assert!(!is_public(&Method::GET, "/v4/lke/clusters"));
         assert!(!is_public(&Method::POST, "/v4/regions"));
@@ -373,6 +438,14 @@ mod tests {
         i.req_str("type", &mut errs);
         let e = errs.finish().unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|e| e.field.clone().unwrap()).collect();
-        assert_eq!(fields, ["node_pools[0].count", "node_pools[0].label", "node_pools[0].tags[1]", "node_pools[0].type"]);
+        assert_eq!(
+            fields,
+            [
+                "node_pools[0].count",
+                "node_pools[0].label",
+                "node_pools[0].tags[1]",
+                "node_pools[0].type"
+            ]
+        );
     }
 }

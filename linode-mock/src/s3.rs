@@ -31,8 +31,12 @@ pub const DEFAULT_S3_REGION: &str = "us-east";
 
 /// Builds the s3s service for the shared state.
 pub fn service(shared: Arc<Shared>) -> s3s::service::S3Service {
-    let mut b = S3ServiceBuilder::new(MockS3 { shared: shared.clone() });
-    b.set_auth(MockAuth { shared: shared.clone() });
+    let mut b = S3ServiceBuilder::new(MockS3 {
+        shared: shared.clone(),
+    });
+    b.set_auth(MockAuth {
+        shared: shared.clone(),
+    });
     b.set_access(MockAccess { shared });
     b.build()
 }
@@ -49,7 +53,12 @@ impl S3Auth for MockAuth {
             return Ok(SecretKey::from(self.shared.s3_root.1.as_str()));
         }
         self.shared
-            .read(|s| s.obj_keys.values().find(|k| k.access_key == access_key).map(|k| k.secret_key.clone()))
+            .read(|s| {
+                s.obj_keys
+                    .values()
+                    .find(|k| k.access_key == access_key)
+                    .map(|k| k.secret_key.clone())
+            })
             .map(SecretKey::from)
             .ok_or_else(|| s3_error!(InvalidAccessKeyId))
     }
@@ -61,18 +70,29 @@ struct MockAccess {
 }
 
 /// Whether `access_key` may perform a request with `method` on `bucket` (`None`: service level).
-pub fn key_allows(shared: &Shared, access_key: &str, bucket: Option<&str>, method: &http::Method) -> bool {
+pub fn key_allows(
+    shared: &Shared,
+    access_key: &str,
+    bucket: Option<&str>,
+    method: &http::Method,
+) -> bool {
     if access_key == shared.s3_root.0 {
         return true;
     }
     shared.read(|s| {
-        let Some(key) = s.obj_keys.values().find(|k| k.access_key == access_key) else { return false };
+        let Some(key) = s.obj_keys.values().find(|k| k.access_key == access_key) else {
+            return false;
+        };
         if key.bucket_access.is_empty() {
             return true;
         }
-        let Some(bucket) = bucket else { return method == http::Method::GET };
+        let Some(bucket) = bucket else {
+            return method == http::Method::GET;
+        };
         key.bucket_access.iter().any(|a| {
-            a.bucket_name == bucket && (a.permissions == "read_write" || matches!(*method, http::Method::GET | http::Method::HEAD))
+            a.bucket_name == bucket
+                && (a.permissions == "read_write"
+                    || matches!(*method, http::Method::GET | http::Method::HEAD))
         })
     })
 }
@@ -85,15 +105,25 @@ impl S3Access for MockAccess {
         };
         let bucket = match cx.s3_path() {
             s3s::path::S3Path::Root => None,
-            s3s::path::S3Path::Bucket { bucket } | s3s::path::S3Path::Object { bucket, .. } => Some(bucket.to_string()),
+            s3s::path::S3Path::Bucket { bucket } | s3s::path::S3Path::Object { bucket, .. } => {
+                Some(bucket.to_string())
+            }
         };
         if bucket.is_none() && *cx.method() == http::Method::PUT {
             return Ok(());
         }
-        if key_allows(&self.shared, &creds.access_key, bucket.as_deref(), cx.method()) {
+        if key_allows(
+            &self.shared,
+            &creds.access_key,
+            bucket.as_deref(),
+            cx.method(),
+        ) {
             Ok(())
         } else {
-            Err(s3_error!(AccessDenied, "This key may not access this bucket"))
+            Err(s3_error!(
+                AccessDenied,
+                "This key may not access this bucket"
+            ))
         }
     }
 }
@@ -108,7 +138,8 @@ pub fn md5_hex(data: &[u8]) -> String {
 }
 
 fn timestamp(ms: u64) -> Timestamp {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     Timestamp::from(t)
 }
 
@@ -125,11 +156,21 @@ fn bucket_mut<'a>(s: &'a mut State, name: &str) -> S3Result<&'a mut Bucket> {
 }
 
 /// Finds a version (`None`: the latest, which may be a delete marker).
-fn find_version<'a>(b: &'a Bucket, key: &str, version: Option<&str>) -> S3Result<&'a ObjectVersion> {
+fn find_version<'a>(
+    b: &'a Bucket,
+    key: &str,
+    version: Option<&str>,
+) -> S3Result<&'a ObjectVersion> {
     let versions = b.objects.get(key).ok_or_else(|| s3_error!(NoSuchKey))?;
     match version {
-        Some(v) => versions.iter().find(|o| o.version_id == v).ok_or_else(|| s3_error!(NoSuchVersion)),
-        None => versions.last().filter(|o| !o.delete_marker).ok_or_else(|| s3_error!(NoSuchKey)),
+        Some(v) => versions
+            .iter()
+            .find(|o| o.version_id == v)
+            .ok_or_else(|| s3_error!(NoSuchVersion)),
+        None => versions
+            .last()
+            .filter(|o| !o.delete_marker)
+            .ok_or_else(|| s3_error!(NoSuchKey)),
     }
 }
 
@@ -173,7 +214,13 @@ struct Listing {
 }
 
 /// Lists current objects after `after` with prefix/delimiter grouping.
-fn list_current(b: &Bucket, prefix: &str, delimiter: Option<&str>, after: Option<&str>, max: usize) -> Listing {
+fn list_current(
+    b: &Bucket,
+    prefix: &str,
+    delimiter: Option<&str>,
+    after: Option<&str>,
+    max: usize,
+) -> Listing {
     let mut keys = Vec::new();
     let mut prefixes: Vec<String> = Vec::new();
     let mut truncated = false;
@@ -182,7 +229,11 @@ fn list_current(b: &Bucket, prefix: &str, delimiter: Option<&str>, after: Option
         if !k.starts_with(prefix) || after.is_some_and(|a| k.as_str() <= a) {
             continue;
         }
-        let group = delimiter.filter(|d| !d.is_empty()).and_then(|d| k[prefix.len()..].find(d).map(|i| k[..prefix.len() + i + d.len()].to_string()));
+        let group = delimiter.filter(|d| !d.is_empty()).and_then(|d| {
+            k[prefix.len()..]
+                .find(d)
+                .map(|i| k[..prefix.len() + i + d.len()].to_string())
+        });
         if let Some(g) = &group
             && prefixes.last() == Some(g)
         {
@@ -198,38 +249,75 @@ fn list_current(b: &Bucket, prefix: &str, delimiter: Option<&str>, after: Option
             None => keys.push((k.clone(), v.clone())),
         }
     }
-    Listing { keys, prefixes, next: if truncated { last } else { None }, truncated }
+    Listing {
+        keys,
+        prefixes,
+        next: if truncated { last } else { None },
+        truncated,
+    }
 }
 
 async fn read_body(body: Option<StreamingBlob>) -> S3Result<Bytes> {
-    let Some(body) = body else { return Ok(Bytes::new()) };
-    let chunks: Vec<Bytes> = body.try_collect().await.map_err(|e| s3_error!(IncompleteBody, "could not read body: {e}"))?;
+    let Some(body) = body else {
+        return Ok(Bytes::new());
+    };
+    let chunks: Vec<Bytes> = body
+        .try_collect()
+        .await
+        .map_err(|e| s3_error!(IncompleteBody, "could not read body: {e}"))?;
     Ok(chunks.concat().into())
 }
 
 fn check_bucket_name(name: &str) -> S3Result<()> {
-    let re = regex::Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:[.][a-z0-9]+(?:-[a-z0-9]+)*)*$").expect("static regex");
-    if (3..=63).contains(&name.len()) && re.is_match(name) { Ok(()) } else { Err(s3_error!(InvalidBucketName)) }
+    let re = regex::Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:[.][a-z0-9]+(?:-[a-z0-9]+)*)*$")
+        .expect("static regex");
+    if (3..=63).contains(&name.len()) && re.is_match(name) {
+        Ok(())
+    } else {
+        Err(s3_error!(InvalidBucketName))
+    }
 }
 
 #[async_trait::async_trait]
 impl S3 for MockS3 {
-    async fn list_buckets(&self, req: S3Request<ListBucketsInput>) -> S3Result<S3Response<ListBucketsOutput>> {
-        let access = req.credentials.as_ref().map(|c| c.access_key.clone()).unwrap_or_default();
-        let names: Vec<(String, u64)> = self.shared.read(|s| s.buckets.values().map(|b| (b.label.clone(), b.created_ms)).collect());
+    async fn list_buckets(
+        &self,
+        req: S3Request<ListBucketsInput>,
+    ) -> S3Result<S3Response<ListBucketsOutput>> {
+        let access = req
+            .credentials
+            .as_ref()
+            .map(|c| c.access_key.clone())
+            .unwrap_or_default();
+        let names: Vec<(String, u64)> = self.shared.read(|s| {
+            s.buckets
+                .values()
+                .map(|b| (b.label.clone(), b.created_ms))
+                .collect()
+        });
         let buckets = names
             .into_iter()
             .filter(|(n, _)| key_allows(&self.shared, &access, Some(n), &http::Method::GET))
-            .map(|(n, c)| s3s::dto::Bucket { name: Some(n), creation_date: Some(timestamp(c)), ..Default::default() })
+            .map(|(n, c)| s3s::dto::Bucket {
+                name: Some(n),
+                creation_date: Some(timestamp(c)),
+                ..Default::default()
+            })
             .collect();
         Ok(S3Response::new(ListBucketsOutput {
             buckets: Some(buckets),
-            owner: Some(Owner { display_name: Some("linode-mock".into()), id: Some("linode-mock".into()) }),
+            owner: Some(Owner {
+                display_name: Some("linode-mock".into()),
+                id: Some("linode-mock".into()),
+            }),
             ..Default::default()
         }))
     }
 
-    async fn create_bucket(&self, req: S3Request<CreateBucketInput>) -> S3Result<S3Response<CreateBucketOutput>> {
+    async fn create_bucket(
+        &self,
+        req: S3Request<CreateBucketInput>,
+    ) -> S3Result<S3Response<CreateBucketOutput>> {
         let name = req.input.bucket.clone();
         check_bucket_name(&name)?;
         let region = req
@@ -246,10 +334,15 @@ impl S3 for MockS3 {
             s.buckets.insert(name.clone(), Bucket::new(&name, region));
             Ok(())
         })?;
-        Ok(S3Response::new(CreateBucketOutput { location: Some(format!("/{name}")), ..Default::default() }))
+        Ok(S3Response::new(CreateBucketOutput {
+            location: Some(format!("/{name}")),
+        }))
     }
 
-    async fn delete_bucket(&self, req: S3Request<DeleteBucketInput>) -> S3Result<S3Response<DeleteBucketOutput>> {
+    async fn delete_bucket(
+        &self,
+        req: S3Request<DeleteBucketInput>,
+    ) -> S3Result<S3Response<DeleteBucketOutput>> {
         let name = req.input.bucket;
         self.shared.write_in_place(|s| {
             if !bucket(s, &name)?.is_empty() {
@@ -261,77 +354,151 @@ impl S3 for MockS3 {
         Ok(S3Response::new(DeleteBucketOutput::default()))
     }
 
-    async fn head_bucket(&self, req: S3Request<HeadBucketInput>) -> S3Result<S3Response<HeadBucketOutput>> {
-        let region = self.shared.read(|s| bucket(s, &req.input.bucket).map(|b| b.region.clone()))?;
-        Ok(S3Response::new(HeadBucketOutput { bucket_region: Some(region), ..Default::default() }))
+    async fn head_bucket(
+        &self,
+        req: S3Request<HeadBucketInput>,
+    ) -> S3Result<S3Response<HeadBucketOutput>> {
+        let region = self
+            .shared
+            .read(|s| bucket(s, &req.input.bucket).map(|b| b.region.clone()))?;
+        Ok(S3Response::new(HeadBucketOutput {
+            bucket_region: Some(region),
+            ..Default::default()
+        }))
     }
 
-    async fn get_bucket_location(&self, req: S3Request<GetBucketLocationInput>) -> S3Result<S3Response<GetBucketLocationOutput>> {
-        let region = self.shared.read(|s| bucket(s, &req.input.bucket).map(|b| b.region.clone()))?;
-        Ok(S3Response::new(GetBucketLocationOutput { location_constraint: Some(BucketLocationConstraint::from(region)) }))
+    async fn get_bucket_location(
+        &self,
+        req: S3Request<GetBucketLocationInput>,
+    ) -> S3Result<S3Response<GetBucketLocationOutput>> {
+        let region = self
+            .shared
+            .read(|s| bucket(s, &req.input.bucket).map(|b| b.region.clone()))?;
+        Ok(S3Response::new(GetBucketLocationOutput {
+            location_constraint: Some(BucketLocationConstraint::from(region)),
+        }))
     }
 
-    async fn put_bucket_versioning(&self, req: S3Request<PutBucketVersioningInput>) -> S3Result<S3Response<PutBucketVersioningOutput>> {
-        let status = req.input.versioning_configuration.status.as_ref().map(|s| s.as_str().to_string());
+    async fn put_bucket_versioning(
+        &self,
+        req: S3Request<PutBucketVersioningInput>,
+    ) -> S3Result<S3Response<PutBucketVersioningOutput>> {
+        let status = req
+            .input
+            .versioning_configuration
+            .status
+            .as_ref()
+            .map(|s| s.as_str().to_string());
         let status = match status.as_deref() {
             Some("Enabled") | Some("Suspended") => status,
-            _ => return Err(s3_error!(MalformedXML, "Status must be Enabled or Suspended")),
+            _ => {
+                return Err(s3_error!(
+                    MalformedXML,
+                    "Status must be Enabled or Suspended"
+                ));
+            }
         };
-        self.shared.write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.versioning = status))?;
+        self.shared
+            .write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.versioning = status))?;
         Ok(S3Response::new(PutBucketVersioningOutput::default()))
     }
 
-    async fn get_bucket_versioning(&self, req: S3Request<GetBucketVersioningInput>) -> S3Result<S3Response<GetBucketVersioningOutput>> {
-        let status = self.shared.read(|s| bucket(s, &req.input.bucket).map(|b| b.versioning.clone()))?;
-        Ok(S3Response::new(GetBucketVersioningOutput { status: status.map(BucketVersioningStatus::from), ..Default::default() }))
+    async fn get_bucket_versioning(
+        &self,
+        req: S3Request<GetBucketVersioningInput>,
+    ) -> S3Result<S3Response<GetBucketVersioningOutput>> {
+        let status = self
+            .shared
+            .read(|s| bucket(s, &req.input.bucket).map(|b| b.versioning.clone()))?;
+        Ok(S3Response::new(GetBucketVersioningOutput {
+            status: status.map(BucketVersioningStatus::from),
+            ..Default::default()
+        }))
     }
 
     async fn put_bucket_lifecycle_configuration(
         &self,
         req: S3Request<PutBucketLifecycleConfigurationInput>,
     ) -> S3Result<S3Response<PutBucketLifecycleConfigurationOutput>> {
-        let rules = req.input.lifecycle_configuration.map(|c| c.rules).unwrap_or_default();
-        self.shared.write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.lifecycle = Some(rules)))?;
-        Ok(S3Response::new(PutBucketLifecycleConfigurationOutput::default()))
+        let rules = req
+            .input
+            .lifecycle_configuration
+            .map(|c| c.rules)
+            .unwrap_or_default();
+        self.shared.write_in_place(|s| {
+            bucket_mut(s, &req.input.bucket).map(|b| b.lifecycle = Some(rules))
+        })?;
+        Ok(S3Response::new(
+            PutBucketLifecycleConfigurationOutput::default(),
+        ))
     }
 
     async fn get_bucket_lifecycle_configuration(
         &self,
         req: S3Request<GetBucketLifecycleConfigurationInput>,
     ) -> S3Result<S3Response<GetBucketLifecycleConfigurationOutput>> {
-        let rules = self.shared.read(|s| bucket(s, &req.input.bucket).map(|b| b.lifecycle.clone()))?;
+        let rules = self
+            .shared
+            .read(|s| bucket(s, &req.input.bucket).map(|b| b.lifecycle.clone()))?;
         let rules = rules.ok_or_else(|| s3_error!(NoSuchLifecycleConfiguration))?;
-        Ok(S3Response::new(GetBucketLifecycleConfigurationOutput { rules: Some(rules), ..Default::default() }))
+        Ok(S3Response::new(GetBucketLifecycleConfigurationOutput {
+            rules: Some(rules),
+            ..Default::default()
+        }))
     }
 
-    async fn delete_bucket_lifecycle(&self, req: S3Request<DeleteBucketLifecycleInput>) -> S3Result<S3Response<DeleteBucketLifecycleOutput>> {
-        self.shared.write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.lifecycle = None))?;
+    async fn delete_bucket_lifecycle(
+        &self,
+        req: S3Request<DeleteBucketLifecycleInput>,
+    ) -> S3Result<S3Response<DeleteBucketLifecycleOutput>> {
+        self.shared
+            .write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.lifecycle = None))?;
         Ok(S3Response::new(DeleteBucketLifecycleOutput::default()))
     }
 
-    async fn put_bucket_cors(&self, req: S3Request<PutBucketCorsInput>) -> S3Result<S3Response<PutBucketCorsOutput>> {
+    async fn put_bucket_cors(
+        &self,
+        req: S3Request<PutBucketCorsInput>,
+    ) -> S3Result<S3Response<PutBucketCorsOutput>> {
         let rules = req.input.cors_configuration.cors_rules;
-        self.shared.write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.cors = Some(rules)))?;
+        self.shared
+            .write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.cors = Some(rules)))?;
         Ok(S3Response::new(PutBucketCorsOutput::default()))
     }
 
-    async fn get_bucket_cors(&self, req: S3Request<GetBucketCorsInput>) -> S3Result<S3Response<GetBucketCorsOutput>> {
-        let rules = self.shared.read(|s| bucket(s, &req.input.bucket).map(|b| b.cors.clone()))?;
+    async fn get_bucket_cors(
+        &self,
+        req: S3Request<GetBucketCorsInput>,
+    ) -> S3Result<S3Response<GetBucketCorsOutput>> {
+        let rules = self
+            .shared
+            .read(|s| bucket(s, &req.input.bucket).map(|b| b.cors.clone()))?;
         let rules = rules.ok_or_else(|| s3_error!(NoSuchCORSConfiguration))?;
-        Ok(S3Response::new(GetBucketCorsOutput { cors_rules: Some(rules) }))
+        Ok(S3Response::new(GetBucketCorsOutput {
+            cors_rules: Some(rules),
+        }))
     }
 
-    async fn delete_bucket_cors(&self, req: S3Request<DeleteBucketCorsInput>) -> S3Result<S3Response<DeleteBucketCorsOutput>> {
-        self.shared.write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.cors = None))?;
+    async fn delete_bucket_cors(
+        &self,
+        req: S3Request<DeleteBucketCorsInput>,
+    ) -> S3Result<S3Response<DeleteBucketCorsOutput>> {
+        self.shared
+            .write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.cors = None))?;
         Ok(S3Response::new(DeleteBucketCorsOutput::default()))
     }
 
-    async fn put_object(&self, req: S3Request<PutObjectInput>) -> S3Result<S3Response<PutObjectOutput>> {
+    async fn put_object(
+        &self,
+        req: S3Request<PutObjectInput>,
+    ) -> S3Result<S3Response<PutObjectOutput>> {
         let input = req.input;
         let data = read_body(input.body).await?;
         if let Some(md5_b64) = &input.content_md5 {
             use base64::Engine;
-            let want = base64::engine::general_purpose::STANDARD.decode(md5_b64).map_err(|_| s3_error!(InvalidDigest))?;
+            let want = base64::engine::general_purpose::STANDARD
+                .decode(md5_b64)
+                .map_err(|_| s3_error!(InvalidDigest))?;
             if want.as_slice() != md5::Md5::digest(&data).as_slice() {
                 return Err(s3_error!(BadDigest));
             }
@@ -343,22 +510,41 @@ impl S3 for MockS3 {
             etag: etag.clone(),
             modified_ms: now_ms(),
             content_type: input.content_type.clone(),
-            metadata: input.metadata.clone().unwrap_or_default().into_iter().collect::<BTreeMap<_, _>>(),
+            metadata: input
+                .metadata
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .collect::<BTreeMap<_, _>>(),
             delete_marker: false,
-            acl: input.acl.as_ref().map(|a| a.as_str().to_string()).unwrap_or_else(|| "private".into()),
+            acl: input
+                .acl
+                .as_ref()
+                .map(|a| a.as_str().to_string())
+                .unwrap_or_else(|| "private".into()),
         };
         let version_id = self.shared.write_in_place(|s| {
             let b = bucket_mut(s, &input.bucket)?;
-            let current = b.objects.get(&input.key).and_then(|v| v.last()).filter(|v| !v.delete_marker);
+            let current = b
+                .objects
+                .get(&input.key)
+                .and_then(|v| v.last())
+                .filter(|v| !v.delete_marker);
             if let Some(cond) = &input.if_none_match
                 && (condition_matches(cond, current))
             {
-                return Err(s3_error!(PreconditionFailed, "At least one of the pre-conditions you specified did not hold"));
+                return Err(s3_error!(
+                    PreconditionFailed,
+                    "At least one of the pre-conditions you specified did not hold"
+                ));
             }
             if let Some(cond) = &input.if_match
                 && !condition_matches(cond, current)
             {
-                return Err(s3_error!(PreconditionFailed, "At least one of the pre-conditions you specified did not hold"));
+                return Err(s3_error!(
+                    PreconditionFailed,
+                    "At least one of the pre-conditions you specified did not hold"
+                ));
             }
             Ok(store_version(b, &input.key, version))
         })?;
@@ -370,14 +556,20 @@ impl S3 for MockS3 {
         }))
     }
 
-    async fn get_object(&self, req: S3Request<GetObjectInput>) -> S3Result<S3Response<GetObjectOutput>> {
+    async fn get_object(
+        &self,
+        req: S3Request<GetObjectInput>,
+    ) -> S3Result<S3Response<GetObjectOutput>> {
         let input = req.input;
         let v = self.shared.read(|s| {
             let b = bucket(s, &input.bucket)?;
             find_version(b, &input.key, input.version_id.as_deref()).cloned()
         })?;
         if v.delete_marker {
-            return Err(s3_error!(MethodNotAllowed, "The specified version is a delete marker"));
+            return Err(s3_error!(
+                MethodNotAllowed,
+                "The specified version is a delete marker"
+            ));
         }
         if let Some(cond) = &input.if_match
             && !condition_matches(cond, Some(&v))
@@ -388,8 +580,16 @@ impl S3 for MockS3 {
         let (body, content_range) = match &input.range {
             Some(r) => {
                 let span = r.check(full.len() as u64)?;
-                let range = format!("bytes {}-{}/{}", span.start, span.end.saturating_sub(1), full.len());
-                (full.slice(span.start as usize..span.end as usize), Some(range))
+                let range = format!(
+                    "bytes {}-{}/{}",
+                    span.start,
+                    span.end.saturating_sub(1),
+                    full.len()
+                );
+                (
+                    full.slice(span.start as usize..span.end as usize),
+                    Some(range),
+                )
             }
             None => (full, None),
         };
@@ -407,7 +607,10 @@ impl S3 for MockS3 {
         }))
     }
 
-    async fn head_object(&self, req: S3Request<HeadObjectInput>) -> S3Result<S3Response<HeadObjectOutput>> {
+    async fn head_object(
+        &self,
+        req: S3Request<HeadObjectInput>,
+    ) -> S3Result<S3Response<HeadObjectOutput>> {
         let input = req.input;
         let v = self.shared.read(|s| {
             let b = bucket(s, &input.bucket)?;
@@ -425,13 +628,25 @@ impl S3 for MockS3 {
         }))
     }
 
-    async fn delete_object(&self, req: S3Request<DeleteObjectInput>) -> S3Result<S3Response<DeleteObjectOutput>> {
+    async fn delete_object(
+        &self,
+        req: S3Request<DeleteObjectInput>,
+    ) -> S3Result<S3Response<DeleteObjectOutput>> {
         let input = req.input;
-        let out = self.shared.write_in_place(|s| delete_one(bucket_mut(s, &input.bucket)?, &input.key, input.version_id.as_deref()))?;
+        let out = self.shared.write_in_place(|s| {
+            delete_one(
+                bucket_mut(s, &input.bucket)?,
+                &input.key,
+                input.version_id.as_deref(),
+            )
+        })?;
         Ok(S3Response::new(out))
     }
 
-    async fn delete_objects(&self, req: S3Request<DeleteObjectsInput>) -> S3Result<S3Response<DeleteObjectsOutput>> {
+    async fn delete_objects(
+        &self,
+        req: S3Request<DeleteObjectsInput>,
+    ) -> S3Result<S3Response<DeleteObjectsOutput>> {
         let input = req.input;
         let deleted = self.shared.write_in_place(|s| {
             let b = bucket_mut(s, &input.bucket)?;
@@ -447,14 +662,23 @@ impl S3 for MockS3 {
             }
             Ok::<_, s3s::S3Error>(deleted)
         })?;
-        Ok(S3Response::new(DeleteObjectsOutput { deleted: Some(deleted), ..Default::default() }))
+        Ok(S3Response::new(DeleteObjectsOutput {
+            deleted: Some(deleted),
+            ..Default::default()
+        }))
     }
 
-    async fn list_objects(&self, req: S3Request<ListObjectsInput>) -> S3Result<S3Response<ListObjectsOutput>> {
+    async fn list_objects(
+        &self,
+        req: S3Request<ListObjectsInput>,
+    ) -> S3Result<S3Response<ListObjectsOutput>> {
         let i = req.input;
         let max = i.max_keys.unwrap_or(1000).clamp(0, 1000) as usize;
         let prefix = i.prefix.clone().unwrap_or_default();
-        let l = self.shared.read(|s| bucket(s, &i.bucket).map(|b| list_current(b, &prefix, i.delimiter.as_deref(), i.marker.as_deref(), max)))?;
+        let l = self.shared.read(|s| {
+            bucket(s, &i.bucket)
+                .map(|b| list_current(b, &prefix, i.delimiter.as_deref(), i.marker.as_deref(), max))
+        })?;
         Ok(S3Response::new(ListObjectsOutput {
             name: Some(i.bucket),
             prefix: Some(prefix),
@@ -464,17 +688,31 @@ impl S3 for MockS3 {
             next_marker: l.next.clone(),
             delimiter: i.delimiter,
             contents: Some(l.keys.iter().map(|(k, v)| object_entry(k, v)).collect()),
-            common_prefixes: Some(l.prefixes.into_iter().map(|p| CommonPrefix { prefix: Some(p) }).collect()),
+            common_prefixes: Some(
+                l.prefixes
+                    .into_iter()
+                    .map(|p| CommonPrefix { prefix: Some(p) })
+                    .collect(),
+            ),
             ..Default::default()
         }))
     }
 
-    async fn list_objects_v2(&self, req: S3Request<ListObjectsV2Input>) -> S3Result<S3Response<ListObjectsV2Output>> {
+    async fn list_objects_v2(
+        &self,
+        req: S3Request<ListObjectsV2Input>,
+    ) -> S3Result<S3Response<ListObjectsV2Output>> {
         let i = req.input;
         let max = i.max_keys.unwrap_or(1000).clamp(0, 1000) as usize;
         let prefix = i.prefix.clone().unwrap_or_default();
-        let after = i.continuation_token.clone().or_else(|| i.start_after.clone());
-        let l = self.shared.read(|s| bucket(s, &i.bucket).map(|b| list_current(b, &prefix, i.delimiter.as_deref(), after.as_deref(), max)))?;
+        let after = i
+            .continuation_token
+            .clone()
+            .or_else(|| i.start_after.clone());
+        let l = self.shared.read(|s| {
+            bucket(s, &i.bucket)
+                .map(|b| list_current(b, &prefix, i.delimiter.as_deref(), after.as_deref(), max))
+        })?;
         Ok(S3Response::new(ListObjectsV2Output {
             name: Some(i.bucket),
             prefix: Some(prefix),
@@ -486,19 +724,31 @@ impl S3 for MockS3 {
             delimiter: i.delimiter,
             start_after: i.start_after,
             contents: Some(l.keys.iter().map(|(k, v)| object_entry(k, v)).collect()),
-            common_prefixes: Some(l.prefixes.into_iter().map(|p| CommonPrefix { prefix: Some(p) }).collect()),
+            common_prefixes: Some(
+                l.prefixes
+                    .into_iter()
+                    .map(|p| CommonPrefix { prefix: Some(p) })
+                    .collect(),
+            ),
             ..Default::default()
         }))
     }
 
-    async fn list_object_versions(&self, req: S3Request<ListObjectVersionsInput>) -> S3Result<S3Response<ListObjectVersionsOutput>> {
+    async fn list_object_versions(
+        &self,
+        req: S3Request<ListObjectVersionsInput>,
+    ) -> S3Result<S3Response<ListObjectVersionsOutput>> {
         let i = req.input;
         let prefix = i.prefix.clone().unwrap_or_default();
         let (versions, markers) = self.shared.read(|s| {
             let b = bucket(s, &i.bucket)?;
             let mut versions = Vec::new();
             let mut markers = Vec::new();
-            for (k, vs) in b.objects.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)) {
+            for (k, vs) in b
+                .objects
+                .range(prefix.clone()..)
+                .take_while(|(k, _)| k.starts_with(&prefix))
+            {
                 for (n, v) in vs.iter().enumerate().rev() {
                     let latest = n + 1 == vs.len();
                     if v.delete_marker {
@@ -517,7 +767,9 @@ impl S3 for MockS3 {
                             e_tag: Some(etag_of(v)),
                             size: Some(v.data.len() as i64),
                             last_modified: Some(timestamp(v.modified_ms)),
-                            storage_class: Some(ObjectVersionStorageClass::from("STANDARD".to_string())),
+                            storage_class: Some(ObjectVersionStorageClass::from(
+                                "STANDARD".to_string(),
+                            )),
                             ..Default::default()
                         });
                     }
@@ -551,13 +803,22 @@ fn object_entry(key: &str, v: &ObjectVersion) -> Object {
 /// Deletes a key (a delete marker when versioning is on) or one version.
 fn delete_one(b: &mut Bucket, key: &str, version: Option<&str>) -> S3Result<DeleteObjectOutput> {
     if let Some(vid) = version {
-        let Some(versions) = b.objects.get_mut(key) else { return Ok(DeleteObjectOutput::default()) };
-        let was_marker = versions.iter().find(|v| v.version_id == vid).map(|v| v.delete_marker);
+        let Some(versions) = b.objects.get_mut(key) else {
+            return Ok(DeleteObjectOutput::default());
+        };
+        let was_marker = versions
+            .iter()
+            .find(|v| v.version_id == vid)
+            .map(|v| v.delete_marker);
         versions.retain(|v| v.version_id != vid);
         if versions.is_empty() {
             b.objects.remove(key);
         }
-        return Ok(DeleteObjectOutput { version_id: Some(vid.to_string()), delete_marker: was_marker.filter(|m| *m), ..Default::default() });
+        return Ok(DeleteObjectOutput {
+            version_id: Some(vid.to_string()),
+            delete_marker: was_marker.filter(|m| *m),
+            ..Default::default()
+        });
     }
     if b.versioning.is_none() {
         b.objects.remove(key);
@@ -574,24 +835,41 @@ fn delete_one(b: &mut Bucket, key: &str, version: Option<&str>) -> S3Result<Dele
         acl: "private".into(),
     };
     let vid = store_version(b, key, marker);
-    Ok(DeleteObjectOutput { delete_marker: Some(true), version_id: (vid != "null").then_some(vid), ..Default::default() })
+    Ok(DeleteObjectOutput {
+        delete_marker: Some(true),
+        version_id: (vid != "null").then_some(vid),
+        ..Default::default()
+    })
 }
 
 fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
     const BLOCK: usize = 64;
-    let mut k = if key.len() > BLOCK { Sha256::digest(key).to_vec() } else { key.to_vec() };
+    let mut k = if key.len() > BLOCK {
+        Sha256::digest(key).to_vec()
+    } else {
+        key.to_vec()
+    };
     k.resize(BLOCK, 0);
     let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
     let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new().chain_update(&ipad).chain_update(msg).finalize();
-    Sha256::new().chain_update(&opad).chain_update(inner).finalize().to_vec()
+    let inner = Sha256::new()
+        .chain_update(&ipad)
+        .chain_update(msg)
+        .finalize();
+    Sha256::new()
+        .chain_update(&opad)
+        .chain_update(inner)
+        .finalize()
+        .to_vec()
 }
 
 fn uri_encode(s: &str, keep_slash: bool) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b'/' if keep_slash => out.push('/'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -601,8 +879,20 @@ fn uri_encode(s: &str, keep_slash: bool) -> String {
 
 /// A SigV4 presigned path-style URL for `method` on `bucket/key` at `endpoint` (`host:port`).
 #[allow(clippy::too_many_arguments)]
-pub fn presign(method: &str, endpoint: &str, bucket: &str, key: &str, expires: u64, access: &str, secret: &str, region: &str, content_type: Option<&str>, now_ms: u64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp((now_ms / 1000) as i64).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+pub fn presign(
+    method: &str,
+    endpoint: &str,
+    bucket: &str,
+    key: &str,
+    expires: u64,
+    access: &str,
+    secret: &str,
+    region: &str,
+    content_type: Option<&str>,
+    now_ms: u64,
+) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp((now_ms / 1000) as i64)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let date = format!("{:04}{:02}{:02}", t.year(), u8::from(t.month()), t.day());
     let amz_date = format!("{date}T{:02}{:02}{:02}Z", t.hour(), t.minute(), t.second());
     let scope = format!("{date}/{region}/s3/aws4_request");
@@ -613,21 +903,33 @@ pub fn presign(method: &str, endpoint: &str, bucket: &str, key: &str, expires: u
     }
     let signed = signed_headers.join(";");
     let mut query = [
-        ("X-Amz-Algorithm".to_string(), "AWS4-HMAC-SHA256".to_string()),
+        (
+            "X-Amz-Algorithm".to_string(),
+            "AWS4-HMAC-SHA256".to_string(),
+        ),
         ("X-Amz-Credential".to_string(), format!("{access}/{scope}")),
         ("X-Amz-Date".to_string(), amz_date.clone()),
         ("X-Amz-Expires".to_string(), expires.to_string()),
         ("X-Amz-SignedHeaders".to_string(), signed.clone()),
     ];
     query.sort();
-    let canonical_query = query.iter().map(|(k, v)| format!("{}={}", uri_encode(k, false), uri_encode(v, false))).collect::<Vec<_>>().join("&");
+    let canonical_query = query
+        .iter()
+        .map(|(k, v)| format!("{}={}", uri_encode(k, false), uri_encode(v, false)))
+        .collect::<Vec<_>>()
+        .join("&");
     let mut canonical_headers = String::new();
     if let Some(ct) = content_type {
         canonical_headers.push_str(&format!("content-type:{}\n", ct.trim()));
     }
     canonical_headers.push_str(&format!("host:{endpoint}\n"));
-    let canonical = format!("{method}\n{path}\n{canonical_query}\n{canonical_headers}\n{signed}\nUNSIGNED-PAYLOAD");
-    let to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
+    let canonical = format!(
+        "{method}\n{path}\n{canonical_query}\n{canonical_headers}\n{signed}\nUNSIGNED-PAYLOAD"
+    );
+    let to_sign = format!(
+        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
     let k_date = hmac_sha256(format!("AWS4{secret}").as_bytes(), date.as_bytes());
     let k_region = hmac_sha256(&k_date, region.as_bytes());
     let k_service = hmac_sha256(&k_region, b"s3");
@@ -643,7 +945,10 @@ mod tests {
     #[test]
     fn hmac_matches_rfc4231_case_2() {
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(hex::encode(mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]
@@ -661,7 +966,11 @@ mod tests {
         };
         store_version(&mut b, "k", v(b"1"));
         store_version(&mut b, "k", v(b"2"));
-        assert_eq!(b.objects["k"].len(), 1, "unversioned buckets keep one version");
+        assert_eq!(
+            b.objects["k"].len(),
+            1,
+            "unversioned buckets keep one version"
+        );
         b.versioning = Some("Enabled".into());
         let id3 = store_version(&mut b, "k", v(b"3"));
         assert_eq!(b.objects["k"].len(), 2);

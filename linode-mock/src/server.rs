@@ -222,7 +222,9 @@ pub struct MockServer;
 impl MockServer {
     /// A builder with the default [`MockConfig`].
     pub fn builder() -> MockServerBuilder {
-        MockServerBuilder { config: MockConfig::default() }
+        MockServerBuilder {
+            config: MockConfig::default(),
+        }
     }
 
     /// Starts the emulator with `config`.
@@ -260,7 +262,11 @@ impl MockServerBuilder {
         self
     }
     /// S3 root credentials.
-    pub fn s3_credentials(mut self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+    pub fn s3_credentials(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
         self.config.s3_access_key = access_key.into();
         self.config.s3_secret_key = secret_key.into();
         self
@@ -318,7 +324,9 @@ pub struct MockHandle {
 
 async fn bind(host: IpAddr, port: u16) -> Result<TcpListener, StartError> {
     let addr = SocketAddr::new(host, port);
-    TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })
 }
 
 async fn start(config: MockConfig) -> Result<MockHandle, StartError> {
@@ -328,12 +336,21 @@ async fn start(config: MockConfig) -> Result<MockHandle, StartError> {
     };
     let api = bind(config.host, config.api_port).await?;
     let s3 = bind(config.host, config.s3_port).await?;
-    let api_addr = api.local_addr().map_err(|source| StartError::Bind { addr: SocketAddr::new(config.host, config.api_port), source })?;
-    let s3_addr = s3.local_addr().map_err(|source| StartError::Bind { addr: SocketAddr::new(config.host, config.s3_port), source })?;
+    let api_addr = api.local_addr().map_err(|source| StartError::Bind {
+        addr: SocketAddr::new(config.host, config.api_port),
+        source,
+    })?;
+    let s3_addr = s3.local_addr().map_err(|source| StartError::Bind {
+        addr: SocketAddr::new(config.host, config.s3_port),
+        source,
+    })?;
     let shared = Arc::new(Shared {
         state: Mutex::new(state),
         state_file: config.state_file.clone(),
-        delays: Mutex::new(Delays::new(config.node_ready_delay, config.kubeconfig_delay)),
+        delays: Mutex::new(Delays::new(
+            config.node_ready_delay,
+            config.kubeconfig_delay,
+        )),
         rate_limit: Mutex::new(config.rate_limit),
         faults: FaultInjector::new(config.faults.clone(), config.fault_seed),
         limiter: RateLimiter::default(),
@@ -356,13 +373,22 @@ async fn start(config: MockConfig) -> Result<MockHandle, StartError> {
     let s3_task = tokio::spawn(serve(s3, shutdown_rx, move || s3_service.clone()));
     let token = config.tokens.first().cloned().unwrap_or_default();
     tracing::info!(api = %api_addr, s3 = %s3_addr, "linode-mock serving");
-    Ok(MockHandle { shared, api_addr, s3_addr, token, shutdown_tx, tasks: vec![api_task, s3_task] })
+    Ok(MockHandle {
+        shared,
+        api_addr,
+        s3_addr,
+        token,
+        shutdown_tx,
+        tasks: vec![api_task, s3_task],
+    })
 }
 
 async fn serve<S, B, F>(listener: TcpListener, mut shutdown: watch::Receiver<bool>, make: F)
 where
     F: Fn() -> S + Send + 'static,
-    S: hyper::service::Service<hyper::Request<Incoming>, Response = hyper::Response<B>> + Send + 'static,
+    S: hyper::service::Service<hyper::Request<Incoming>, Response = hyper::Response<B>>
+        + Send
+        + 'static,
     S::Future: Send + 'static,
     S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     B: hyper::body::Body + Send + 'static,
@@ -459,7 +485,8 @@ impl MockHandle {
     }
     /// Completes all pending lifecycle transitions now.
     pub fn settle(&self) {
-        self.shared.write_in_place(|s| crate::lifecycle::settle(s, crate::state::now_ms()));
+        self.shared
+            .write_in_place(|s| crate::lifecycle::settle(s, crate::state::now_ms()));
     }
     /// JSON dump of every collection (same as `GET /__admin/state`).
     pub fn state_json(&self) -> serde_json::Value {

@@ -11,12 +11,16 @@ use serde_json::{Map, Value};
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 /// Formats epoch milliseconds in Linode's wire format `YYYY-MM-DDTHH:MM:SS` (UTC, no suffix).
 pub fn fmt_time(ms: u64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         t.year(),
@@ -293,7 +297,8 @@ impl Bucket {
 
     /// Number of current objects and their total size in bytes.
     pub fn usage(&self) -> (usize, usize) {
-        self.current().fold((0, 0), |(n, s), (_, v)| (n + 1, s + v.data.len()))
+        self.current()
+            .fold((0, 0), |(n, s), (_, v)| (n + 1, s + v.data.len()))
     }
 
     /// Whether the bucket holds no versions at all (a requirement for deletion).
@@ -383,18 +388,29 @@ impl State {
     /// Loads the state file, or an empty state when the file does not exist.
     pub fn load(path: &Path) -> Result<Self, PersistError> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|source| PersistError::Parse { path: path.display().to_string(), source }),
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| PersistError::Parse {
+                path: path.display().to_string(),
+                source,
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(PersistError::Io { path: path.display().to_string(), source }),
+            Err(source) => Err(PersistError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
         }
     }
 
     /// Writes the state atomically: a temporary file next to `path`, fsync, then rename.
     /// A crash leaves either the old or the new file, never a torn one.
     pub fn save(&self, path: &Path) -> Result<(), PersistError> {
-        let io = |source| PersistError::Io { path: path.display().to_string(), source };
-        let bytes = serde_json::to_vec(self).map_err(|source| PersistError::Parse { path: path.display().to_string(), source })?;
+        let io = |source| PersistError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let bytes = serde_json::to_vec(self).map_err(|source| PersistError::Parse {
+            path: path.display().to_string(),
+            source,
+        })?;
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = std::path::PathBuf::from(tmp);
@@ -407,7 +423,9 @@ impl State {
 
     /// Every pool of a cluster, by id.
     pub fn cluster_pools(&self, cluster_id: u64) -> impl Iterator<Item = &Pool> {
-        self.pools.values().filter(move |p| p.cluster_id == cluster_id)
+        self.pools
+            .values()
+            .filter(move |p| p.cluster_id == cluster_id)
     }
 
     /// Removes a cluster with its pools and nodes. Returns whether it existed.
@@ -476,7 +494,13 @@ mod tests {
             }],
         );
         s.buckets.insert("b1".into(), b);
-        s.domains.insert(id, Domain { id, doc: Map::new() });
+        s.domains.insert(
+            id,
+            Domain {
+                id,
+                doc: Map::new(),
+            },
+        );
         s.save(&path).unwrap();
         assert!(!dir.path().join("state.json.tmp").exists());
         let back = State::load(&path).unwrap();

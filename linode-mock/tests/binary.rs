@@ -11,7 +11,17 @@ async fn binary_prints_urls_writes_ready_file_and_serves() {
     let dir = tempfile::tempdir().unwrap();
     let ready = dir.path().join("ready.json");
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_linode-mock"))
-        .args(["--port", "0", "--s3-port", "0", "--token", "t1", "--token", "t2", "--ready-file"])
+        .args([
+            "--port",
+            "0",
+            "--s3-port",
+            "0",
+            "--token",
+            "t1",
+            "--token",
+            "t2",
+            "--ready-file",
+        ])
         .arg(&ready)
         .env("LINODE_MOCK_LOG", "warn")
         .stdout(Stdio::piped())
@@ -20,8 +30,15 @@ async fn binary_prints_urls_writes_ready_file_and_serves() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await.expect("serving line").unwrap().unwrap();
-    assert!(line.starts_with("linode-mock: api=http://127.0.0.1:"), "{line}");
+    let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+        .await
+        .expect("serving line")
+        .unwrap()
+        .unwrap();
+    assert!(
+        line.starts_with("linode-mock: api=http://127.0.0.1:"),
+        "{line}"
+    );
     let info: Value = serde_json::from_slice(&std::fs::read(&ready).unwrap()).unwrap();
     for k in ["api_url", "s3_url", "s3_endpoint", "admin_url", "token"] {
         assert!(info[k].is_string(), "ready file lacks {k}: {info}");
@@ -29,9 +46,19 @@ async fn binary_prints_urls_writes_ready_file_and_serves() {
     assert_eq!(info["token"], "t1");
     let api = info["api_url"].as_str().unwrap();
     assert!(line.contains(api));
-    let r = reqwest::Client::new().get(format!("{api}/v4/lke/clusters")).bearer_auth("t2").send().await.unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{api}/v4/lke/clusters"))
+        .bearer_auth("t2")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    let r = reqwest::Client::new().get(format!("{api}/v4/lke/clusters")).bearer_auth("mock-token").send().await.unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{api}/v4/lke/clusters"))
+        .bearer_auth("mock-token")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401, "only the configured tokens are accepted");
     child.kill().await.unwrap();
 }

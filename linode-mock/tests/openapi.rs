@@ -19,12 +19,24 @@ use serde_json::{Value, json};
 /// `(spec path, JSON path prefix, reason)` of accepted deviations from the 4.189 spec.
 const QUIRKS: &[(&str, &str, &str)] = &[
     // Notes §7: the spec types pool nodes[].instance_id as string; the real value is an integer.
-    ("/{apiVersion}/lke/clusters/{clusterId}/pools", ".instance_id", "instance_id is an integer in the real API"),
-    ("/{apiVersion}/lke/clusters/{clusterId}/pools/{poolId}", ".instance_id", "instance_id is an integer in the real API"),
+    (
+        "/{apiVersion}/lke/clusters/{clusterId}/pools",
+        ".instance_id",
+        "instance_id is an integer in the real API",
+    ),
+    (
+        "/{apiVersion}/lke/clusters/{clusterId}/pools/{poolId}",
+        ".instance_id",
+        "instance_id is an integer in the real API",
+    ),
 ];
 
 /// Endpoints newer than the 4.189 spec: exercised, but there is no schema to check against.
-const NEWER_THAN_SPEC: &[&str] = &["/{apiVersion}/lke/tiers/{tier}/versions", "/{apiVersion}/lke/tiers/{tier}/versions/{version}", "/{apiVersion}/object-storage/endpoints"];
+const NEWER_THAN_SPEC: &[&str] = &[
+    "/{apiVersion}/lke/tiers/{tier}/versions",
+    "/{apiVersion}/lke/tiers/{tier}/versions/{version}",
+    "/{apiVersion}/object-storage/endpoints",
+];
 
 fn spec_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/linode-openapi.yaml")
@@ -45,7 +57,8 @@ fn type_ok(ty: &str, v: &Value) -> bool {
 /// Validates `v` against `schema`, pushing `path: problem` strings into `errs`.
 fn validate(schema: &Value, v: &Value, path: &str, errs: &mut Vec<String>) {
     if v.is_null() {
-        let nullable = schema["nullable"] == true || schema["type"].is_null() && schema.get("allOf").is_none();
+        let nullable =
+            schema["nullable"] == true || schema["type"].is_null() && schema.get("allOf").is_none();
         if !nullable {
             errs.push(format!("{path}: null but not nullable"));
         }
@@ -113,8 +126,17 @@ struct Checker {
 
 impl Checker {
     /// Calls the endpoint and validates the 2xx answer against the spec's 200 schema.
-    async fn check(&mut self, method: Method, template: &str, path: &str, body: Option<Value>) -> Value {
-        let mut req = self.http.request(method.clone(), format!("{}/v4{path}", self.mock.api_url())).bearer_auth(self.mock.token());
+    async fn check(
+        &mut self,
+        method: Method,
+        template: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}/v4{path}", self.mock.api_url()))
+            .bearer_auth(self.mock.token());
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -133,23 +155,48 @@ impl Checker {
         let mut errs = Vec::new();
         validate(schema, &v, "$", &mut errs);
         let before = errs.len();
-        errs.retain(|e| !QUIRKS.iter().any(|(p, suffix, _)| *p == spec_key && e.split(':').next().is_some_and(|jp| jp.ends_with(suffix))));
+        errs.retain(|e| {
+            !QUIRKS.iter().any(|(p, suffix, _)| {
+                *p == spec_key && e.split(':').next().is_some_and(|jp| jp.ends_with(suffix))
+            })
+        });
         self.quirks_hit += before - errs.len();
-        self.errors.extend(errs.into_iter().map(|e| format!("{method} {spec_key}: {e}")));
+        self.errors.extend(
+            errs.into_iter()
+                .map(|e| format!("{method} {spec_key}: {e}")),
+        );
         self.checked += 1;
         v
     }
 
     /// Validates an error answer against the `default` error schema.
-    async fn check_error(&mut self, method: Method, template: &str, path: &str, body: Value, want: u16) {
-        let resp = self.http.request(method.clone(), format!("{}/v4{path}", self.mock.api_url())).bearer_auth(self.mock.token()).json(&body).send().await.unwrap();
+    async fn check_error(
+        &mut self,
+        method: Method,
+        template: &str,
+        path: &str,
+        body: Value,
+        want: u16,
+    ) {
+        let resp = self
+            .http
+            .request(method.clone(), format!("{}/v4{path}", self.mock.api_url()))
+            .bearer_auth(self.mock.token())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status().as_u16(), want, "{method} {path}");
         let v: Value = resp.json().await.unwrap();
         let spec_key = format!("/{{apiVersion}}{template}");
-        let schema = &self.spec["paths"][&spec_key][method.as_str().to_ascii_lowercase()]["responses"]["default"]["content"]["application/json"]["schema"];
+        let schema = &self.spec["paths"][&spec_key][method.as_str().to_ascii_lowercase()]["responses"]
+            ["default"]["content"]["application/json"]["schema"];
         let mut errs = Vec::new();
         validate(schema, &v, "$", &mut errs);
-        self.errors.extend(errs.into_iter().map(|e| format!("{method} {spec_key} (error): {e}")));
+        self.errors.extend(
+            errs.into_iter()
+                .map(|e| format!("{method} {spec_key} (error): {e}")),
+        );
         self.checked += 1;
     }
 }
@@ -158,33 +205,110 @@ impl Checker {
 async fn responses_match_the_openapi_spec() {
     let path = spec_path();
     if !path.exists() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "spec missing at {} with CI=true", path.display());
-        eprintln!("NOTICE: {} not found; skipping OpenAPI validation", path.display());
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "spec missing at {} with CI=true",
+            path.display()
+        );
+        eprintln!(
+            "NOTICE: {} not found; skipping OpenAPI validation",
+            path.display()
+        );
         return;
     }
     let text = std::fs::read_to_string(&path).unwrap();
     let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("spec parses");
     let spec: Value = serde_json::to_value(yaml).expect("spec converts to JSON");
-    let mock = MockServer::builder().node_ready_delay(Duration::ZERO).kubeconfig_delay(Duration::ZERO).start().await.unwrap();
-    let mut c = Checker { spec, mock, http: reqwest::Client::new(), errors: Vec::new(), checked: 0, quirks_hit: 0 };
+    let mock = MockServer::builder()
+        .node_ready_delay(Duration::ZERO)
+        .kubeconfig_delay(Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
+    let mut c = Checker {
+        spec,
+        mock,
+        http: reqwest::Client::new(),
+        errors: Vec::new(),
+        checked: 0,
+        quirks_hit: 0,
+    };
     use Method as M;
 
     // Catalog.
     c.check(M::GET, "/regions", "/regions", None).await;
-    c.check(M::GET, "/regions/{regionId}", "/regions/fr-par", None).await;
-    c.check(M::GET, "/linode/types", "/linode/types", None).await;
-    c.check(M::GET, "/linode/types/{typeId}", "/linode/types/g1-gpu-rtx6000-2", None).await;
+    c.check(M::GET, "/regions/{regionId}", "/regions/fr-par", None)
+        .await;
+    c.check(M::GET, "/linode/types", "/linode/types", None)
+        .await;
+    c.check(
+        M::GET,
+        "/linode/types/{typeId}",
+        "/linode/types/g1-gpu-rtx6000-2",
+        None,
+    )
+    .await;
     c.check(M::GET, "/lke/types", "/lke/types", None).await;
-    c.check(M::GET, "/lke/versions", "/lke/versions", None).await;
-    c.check(M::GET, "/lke/versions/{version}", "/lke/versions/1.33", None).await;
-    c.check(M::GET, "/lke/tiers/{tier}/versions", "/lke/tiers/standard/versions", None).await;
-    c.check(M::GET, "/lke/tiers/{tier}/versions/{version}", "/lke/tiers/standard/versions/1.33", None).await;
-    c.check(M::GET, "/nodebalancers/types", "/nodebalancers/types", None).await;
-    c.check(M::GET, "/object-storage/types", "/object-storage/types", None).await;
-    c.check(M::GET, "/object-storage/clusters", "/object-storage/clusters", None).await;
-    c.check(M::GET, "/object-storage/clusters/{clusterId}", "/object-storage/clusters/us-east-1", None).await;
-    c.check(M::GET, "/object-storage/endpoints", "/object-storage/endpoints", None).await;
-    c.check(M::GET, "/object-storage/transfer", "/object-storage/transfer", None).await;
+    c.check(M::GET, "/lke/versions", "/lke/versions", None)
+        .await;
+    c.check(
+        M::GET,
+        "/lke/versions/{version}",
+        "/lke/versions/1.33",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/tiers/{tier}/versions",
+        "/lke/tiers/standard/versions",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/tiers/{tier}/versions/{version}",
+        "/lke/tiers/standard/versions/1.33",
+        None,
+    )
+    .await;
+    c.check(M::GET, "/nodebalancers/types", "/nodebalancers/types", None)
+        .await;
+    c.check(
+        M::GET,
+        "/object-storage/types",
+        "/object-storage/types",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/object-storage/clusters",
+        "/object-storage/clusters",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/object-storage/clusters/{clusterId}",
+        "/object-storage/clusters/us-east-1",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/object-storage/endpoints",
+        "/object-storage/endpoints",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/object-storage/transfer",
+        "/object-storage/transfer",
+        None,
+    )
+    .await;
 
     // LKE.
     let cl = c
@@ -195,36 +319,181 @@ async fn responses_match_the_openapi_spec() {
                             "disks": [{"size": 1024, "type": "ext4"}]}]})))
         .await;
     let id = cl["id"].as_u64().unwrap();
-    c.check(M::GET, "/lke/clusters", "/lke/clusters", None).await;
-    c.check(M::GET, "/lke/clusters/{clusterId}", &format!("/lke/clusters/{id}"), None).await;
-    c.check(M::PUT, "/lke/clusters/{clusterId}", &format!("/lke/clusters/{id}"), Some(json!({"label": "spec2", "tags": ["a-tag"]}))).await;
-    let pools = c.check(M::GET, "/lke/clusters/{clusterId}/pools", &format!("/lke/clusters/{id}/pools"), None).await;
+    c.check(M::GET, "/lke/clusters", "/lke/clusters", None)
+        .await;
+    c.check(
+        M::GET,
+        "/lke/clusters/{clusterId}",
+        &format!("/lke/clusters/{id}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/lke/clusters/{clusterId}",
+        &format!("/lke/clusters/{id}"),
+        Some(json!({"label": "spec2", "tags": ["a-tag"]})),
+    )
+    .await;
+    let pools = c
+        .check(
+            M::GET,
+            "/lke/clusters/{clusterId}/pools",
+            &format!("/lke/clusters/{id}/pools"),
+            None,
+        )
+        .await;
     let pid = pools["data"][0]["id"].as_u64().unwrap();
-    let node = pools["data"][0]["nodes"][0]["id"].as_str().unwrap().to_string();
-    c.check(M::POST, "/lke/clusters/{clusterId}/pools", &format!("/lke/clusters/{id}/pools"), Some(json!({"type": "g1-gpu-rtx6000", "count": 1}))).await;
-    c.check(M::GET, "/lke/clusters/{clusterId}/pools/{poolId}", &format!("/lke/clusters/{id}/pools/{pid}"), None).await;
-    c.check(M::PUT, "/lke/clusters/{clusterId}/pools/{poolId}", &format!("/lke/clusters/{id}/pools/{pid}"), Some(json!({"count": 3}))).await;
-    c.check(M::GET, "/lke/clusters/{clusterId}/nodes/{nodeId}", &format!("/lke/clusters/{id}/nodes/{node}"), None).await;
-    c.check(M::POST, "/lke/clusters/{clusterId}/nodes/{nodeId}/recycle", &format!("/lke/clusters/{id}/nodes/{node}/recycle"), None).await;
-    c.check(M::POST, "/lke/clusters/{clusterId}/pools/{poolId}/recycle", &format!("/lke/clusters/{id}/pools/{pid}/recycle"), None).await;
-    c.check(M::POST, "/lke/clusters/{clusterId}/recycle", &format!("/lke/clusters/{id}/recycle"), None).await;
-    c.check(M::GET, "/lke/clusters/{clusterId}/kubeconfig", &format!("/lke/clusters/{id}/kubeconfig"), None).await;
-    c.check(M::DELETE, "/lke/clusters/{clusterId}/kubeconfig", &format!("/lke/clusters/{id}/kubeconfig"), None).await;
-    c.check(M::GET, "/lke/clusters/{clusterId}/api-endpoints", &format!("/lke/clusters/{id}/api-endpoints"), None).await;
-    c.check(M::GET, "/lke/clusters/{clusterId}/dashboard", &format!("/lke/clusters/{id}/dashboard"), None).await;
-    c.check(M::GET, "/lke/clusters/{clusterId}/control_plane_acl", &format!("/lke/clusters/{id}/control_plane_acl"), None).await;
+    let node = pools["data"][0]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.check(
+        M::POST,
+        "/lke/clusters/{clusterId}/pools",
+        &format!("/lke/clusters/{id}/pools"),
+        Some(json!({"type": "g1-gpu-rtx6000", "count": 1})),
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/clusters/{clusterId}/pools/{poolId}",
+        &format!("/lke/clusters/{id}/pools/{pid}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/lke/clusters/{clusterId}/pools/{poolId}",
+        &format!("/lke/clusters/{id}/pools/{pid}"),
+        Some(json!({"count": 3})),
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/clusters/{clusterId}/nodes/{nodeId}",
+        &format!("/lke/clusters/{id}/nodes/{node}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::POST,
+        "/lke/clusters/{clusterId}/nodes/{nodeId}/recycle",
+        &format!("/lke/clusters/{id}/nodes/{node}/recycle"),
+        None,
+    )
+    .await;
+    c.check(
+        M::POST,
+        "/lke/clusters/{clusterId}/pools/{poolId}/recycle",
+        &format!("/lke/clusters/{id}/pools/{pid}/recycle"),
+        None,
+    )
+    .await;
+    c.check(
+        M::POST,
+        "/lke/clusters/{clusterId}/recycle",
+        &format!("/lke/clusters/{id}/recycle"),
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/clusters/{clusterId}/kubeconfig",
+        &format!("/lke/clusters/{id}/kubeconfig"),
+        None,
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/lke/clusters/{clusterId}/kubeconfig",
+        &format!("/lke/clusters/{id}/kubeconfig"),
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/clusters/{clusterId}/api-endpoints",
+        &format!("/lke/clusters/{id}/api-endpoints"),
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/clusters/{clusterId}/dashboard",
+        &format!("/lke/clusters/{id}/dashboard"),
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/clusters/{clusterId}/control_plane_acl",
+        &format!("/lke/clusters/{id}/control_plane_acl"),
+        None,
+    )
+    .await;
     c.check(M::PUT, "/lke/clusters/{clusterId}/control_plane_acl", &format!("/lke/clusters/{id}/control_plane_acl"), Some(json!({"acl": {"enabled": true, "addresses": {"ipv4": ["192.0.2.0/24"], "ipv6": ["2001:db8::/32"]}}}))).await;
-    c.check(M::DELETE, "/lke/clusters/{clusterId}/control_plane_acl", &format!("/lke/clusters/{id}/control_plane_acl"), None).await;
-    c.check(M::POST, "/lke/clusters/{clusterId}/regenerate", &format!("/lke/clusters/{id}/regenerate"), Some(json!({"kubeconfig": true}))).await;
-    c.check(M::DELETE, "/lke/clusters/{clusterId}/servicetoken", &format!("/lke/clusters/{id}/servicetoken"), None).await;
+    c.check(
+        M::DELETE,
+        "/lke/clusters/{clusterId}/control_plane_acl",
+        &format!("/lke/clusters/{id}/control_plane_acl"),
+        None,
+    )
+    .await;
+    c.check(
+        M::POST,
+        "/lke/clusters/{clusterId}/regenerate",
+        &format!("/lke/clusters/{id}/regenerate"),
+        Some(json!({"kubeconfig": true})),
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/lke/clusters/{clusterId}/servicetoken",
+        &format!("/lke/clusters/{id}/servicetoken"),
+        None,
+    )
+    .await;
     // Recycling replaced the nodes: look the pool up again.
-    let pool = c.check(M::GET, "/lke/clusters/{clusterId}/pools/{poolId}", &format!("/lke/clusters/{id}/pools/{pid}"), None).await;
+    let pool = c
+        .check(
+            M::GET,
+            "/lke/clusters/{clusterId}/pools/{poolId}",
+            &format!("/lke/clusters/{id}/pools/{pid}"),
+            None,
+        )
+        .await;
     let node = pool["nodes"][1]["id"].as_str().unwrap().to_string();
-    c.check(M::DELETE, "/lke/clusters/{clusterId}/nodes/{nodeId}", &format!("/lke/clusters/{id}/nodes/{node}"), None).await;
-    c.check(M::DELETE, "/lke/clusters/{clusterId}/pools/{poolId}", &format!("/lke/clusters/{id}/pools/{pid}"), None).await;
+    c.check(
+        M::DELETE,
+        "/lke/clusters/{clusterId}/nodes/{nodeId}",
+        &format!("/lke/clusters/{id}/nodes/{node}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/lke/clusters/{clusterId}/pools/{poolId}",
+        &format!("/lke/clusters/{id}/pools/{pid}"),
+        None,
+    )
+    .await;
     c.check_error(M::POST, "/lke/clusters", "/lke/clusters", json!({"label": "x", "region": "us-east", "k8s_version": "1.33", "node_pools": [{"type": "g1-gpu-rtx6000", "count": 1}]}), 400).await;
-    c.check_error(M::GET, "/lke/clusters/{clusterId}", "/lke/clusters/424242", json!({}), 404).await;
-    c.check(M::DELETE, "/lke/clusters/{clusterId}", &format!("/lke/clusters/{id}"), None).await;
+    c.check_error(
+        M::GET,
+        "/lke/clusters/{clusterId}",
+        "/lke/clusters/424242",
+        json!({}),
+        404,
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/lke/clusters/{clusterId}",
+        &format!("/lke/clusters/{id}"),
+        None,
+    )
+    .await;
 
     // NodeBalancers.
     let nb = c
@@ -232,32 +501,138 @@ async fn responses_match_the_openapi_spec() {
             "configs": [{"port": 80, "protocol": "http", "check": "http", "check_path": "/health", "nodes": [{"address": "192.168.0.2:80", "label": "web-1", "weight": 50}]}]})))
         .await;
     let nbid = nb["id"].as_u64().unwrap();
-    c.check(M::GET, "/nodebalancers", "/nodebalancers", None).await;
-    c.check(M::GET, "/nodebalancers/{nodeBalancerId}", &format!("/nodebalancers/{nbid}"), None).await;
-    c.check(M::PUT, "/nodebalancers/{nodeBalancerId}", &format!("/nodebalancers/{nbid}"), Some(json!({"label": "spec-lb2", "client_conn_throttle": 2}))).await;
-    c.check(M::GET, "/nodebalancers/{nodeBalancerId}/firewalls", &format!("/nodebalancers/{nbid}/firewalls"), None).await;
-    let cfg = c.check(M::POST, "/nodebalancers/{nodeBalancerId}/configs", &format!("/nodebalancers/{nbid}/configs"), Some(json!({"port": 8080, "protocol": "tcp", "algorithm": "leastconn"}))).await;
+    c.check(M::GET, "/nodebalancers", "/nodebalancers", None)
+        .await;
+    c.check(
+        M::GET,
+        "/nodebalancers/{nodeBalancerId}",
+        &format!("/nodebalancers/{nbid}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/nodebalancers/{nodeBalancerId}",
+        &format!("/nodebalancers/{nbid}"),
+        Some(json!({"label": "spec-lb2", "client_conn_throttle": 2})),
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/nodebalancers/{nodeBalancerId}/firewalls",
+        &format!("/nodebalancers/{nbid}/firewalls"),
+        None,
+    )
+    .await;
+    let cfg = c
+        .check(
+            M::POST,
+            "/nodebalancers/{nodeBalancerId}/configs",
+            &format!("/nodebalancers/{nbid}/configs"),
+            Some(json!({"port": 8080, "protocol": "tcp", "algorithm": "leastconn"})),
+        )
+        .await;
     let cid = cfg["id"].as_u64().unwrap();
-    c.check(M::GET, "/nodebalancers/{nodeBalancerId}/configs", &format!("/nodebalancers/{nbid}/configs"), None).await;
-    c.check(M::GET, "/nodebalancers/{nodeBalancerId}/configs/{configId}", &format!("/nodebalancers/{nbid}/configs/{cid}"), None).await;
-    c.check(M::PUT, "/nodebalancers/{nodeBalancerId}/configs/{configId}", &format!("/nodebalancers/{nbid}/configs/{cid}"), Some(json!({"stickiness": "table"}))).await;
-    let n = c.check(M::POST, "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes", &format!("/nodebalancers/{nbid}/configs/{cid}/nodes"), Some(json!({"address": "10.0.0.5:8080", "label": "be-1", "mode": "accept"}))).await;
+    c.check(
+        M::GET,
+        "/nodebalancers/{nodeBalancerId}/configs",
+        &format!("/nodebalancers/{nbid}/configs"),
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/nodebalancers/{nodeBalancerId}/configs/{configId}",
+        &format!("/nodebalancers/{nbid}/configs/{cid}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/nodebalancers/{nodeBalancerId}/configs/{configId}",
+        &format!("/nodebalancers/{nbid}/configs/{cid}"),
+        Some(json!({"stickiness": "table"})),
+    )
+    .await;
+    let n = c
+        .check(
+            M::POST,
+            "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes",
+            &format!("/nodebalancers/{nbid}/configs/{cid}/nodes"),
+            Some(json!({"address": "10.0.0.5:8080", "label": "be-1", "mode": "accept"})),
+        )
+        .await;
     let nid = n["id"].as_u64().unwrap();
-    c.check(M::GET, "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes", &format!("/nodebalancers/{nbid}/configs/{cid}/nodes"), None).await;
-    c.check(M::GET, "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}", &format!("/nodebalancers/{nbid}/configs/{cid}/nodes/{nid}"), None).await;
-    c.check(M::PUT, "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}", &format!("/nodebalancers/{nbid}/configs/{cid}/nodes/{nid}"), Some(json!({"weight": 10, "mode": "drain"}))).await;
+    c.check(
+        M::GET,
+        "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes",
+        &format!("/nodebalancers/{nbid}/configs/{cid}/nodes"),
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}",
+        &format!("/nodebalancers/{nbid}/configs/{cid}/nodes/{nid}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}",
+        &format!("/nodebalancers/{nbid}/configs/{cid}/nodes/{nid}"),
+        Some(json!({"weight": 10, "mode": "drain"})),
+    )
+    .await;
     c.check(M::POST, "/nodebalancers/{nodeBalancerId}/configs/{configId}/rebuild", &format!("/nodebalancers/{nbid}/configs/{cid}/rebuild"), Some(json!({"port": 8080, "protocol": "tcp", "nodes": [{"id": nid, "address": "10.0.0.5:8080", "label": "be-1"}, {"address": "10.0.0.6:8080", "label": "be-2"}]}))).await;
-    c.check(M::DELETE, "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}", &format!("/nodebalancers/{nbid}/configs/{cid}/nodes/{nid}"), None).await;
-    c.check(M::DELETE, "/nodebalancers/{nodeBalancerId}/configs/{configId}", &format!("/nodebalancers/{nbid}/configs/{cid}"), None).await;
-    c.check_error(M::POST, "/nodebalancers", "/nodebalancers", json!({"region": "nowhere"}), 400).await;
-    c.check(M::DELETE, "/nodebalancers/{nodeBalancerId}", &format!("/nodebalancers/{nbid}"), None).await;
+    c.check(
+        M::DELETE,
+        "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}",
+        &format!("/nodebalancers/{nbid}/configs/{cid}/nodes/{nid}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/nodebalancers/{nodeBalancerId}/configs/{configId}",
+        &format!("/nodebalancers/{nbid}/configs/{cid}"),
+        None,
+    )
+    .await;
+    c.check_error(
+        M::POST,
+        "/nodebalancers",
+        "/nodebalancers",
+        json!({"region": "nowhere"}),
+        400,
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/nodebalancers/{nodeBalancerId}",
+        &format!("/nodebalancers/{nbid}"),
+        None,
+    )
+    .await;
 
     // Domains.
     let d = c.check(M::POST, "/domains", "/domains", Some(json!({"domain": "spec.example.com", "type": "master", "soa_email": "admin@example.com", "ttl_sec": 300, "tags": ["dns"]}))).await;
     let did = d["id"].as_u64().unwrap();
     c.check(M::GET, "/domains", "/domains", None).await;
-    c.check(M::GET, "/domains/{domainId}", &format!("/domains/{did}"), None).await;
-    c.check(M::PUT, "/domains/{domainId}", &format!("/domains/{did}"), Some(json!({"description": "updated", "status": "disabled"}))).await;
+    c.check(
+        M::GET,
+        "/domains/{domainId}",
+        &format!("/domains/{did}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/domains/{domainId}",
+        &format!("/domains/{did}"),
+        Some(json!({"description": "updated", "status": "disabled"})),
+    )
+    .await;
     let mut rid = 0;
     for body in [
         json!({"type": "A", "name": "www", "target": "192.0.2.10", "ttl_sec": 300}),
@@ -269,47 +644,228 @@ async fn responses_match_the_openapi_spec() {
         json!({"type": "CAA", "tag": "issue", "target": "letsencrypt.org"}),
         json!({"type": "NS", "name": "sub", "target": "ns1.example.net"}),
     ] {
-        rid = c.check(M::POST, "/domains/{domainId}/records", &format!("/domains/{did}/records"), Some(body)).await["id"].as_u64().unwrap();
+        rid = c
+            .check(
+                M::POST,
+                "/domains/{domainId}/records",
+                &format!("/domains/{did}/records"),
+                Some(body),
+            )
+            .await["id"]
+            .as_u64()
+            .unwrap();
     }
-    c.check(M::GET, "/domains/{domainId}/records", &format!("/domains/{did}/records"), None).await;
-    c.check(M::GET, "/domains/{domainId}/records/{recordId}", &format!("/domains/{did}/records/{rid}"), None).await;
-    c.check(M::PUT, "/domains/{domainId}/records/{recordId}", &format!("/domains/{did}/records/{rid}"), Some(json!({"target": "ns2.example.net"}))).await;
-    c.check(M::GET, "/domains/{domainId}/zone-file", &format!("/domains/{did}/zone-file"), None).await;
-    c.check(M::POST, "/domains/{domainId}/clone", &format!("/domains/{did}/clone"), Some(json!({"domain": "spec-clone.example.com"}))).await;
-    c.check(M::POST, "/domains/import", "/domains/import", Some(json!({"domain": "imported.example.com", "remote_nameserver": "ns1.example.org"}))).await;
-    c.check_error(M::POST, "/domains/{domainId}/records", &format!("/domains/{did}/records"), json!({"type": "A", "target": "nope"}), 400).await;
-    c.check(M::DELETE, "/domains/{domainId}/records/{recordId}", &format!("/domains/{did}/records/{rid}"), None).await;
-    c.check(M::DELETE, "/domains/{domainId}", &format!("/domains/{did}"), None).await;
+    c.check(
+        M::GET,
+        "/domains/{domainId}/records",
+        &format!("/domains/{did}/records"),
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/domains/{domainId}/records/{recordId}",
+        &format!("/domains/{did}/records/{rid}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/domains/{domainId}/records/{recordId}",
+        &format!("/domains/{did}/records/{rid}"),
+        Some(json!({"target": "ns2.example.net"})),
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/domains/{domainId}/zone-file",
+        &format!("/domains/{did}/zone-file"),
+        None,
+    )
+    .await;
+    c.check(
+        M::POST,
+        "/domains/{domainId}/clone",
+        &format!("/domains/{did}/clone"),
+        Some(json!({"domain": "spec-clone.example.com"})),
+    )
+    .await;
+    c.check(
+        M::POST,
+        "/domains/import",
+        "/domains/import",
+        Some(json!({"domain": "imported.example.com", "remote_nameserver": "ns1.example.org"})),
+    )
+    .await;
+    c.check_error(
+        M::POST,
+        "/domains/{domainId}/records",
+        &format!("/domains/{did}/records"),
+        json!({"type": "A", "target": "nope"}),
+        400,
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/domains/{domainId}/records/{recordId}",
+        &format!("/domains/{did}/records/{rid}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/domains/{domainId}",
+        &format!("/domains/{did}"),
+        None,
+    )
+    .await;
 
     // Object Storage.
-    c.check(M::POST, "/object-storage/buckets", "/object-storage/buckets", Some(json!({"label": "spec-bucket", "region": "fr-par", "acl": "private"}))).await;
-    c.check(M::GET, "/object-storage/buckets", "/object-storage/buckets", None).await;
-    c.check(M::GET, "/object-storage/buckets/{regionId}", "/object-storage/buckets/fr-par", None).await;
-    c.check(M::GET, "/object-storage/buckets/{regionId}/{bucket}", "/object-storage/buckets/fr-par/spec-bucket", None).await;
-    c.check(M::POST, "/object-storage/buckets/{regionId}/{bucket}/access", "/object-storage/buckets/fr-par/spec-bucket/access", Some(json!({"acl": "public-read", "cors_enabled": true}))).await;
-    c.check(M::PUT, "/object-storage/buckets/{regionId}/{bucket}/access", "/object-storage/buckets/fr-par/spec-bucket/access", Some(json!({"acl": "private"}))).await;
+    c.check(
+        M::POST,
+        "/object-storage/buckets",
+        "/object-storage/buckets",
+        Some(json!({"label": "spec-bucket", "region": "fr-par", "acl": "private"})),
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/object-storage/buckets",
+        "/object-storage/buckets",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/object-storage/buckets/{regionId}",
+        "/object-storage/buckets/fr-par",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/object-storage/buckets/{regionId}/{bucket}",
+        "/object-storage/buckets/fr-par/spec-bucket",
+        None,
+    )
+    .await;
+    c.check(
+        M::POST,
+        "/object-storage/buckets/{regionId}/{bucket}/access",
+        "/object-storage/buckets/fr-par/spec-bucket/access",
+        Some(json!({"acl": "public-read", "cors_enabled": true})),
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/object-storage/buckets/{regionId}/{bucket}/access",
+        "/object-storage/buckets/fr-par/spec-bucket/access",
+        Some(json!({"acl": "private"})),
+    )
+    .await;
     c.check(M::POST, "/object-storage/buckets/{regionId}/{bucket}/ssl", "/object-storage/buckets/fr-par/spec-bucket/ssl", Some(json!({"certificate": "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----", "private_key": "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----"}))).await;
-    c.check(M::GET, "/object-storage/buckets/{regionId}/{bucket}/ssl", "/object-storage/buckets/fr-par/spec-bucket/ssl", None).await;
-    c.check(M::DELETE, "/object-storage/buckets/{regionId}/{bucket}/ssl", "/object-storage/buckets/fr-par/spec-bucket/ssl", None).await;
-    let url = c.check(M::POST, "/object-storage/buckets/{regionId}/{bucket}/object-url", "/object-storage/buckets/fr-par/spec-bucket/object-url", Some(json!({"method": "PUT", "name": "obj.txt", "content_type": "text/plain"}))).await;
-    let put = c.http.put(url["url"].as_str().unwrap()).header("content-type", "text/plain").body("data").send().await.unwrap();
+    c.check(
+        M::GET,
+        "/object-storage/buckets/{regionId}/{bucket}/ssl",
+        "/object-storage/buckets/fr-par/spec-bucket/ssl",
+        None,
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/object-storage/buckets/{regionId}/{bucket}/ssl",
+        "/object-storage/buckets/fr-par/spec-bucket/ssl",
+        None,
+    )
+    .await;
+    let url = c
+        .check(
+            M::POST,
+            "/object-storage/buckets/{regionId}/{bucket}/object-url",
+            "/object-storage/buckets/fr-par/spec-bucket/object-url",
+            Some(json!({"method": "PUT", "name": "obj.txt", "content_type": "text/plain"})),
+        )
+        .await;
+    let put = c
+        .http
+        .put(url["url"].as_str().unwrap())
+        .header("content-type", "text/plain")
+        .body("data")
+        .send()
+        .await
+        .unwrap();
     assert!(put.status().is_success(), "presigned PUT: {}", put.status());
-    c.check(M::GET, "/object-storage/buckets/{regionId}/{bucket}/object-list", "/object-storage/buckets/fr-par/spec-bucket/object-list", None).await;
-    c.check(M::PUT, "/object-storage/buckets/{regionId}/{bucket}/object-acl", "/object-storage/buckets/fr-par/spec-bucket/object-acl", Some(json!({"name": "obj.txt", "acl": "public-read"}))).await;
-    c.check(M::GET, "/object-storage/buckets/{regionId}/{bucket}/object-acl", "/object-storage/buckets/fr-par/spec-bucket/object-acl?name=obj.txt", None).await;
+    c.check(
+        M::GET,
+        "/object-storage/buckets/{regionId}/{bucket}/object-list",
+        "/object-storage/buckets/fr-par/spec-bucket/object-list",
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/object-storage/buckets/{regionId}/{bucket}/object-acl",
+        "/object-storage/buckets/fr-par/spec-bucket/object-acl",
+        Some(json!({"name": "obj.txt", "acl": "public-read"})),
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/object-storage/buckets/{regionId}/{bucket}/object-acl",
+        "/object-storage/buckets/fr-par/spec-bucket/object-acl?name=obj.txt",
+        None,
+    )
+    .await;
     let key = c.check(M::POST, "/object-storage/keys", "/object-storage/keys", Some(json!({"label": "spec-key", "bucket_access": [{"region": "fr-par", "bucket_name": "spec-bucket", "permissions": "read_write"}]}))).await;
     let kid = key["id"].as_u64().unwrap();
-    c.check(M::GET, "/object-storage/keys", "/object-storage/keys", None).await;
-    c.check(M::GET, "/object-storage/keys/{keyId}", &format!("/object-storage/keys/{kid}"), None).await;
-    c.check(M::PUT, "/object-storage/keys/{keyId}", &format!("/object-storage/keys/{kid}"), Some(json!({"label": "renamed"}))).await;
-    c.check(M::DELETE, "/object-storage/keys/{keyId}", &format!("/object-storage/keys/{kid}"), None).await;
-    c.check_error(M::POST, "/object-storage/buckets", "/object-storage/buckets", json!({"label": "spec-bucket", "region": "fr-par"}), 400).await;
+    c.check(M::GET, "/object-storage/keys", "/object-storage/keys", None)
+        .await;
+    c.check(
+        M::GET,
+        "/object-storage/keys/{keyId}",
+        &format!("/object-storage/keys/{kid}"),
+        None,
+    )
+    .await;
+    c.check(
+        M::PUT,
+        "/object-storage/keys/{keyId}",
+        &format!("/object-storage/keys/{kid}"),
+        Some(json!({"label": "renamed"})),
+    )
+    .await;
+    c.check(
+        M::DELETE,
+        "/object-storage/keys/{keyId}",
+        &format!("/object-storage/keys/{kid}"),
+        None,
+    )
+    .await;
+    c.check_error(
+        M::POST,
+        "/object-storage/buckets",
+        "/object-storage/buckets",
+        json!({"label": "spec-bucket", "region": "fr-par"}),
+        400,
+    )
+    .await;
 
-    assert!(c.errors.is_empty(), "{} schema violations:\n{}", c.errors.len(), c.errors.join("\n"));
+    assert!(
+        c.errors.is_empty(),
+        "{} schema violations:\n{}",
+        c.errors.len(),
+        c.errors.join("\n")
+    );
     assert!(c.checked >= 80, "only {} responses checked", c.checked);
     // The allow-listed instance_id quirk must actually be seen: proves nested items are validated.
-    assert!(c.quirks_hit > 0, "the known pool instance_id quirk was not detected");
-    eprintln!("validated {} responses; {} allow-listed quirk hits", c.checked, c.quirks_hit);
+    assert!(
+        c.quirks_hit > 0,
+        "the known pool instance_id quirk was not detected"
+    );
+    eprintln!(
+        "validated {} responses; {} allow-listed quirk hits",
+        c.checked, c.quirks_hit
+    );
 }
 
 #[test]
@@ -319,8 +875,18 @@ fn validator_catches_type_enum_and_required_problems() {
         "maybe": {"type": "string", "nullable": true},
         "list": {"type": "array", "items": {"allOf": [{"type": "object", "properties": {"x": {"type": "number"}}}]}}}});
     let mut errs = Vec::new();
-    validate(&schema, &json!({"id": 1, "status": "a", "maybe": null, "list": [{"x": 1.5}]}), "$", &mut errs);
+    validate(
+        &schema,
+        &json!({"id": 1, "status": "a", "maybe": null, "list": [{"x": 1.5}]}),
+        "$",
+        &mut errs,
+    );
     assert!(errs.is_empty(), "{errs:?}");
-    validate(&schema, &json!({"status": "c", "list": [{"x": "no"}], "id": null}), "$", &mut errs);
+    validate(
+        &schema,
+        &json!({"status": "c", "list": [{"x": "no"}], "id": null}),
+        "$",
+        &mut errs,
+    );
     assert_eq!(errs.len(), 3, "{errs:?}");
 }

@@ -16,13 +16,22 @@ fn venv() -> Option<PathBuf> {
     if venv.join("bin/python").exists() {
         return Some(venv);
     }
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "tools venv missing at {} with CI=true", venv.display());
-    eprintln!("NOTICE: tools venv not found at {}; skipping real-client tests (run the setup script)", venv.display());
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "tools venv missing at {} with CI=true",
+        venv.display()
+    );
+    eprintln!(
+        "NOTICE: tools venv not found at {}; skipping real-client tests (run the setup script)",
+        venv.display()
+    );
     None
 }
 
 fn script(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(name)
 }
 
 async fn run(venv: &std::path::Path, name: &str, envs: &[(&str, String)]) {
@@ -31,9 +40,16 @@ async fn run(venv: &std::path::Path, name: &str, envs: &[(&str, String)]) {
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let out = tokio::time::timeout(Duration::from_secs(300), cmd.output()).await.expect("script finished").expect("python runs");
+    let out = tokio::time::timeout(Duration::from_secs(300), cmd.output())
+        .await
+        .expect("script finished")
+        .expect("python runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{name} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains(": OK"), "{name} printed: {stdout}");
 }
 
@@ -41,8 +57,20 @@ async fn run(venv: &std::path::Path, name: &str, envs: &[(&str, String)]) {
 async fn linode_api4_sdk_flow() {
     let Some(venv) = venv() else { return };
     let mock = MockServer::builder().start().await.unwrap();
-    run(&venv, "sdk_flow.py", &[("MOCK_API_URL", mock.api_url()), ("MOCK_TOKEN", mock.token().to_string())]).await;
-    let posts = mock.requests().iter().filter(|r| r.method == "POST" && r.path == "/v4/lke/clusters").count();
+    run(
+        &venv,
+        "sdk_flow.py",
+        &[
+            ("MOCK_API_URL", mock.api_url()),
+            ("MOCK_TOKEN", mock.token().to_string()),
+        ],
+    )
+    .await;
+    let posts = mock
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v4/lke/clusters")
+        .count();
     assert_eq!(posts, 2, "one accepted and one rejected cluster create");
     mock.shutdown().await;
 }
@@ -54,7 +82,19 @@ async fn linode_cli_flow() {
     assert!(cli.exists(), "linode-cli missing in {}", venv.display());
     let mock = MockServer::builder().start().await.unwrap();
     let host = mock.api_url().trim_start_matches("http://").to_string();
-    run(&venv, "cli_flow.py", &[("MOCK_API_HOST", host), ("MOCK_TOKEN", mock.token().to_string()), ("LINODE_CLI", cli.display().to_string())]).await;
-    assert!(mock.requests().iter().all(|r| r.status != 401), "every CLI call was authenticated");
+    run(
+        &venv,
+        "cli_flow.py",
+        &[
+            ("MOCK_API_HOST", host),
+            ("MOCK_TOKEN", mock.token().to_string()),
+            ("LINODE_CLI", cli.display().to_string()),
+        ],
+    )
+    .await;
+    assert!(
+        mock.requests().iter().all(|r| r.status != 401),
+        "every CLI call was authenticated"
+    );
     mock.shutdown().await;
 }

@@ -5,8 +5,9 @@ use aws_sdk_s3::Client as S3;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketLifecycleConfiguration, BucketVersioningStatus, CorsConfiguration, CorsRule, ExpirationStatus, LifecycleExpiration, LifecycleRule,
-    LifecycleRuleFilter, VersioningConfiguration,
+    BucketLifecycleConfiguration, BucketVersioningStatus, CorsConfiguration, CorsRule,
+    ExpirationStatus, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter,
+    VersioningConfiguration,
 };
 use linode_mock::{MockHandle, MockServer};
 use serde_json::{Value, json};
@@ -16,7 +17,13 @@ fn client(m: &MockHandle, access: &str, secret: &str) -> S3 {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(m.s3_url())
-        .credentials_provider(Credentials::new(access, secret, None, None, "linode-mock-test"))
+        .credentials_provider(Credentials::new(
+            access,
+            secret,
+            None,
+            None,
+            "linode-mock-test",
+        ))
         .force_path_style(true)
         .build();
     S3::from_conf(conf)
@@ -41,32 +48,123 @@ async fn body_of(out: aws_sdk_s3::operation::get_object::GetObjectOutput) -> Vec
 #[tokio::test]
 async fn versioning_keeps_two_versions_of_a_key() {
     let m = MockServer::builder().start().await.unwrap();
-    rest(&m, reqwest::Method::POST, "/object-storage/buckets", json!({"label": "state", "region": "fr-par"})).await;
+    rest(
+        &m,
+        reqwest::Method::POST,
+        "/object-storage/buckets",
+        json!({"label": "state", "region": "fr-par"}),
+    )
+    .await;
     let s3 = client(&m, m.s3_access_key(), m.s3_secret_key());
     s3.put_bucket_versioning()
         .bucket("state")
-        .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
         .send()
         .await
         .unwrap();
-    let v = s3.get_bucket_versioning().bucket("state").send().await.unwrap();
+    let v = s3
+        .get_bucket_versioning()
+        .bucket("state")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(v.status(), Some(&BucketVersioningStatus::Enabled));
-    let v1 = s3.put_object().bucket("state").key("app/secret").body(ByteStream::from_static(b"one")).send().await.unwrap();
-    let v2 = s3.put_object().bucket("state").key("app/secret").body(ByteStream::from_static(b"two")).send().await.unwrap();
-    let (id1, id2) = (v1.version_id().unwrap().to_string(), v2.version_id().unwrap().to_string());
+    let v1 = s3
+        .put_object()
+        .bucket("state")
+        .key("app/secret")
+        .body(ByteStream::from_static(b"one"))
+        .send()
+        .await
+        .unwrap();
+    let v2 = s3
+        .put_object()
+        .bucket("state")
+        .key("app/secret")
+        .body(ByteStream::from_static(b"two"))
+        .send()
+        .await
+        .unwrap();
+    let (id1, id2) = (
+        v1.version_id().unwrap().to_string(),
+        v2.version_id().unwrap().to_string(),
+    );
     assert_ne!(id1, id2);
-    let versions = s3.list_object_versions().bucket("state").prefix("app/").send().await.unwrap();
+    let versions = s3
+        .list_object_versions()
+        .bucket("state")
+        .prefix("app/")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(versions.versions().len(), 2);
     assert_eq!(versions.versions()[0].is_latest(), Some(true));
-    assert_eq!(body_of(s3.get_object().bucket("state").key("app/secret").version_id(&id1).send().await.unwrap()).await, b"one");
-    assert_eq!(body_of(s3.get_object().bucket("state").key("app/secret").send().await.unwrap()).await, b"two");
+    assert_eq!(
+        body_of(
+            s3.get_object()
+                .bucket("state")
+                .key("app/secret")
+                .version_id(&id1)
+                .send()
+                .await
+                .unwrap()
+        )
+        .await,
+        b"one"
+    );
+    assert_eq!(
+        body_of(
+            s3.get_object()
+                .bucket("state")
+                .key("app/secret")
+                .send()
+                .await
+                .unwrap()
+        )
+        .await,
+        b"two"
+    );
 
     // A delete creates a marker; older versions stay readable.
-    let del = s3.delete_object().bucket("state").key("app/secret").send().await.unwrap();
+    let del = s3
+        .delete_object()
+        .bucket("state")
+        .key("app/secret")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(del.delete_marker(), Some(true));
-    assert!(s3.get_object().bucket("state").key("app/secret").send().await.is_err());
-    assert_eq!(body_of(s3.get_object().bucket("state").key("app/secret").version_id(&id2).send().await.unwrap()).await, b"two");
-    let versions = s3.list_object_versions().bucket("state").send().await.unwrap();
+    assert!(
+        s3.get_object()
+            .bucket("state")
+            .key("app/secret")
+            .send()
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        body_of(
+            s3.get_object()
+                .bucket("state")
+                .key("app/secret")
+                .version_id(&id2)
+                .send()
+                .await
+                .unwrap()
+        )
+        .await,
+        b"two"
+    );
+    let versions = s3
+        .list_object_versions()
+        .bucket("state")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(versions.delete_markers().len(), 1);
 }
 
@@ -75,45 +173,180 @@ async fn buckets_are_shared_with_rest_and_listing_works() {
     let m = MockServer::builder().start().await.unwrap();
     let s3 = client(&m, m.s3_access_key(), m.s3_secret_key());
     s3.create_bucket().bucket("from-s3").send().await.unwrap();
-    let list = rest(&m, reqwest::Method::GET, "/object-storage/buckets", json!({})).await;
-    assert!(list["data"].as_array().unwrap().iter().any(|b| b["label"] == "from-s3"));
+    let list = rest(
+        &m,
+        reqwest::Method::GET,
+        "/object-storage/buckets",
+        json!({}),
+    )
+    .await;
+    assert!(
+        list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["label"] == "from-s3")
+    );
     s3.head_bucket().bucket("from-s3").send().await.unwrap();
     for k in ["a/1", "a/2", "b/1", "top"] {
-        s3.put_object().bucket("from-s3").key(k).body(ByteStream::from_static(b"x")).send().await.unwrap();
+        s3.put_object()
+            .bucket("from-s3")
+            .key(k)
+            .body(ByteStream::from_static(b"x"))
+            .send()
+            .await
+            .unwrap();
     }
-    let l = s3.list_objects_v2().bucket("from-s3").delimiter("/").send().await.unwrap();
-    let prefixes: Vec<_> = l.common_prefixes().iter().filter_map(|p| p.prefix()).collect();
+    let l = s3
+        .list_objects_v2()
+        .bucket("from-s3")
+        .delimiter("/")
+        .send()
+        .await
+        .unwrap();
+    let prefixes: Vec<_> = l
+        .common_prefixes()
+        .iter()
+        .filter_map(|p| p.prefix())
+        .collect();
     assert_eq!(prefixes, ["a/", "b/"]);
     assert_eq!(l.contents().len(), 1);
-    let l = s3.list_objects_v2().bucket("from-s3").prefix("a/").max_keys(1).send().await.unwrap();
+    let l = s3
+        .list_objects_v2()
+        .bucket("from-s3")
+        .prefix("a/")
+        .max_keys(1)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(l.is_truncated(), Some(true));
-    let next = s3.list_objects_v2().bucket("from-s3").prefix("a/").continuation_token(l.next_continuation_token().unwrap()).send().await.unwrap();
+    let next = s3
+        .list_objects_v2()
+        .bucket("from-s3")
+        .prefix("a/")
+        .continuation_token(l.next_continuation_token().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(next.contents()[0].key(), Some("a/2"));
-    let rest_list = rest(&m, reqwest::Method::GET, "/object-storage/buckets/us-east/from-s3/object-list?delimiter=/", json!({})).await;
+    let rest_list = rest(
+        &m,
+        reqwest::Method::GET,
+        "/object-storage/buckets/us-east/from-s3/object-list?delimiter=/",
+        json!({}),
+    )
+    .await;
     assert_eq!(rest_list["data"].as_array().unwrap().len(), 3);
-    let bucket = rest(&m, reqwest::Method::GET, "/object-storage/buckets/us-east/from-s3", json!({})).await;
+    let bucket = rest(
+        &m,
+        reqwest::Method::GET,
+        "/object-storage/buckets/us-east/from-s3",
+        json!({}),
+    )
+    .await;
     assert_eq!(bucket["objects"], 4);
-    assert!(s3.delete_bucket().bucket("from-s3").send().await.is_err(), "non-empty bucket");
+    assert!(
+        s3.delete_bucket().bucket("from-s3").send().await.is_err(),
+        "non-empty bucket"
+    );
 }
 
 #[tokio::test]
 async fn keys_created_over_rest_sign_requests_and_respect_limits() {
     let m = MockServer::builder().start().await.unwrap();
-    rest(&m, reqwest::Method::POST, "/object-storage/buckets", json!({"label": "open", "region": "fr-par"})).await;
-    rest(&m, reqwest::Method::POST, "/object-storage/buckets", json!({"label": "other", "region": "fr-par"})).await;
+    rest(
+        &m,
+        reqwest::Method::POST,
+        "/object-storage/buckets",
+        json!({"label": "open", "region": "fr-par"}),
+    )
+    .await;
+    rest(
+        &m,
+        reqwest::Method::POST,
+        "/object-storage/buckets",
+        json!({"label": "other", "region": "fr-par"}),
+    )
+    .await;
     let root = client(&m, m.s3_access_key(), m.s3_secret_key());
-    root.put_object().bucket("open").key("k").body(ByteStream::from_static(b"v")).send().await.unwrap();
+    root.put_object()
+        .bucket("open")
+        .key("k")
+        .body(ByteStream::from_static(b"v"))
+        .send()
+        .await
+        .unwrap();
     let key = rest(&m, reqwest::Method::POST, "/object-storage/keys",
         json!({"label": "ro", "bucket_access": [{"region": "fr-par", "bucket_name": "open", "permissions": "read_only"}]})).await;
-    let limited = client(&m, key["access_key"].as_str().unwrap(), key["secret_key"].as_str().unwrap());
-    assert_eq!(body_of(limited.get_object().bucket("open").key("k").send().await.unwrap()).await, b"v");
-    assert!(limited.put_object().bucket("open").key("k2").body(ByteStream::from_static(b"v")).send().await.is_err(), "read-only");
-    assert!(limited.get_object().bucket("other").key("k").send().await.is_err(), "not in bucket_access");
+    let limited = client(
+        &m,
+        key["access_key"].as_str().unwrap(),
+        key["secret_key"].as_str().unwrap(),
+    );
+    assert_eq!(
+        body_of(
+            limited
+                .get_object()
+                .bucket("open")
+                .key("k")
+                .send()
+                .await
+                .unwrap()
+        )
+        .await,
+        b"v"
+    );
+    assert!(
+        limited
+            .put_object()
+            .bucket("open")
+            .key("k2")
+            .body(ByteStream::from_static(b"v"))
+            .send()
+            .await
+            .is_err(),
+        "read-only"
+    );
+    assert!(
+        limited
+            .get_object()
+            .bucket("other")
+            .key("k")
+            .send()
+            .await
+            .is_err(),
+        "not in bucket_access"
+    );
     let wrong = client(&m, key["access_key"].as_str().unwrap(), "wrong-secret");
-    assert!(wrong.get_object().bucket("open").key("k").send().await.is_err(), "bad signature");
-    let full = rest(&m, reqwest::Method::POST, "/object-storage/keys", json!({"label": "rw"})).await;
-    let full = client(&m, full["access_key"].as_str().unwrap(), full["secret_key"].as_str().unwrap());
-    full.put_object().bucket("other").key("k").body(ByteStream::from_static(b"v")).send().await.unwrap();
+    assert!(
+        wrong
+            .get_object()
+            .bucket("open")
+            .key("k")
+            .send()
+            .await
+            .is_err(),
+        "bad signature"
+    );
+    let full = rest(
+        &m,
+        reqwest::Method::POST,
+        "/object-storage/keys",
+        json!({"label": "rw"}),
+    )
+    .await;
+    let full = client(
+        &m,
+        full["access_key"].as_str().unwrap(),
+        full["secret_key"].as_str().unwrap(),
+    );
+    full.put_object()
+        .bucket("other")
+        .key("k")
+        .body(ByteStream::from_static(b"v"))
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -121,16 +354,58 @@ async fn conditional_put_lifecycle_and_cors() {
     let m = MockServer::builder().start().await.unwrap();
     let s3 = client(&m, m.s3_access_key(), m.s3_secret_key());
     s3.create_bucket().bucket("tf-state").send().await.unwrap();
-    s3.put_object().bucket("tf-state").key("state.tflock").if_none_match("*").body(ByteStream::from_static(b"lock")).send().await.unwrap();
-    let again = s3.put_object().bucket("tf-state").key("state.tflock").if_none_match("*").body(ByteStream::from_static(b"lock")).send().await;
+    s3.put_object()
+        .bucket("tf-state")
+        .key("state.tflock")
+        .if_none_match("*")
+        .body(ByteStream::from_static(b"lock"))
+        .send()
+        .await
+        .unwrap();
+    let again = s3
+        .put_object()
+        .bucket("tf-state")
+        .key("state.tflock")
+        .if_none_match("*")
+        .body(ByteStream::from_static(b"lock"))
+        .send()
+        .await;
     let err = again.expect_err("lock already held");
     assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(412));
-    s3.delete_object().bucket("tf-state").key("state.tflock").send().await.unwrap();
-    s3.put_object().bucket("tf-state").key("state.tflock").if_none_match("*").body(ByteStream::from_static(b"lock")).send().await.unwrap();
+    s3.delete_object()
+        .bucket("tf-state")
+        .key("state.tflock")
+        .send()
+        .await
+        .unwrap();
+    s3.put_object()
+        .bucket("tf-state")
+        .key("state.tflock")
+        .if_none_match("*")
+        .body(ByteStream::from_static(b"lock"))
+        .send()
+        .await
+        .unwrap();
     // base64(MD5("hello")); a body that does not match is rejected with BadDigest.
     let md5 = "XUFAKrxLKna5cZ2REBfFkg==";
-    s3.put_object().bucket("tf-state").key("state").content_md5(md5).body(ByteStream::from_static(b"hello")).send().await.unwrap();
-    assert!(s3.put_object().bucket("tf-state").key("state").content_md5(md5).body(ByteStream::from_static(b"other")).send().await.is_err());
+    s3.put_object()
+        .bucket("tf-state")
+        .key("state")
+        .content_md5(md5)
+        .body(ByteStream::from_static(b"hello"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        s3.put_object()
+            .bucket("tf-state")
+            .key("state")
+            .content_md5(md5)
+            .body(ByteStream::from_static(b"other"))
+            .send()
+            .await
+            .is_err()
+    );
 
     let rule = LifecycleRule::builder()
         .id("expire")
@@ -141,27 +416,84 @@ async fn conditional_put_lifecycle_and_cors() {
         .unwrap();
     s3.put_bucket_lifecycle_configuration()
         .bucket("tf-state")
-        .lifecycle_configuration(BucketLifecycleConfiguration::builder().rules(rule).build().unwrap())
+        .lifecycle_configuration(
+            BucketLifecycleConfiguration::builder()
+                .rules(rule)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
-    let lc = s3.get_bucket_lifecycle_configuration().bucket("tf-state").send().await.unwrap();
+    let lc = s3
+        .get_bucket_lifecycle_configuration()
+        .bucket("tf-state")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(lc.rules()[0].id(), Some("expire"));
-    let cors = CorsRule::builder().allowed_methods("GET").allowed_origins("*").build().unwrap();
-    s3.put_bucket_cors().bucket("tf-state").cors_configuration(CorsConfiguration::builder().cors_rules(cors).build().unwrap()).send().await.unwrap();
-    let got = s3.get_bucket_cors().bucket("tf-state").send().await.unwrap();
+    let cors = CorsRule::builder()
+        .allowed_methods("GET")
+        .allowed_origins("*")
+        .build()
+        .unwrap();
+    s3.put_bucket_cors()
+        .bucket("tf-state")
+        .cors_configuration(
+            CorsConfiguration::builder()
+                .cors_rules(cors)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let got = s3
+        .get_bucket_cors()
+        .bucket("tf-state")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.cors_rules()[0].allowed_methods(), ["GET"]);
-    s3.delete_bucket_cors().bucket("tf-state").send().await.unwrap();
-    assert!(s3.get_bucket_cors().bucket("tf-state").send().await.is_err());
+    s3.delete_bucket_cors()
+        .bucket("tf-state")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        s3.get_bucket_cors()
+            .bucket("tf-state")
+            .send()
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
 async fn presigned_object_url_from_rest_works() {
     let m = MockServer::builder().start().await.unwrap();
-    rest(&m, reqwest::Method::POST, "/object-storage/buckets", json!({"label": "pub", "region": "us-east"})).await;
+    rest(
+        &m,
+        reqwest::Method::POST,
+        "/object-storage/buckets",
+        json!({"label": "pub", "region": "us-east"}),
+    )
+    .await;
     let s3 = client(&m, m.s3_access_key(), m.s3_secret_key());
-    s3.put_object().bucket("pub").key("dir/file.txt").body(ByteStream::from_static(b"content")).send().await.unwrap();
-    let u = rest(&m, reqwest::Method::POST, "/object-storage/buckets/us-east/pub/object-url", json!({"method": "GET", "name": "dir/file.txt", "expires_in": 600})).await;
+    s3.put_object()
+        .bucket("pub")
+        .key("dir/file.txt")
+        .body(ByteStream::from_static(b"content"))
+        .send()
+        .await
+        .unwrap();
+    let u = rest(
+        &m,
+        reqwest::Method::POST,
+        "/object-storage/buckets/us-east/pub/object-url",
+        json!({"method": "GET", "name": "dir/file.txt", "expires_in": 600}),
+    )
+    .await;
     let r = reqwest::get(u["url"].as_str().unwrap()).await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "content");

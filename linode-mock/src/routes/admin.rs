@@ -45,9 +45,13 @@ async fn get_faults(State(app): State<AppState>) -> Json<FaultConfig> {
     Json(app.faults.config())
 }
 
-async fn put_faults(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<FaultConfig>> {
+async fn put_faults(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<FaultConfig>> {
     let seed = body.get("seed").and_then(Value::as_u64);
-    let cfg: FaultConfig = serde_json::from_value(body).map_err(|e| ApiError::bad_request(format!("invalid fault config: {e}")))?;
+    let cfg: FaultConfig = serde_json::from_value(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid fault config: {e}")))?;
     for (name, rate) in [
         ("http_5xx", cfg.http_5xx),
         ("rate_limit_429", cfg.rate_limit_429),
@@ -92,24 +96,39 @@ async fn state(State(app): State<AppState>) -> Json<Value> {
 
 fn runtime(app: &AppState) -> RuntimeConfig {
     let d = app.delays();
-    RuntimeConfig { node_ready_delay_ms: d.node_ready_delay_ms, kubeconfig_delay_ms: d.kubeconfig_delay_ms, rate_limit: app.rate_limit() }
+    RuntimeConfig {
+        node_ready_delay_ms: d.node_ready_delay_ms,
+        kubeconfig_delay_ms: d.kubeconfig_delay_ms,
+        rate_limit: app.rate_limit(),
+    }
 }
 
 async fn get_config(State(app): State<AppState>) -> Json<RuntimeConfig> {
     Json(runtime(&app))
 }
 
-async fn put_config(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<RuntimeConfig>> {
+async fn put_config(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<RuntimeConfig>> {
     let cur = runtime(&app);
     let node = body.get("node_ready_delay_ms").map(Value::as_u64);
     let kube = body.get("kubeconfig_delay_ms").map(Value::as_u64);
     if node == Some(None) || kube == Some(None) {
-        return Err(ApiError::bad_request("delays must be non-negative integers (milliseconds)"));
+        return Err(ApiError::bad_request(
+            "delays must be non-negative integers (milliseconds)",
+        ));
     }
     let rate = match body.get("rate_limit") {
         None => cur.rate_limit,
         Some(Value::Null) => None,
-        Some(v) => Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| ApiError::field("rate_limit", "must be a positive integer or null"))?),
+        Some(v) => Some(
+            v.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    ApiError::field("rate_limit", "must be a positive integer or null")
+                })?,
+        ),
     };
     app.set_delays(Delays {
         node_ready_delay_ms: node.flatten().unwrap_or(cur.node_ready_delay_ms),

@@ -18,20 +18,35 @@ pub fn routes() -> Router<AppState> {
         .route("/domains/{id}", get(get_one).put(update).delete(delete))
         .route("/domains/{id}/clone", post(clone_domain))
         .route("/domains/{id}/zone-file", get(zone_file))
-        .route("/domains/{id}/records", get(list_records).post(create_record))
-        .route("/domains/{id}/records/{rec}", get(get_record).put(update_record).delete(delete_record))
+        .route(
+            "/domains/{id}/records",
+            get(list_records).post(create_record),
+        )
+        .route(
+            "/domains/{id}/records/{rec}",
+            get(get_record).put(update_record).delete(delete_record),
+        )
 }
 
 /// Valid SOA timing values; requested values are snapped up to the next one.
-pub const SOA_STEPS: &[i64] = &[0, 30, 120, 300, 3600, 7200, 14400, 28800, 57600, 86400, 172800, 345600, 604800, 1209600, 2419200];
+pub const SOA_STEPS: &[i64] = &[
+    0, 30, 120, 300, 3600, 7200, 14400, 28800, 57600, 86400, 172800, 345600, 604800, 1209600,
+    2419200,
+];
 /// Valid record TTLs; requested values are rounded to the nearest one.
-pub const TTL_STEPS: &[i64] = &[300, 3600, 7200, 14400, 28800, 57600, 86400, 172800, 345600, 604800, 1209600, 2419200];
+pub const TTL_STEPS: &[i64] = &[
+    300, 3600, 7200, 14400, 28800, 57600, 86400, 172800, 345600, 604800, 1209600, 2419200,
+];
 /// Record types.
 pub const RECORD_TYPES: &[&str] = &["A", "AAAA", "NS", "MX", "CNAME", "TXT", "SRV", "PTR", "CAA"];
 
 /// Snaps a SOA timing up to the next valid value.
 pub fn snap_up(v: i64) -> i64 {
-    SOA_STEPS.iter().copied().find(|s| *s >= v).unwrap_or(2419200)
+    SOA_STEPS
+        .iter()
+        .copied()
+        .find(|s| *s >= v)
+        .unwrap_or(2419200)
 }
 
 /// Rounds a record TTL to the nearest valid value (0 stays 0: the domain default).
@@ -39,13 +54,24 @@ pub fn round_ttl(v: i64) -> i64 {
     if v == 0 {
         return 0;
     }
-    TTL_STEPS.iter().copied().min_by_key(|s| (s - v).abs()).unwrap_or(300)
+    TTL_STEPS
+        .iter()
+        .copied()
+        .min_by_key(|s| (s - v).abs())
+        .unwrap_or(300)
 }
 
 /// Whether `name` is a valid domain name per the API's pattern.
 pub fn valid_domain(name: &str) -> bool {
-    let re = regex::Regex::new(r"^(\*\.)?([a-zA-Z0-9-_]{1,63}\.)+([a-zA-Z]{2,3}\.)?([a-zA-Z]{2,16}|xn--[a-zA-Z0-9]+)$").expect("static regex");
-    name.len() <= 253 && re.is_match(name) && name.split('.').all(|l| !l.starts_with('-') && !l.ends_with('-'))
+    let re = regex::Regex::new(
+        r"^(\*\.)?([a-zA-Z0-9-_]{1,63}\.)+([a-zA-Z]{2,3}\.)?([a-zA-Z]{2,16}|xn--[a-zA-Z0-9]+)$",
+    )
+    .expect("static regex");
+    name.len() <= 253
+        && re.is_match(name)
+        && name
+            .split('.')
+            .all(|l| !l.starts_with('-') && !l.ends_with('-'))
 }
 
 /// Whether `name` is a valid hostname target (trailing period allowed).
@@ -54,13 +80,23 @@ pub fn valid_hostname(name: &str) -> bool {
     !n.is_empty()
         && n.len() <= 253
         && n.split('.').all(|l| {
-            !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
 }
 
 fn valid_email(s: &str) -> bool {
     match s.split_once('@') {
-        Some((user, host)) => !user.is_empty() && !user.contains(char::is_whitespace) && valid_hostname(host) && host.contains('.'),
+        Some((user, host)) => {
+            !user.is_empty()
+                && !user.contains(char::is_whitespace)
+                && valid_hostname(host)
+                && host.contains('.')
+        }
         None => false,
     }
 }
@@ -80,13 +116,24 @@ fn record_json(r: &Record) -> Value {
 }
 
 fn domain<'a>(s: &'a Store, id: &str) -> ApiResult<&'a Domain> {
-    s.domains.get(&parse_id(id)?).ok_or_else(ApiError::not_found)
+    s.domains
+        .get(&parse_id(id)?)
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Validates domain fields onto `base`. `creating` enforces the required fields.
-fn validate_domain(body: &Value, mut base: Map<String, Value>, creating: bool, errs: &mut Errors) -> Map<String, Value> {
+fn validate_domain(
+    body: &Value,
+    mut base: Map<String, Value>,
+    creating: bool,
+    errs: &mut Errors,
+) -> Map<String, Value> {
     let i = Input::new(body, "");
-    let name = if creating { i.req_str("domain", errs) } else { i.str("domain", errs) };
+    let name = if creating {
+        i.req_str("domain", errs)
+    } else {
+        i.str("domain", errs)
+    };
     if let Some(n) = name {
         if valid_domain(n) {
             base.insert("domain".into(), json!(n.to_ascii_lowercase()));
@@ -94,7 +141,11 @@ fn validate_domain(body: &Value, mut base: Map<String, Value>, creating: bool, e
             errs.add("domain", "Invalid domain name");
         }
     }
-    let dtype = if creating { i.req_str("type", errs) } else { i.str("type", errs) };
+    let dtype = if creating {
+        i.req_str("type", errs)
+    } else {
+        i.str("type", errs)
+    };
     if let Some(t) = dtype {
         if t == "master" || t == "slave" {
             base.insert("type".into(), json!(t));
@@ -144,11 +195,23 @@ fn validate_domain(body: &Value, mut base: Map<String, Value>, creating: bool, e
         }
     }
     match base.get("type").and_then(Value::as_str) {
-        Some("master") if base.get("soa_email").is_none_or(|v| v.as_str().is_none_or(str::is_empty)) => {
+        Some("master")
+            if base
+                .get("soa_email")
+                .is_none_or(|v| v.as_str().is_none_or(str::is_empty)) =>
+        {
             errs.add("soa_email", "soa_email is required for master domains")
         }
-        Some("slave") if base.get("master_ips").and_then(Value::as_array).is_none_or(Vec::is_empty) => {
-            errs.add("master_ips", "master_ips requires at least one IP for slave domains")
+        Some("slave")
+            if base
+                .get("master_ips")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty) =>
+        {
+            errs.add(
+                "master_ips",
+                "master_ips requires at least one IP for slave domains",
+            )
         }
         _ => {}
     }
@@ -172,12 +235,18 @@ fn insert_domain(s: &mut Store, doc: Map<String, Value>) -> u64 {
 }
 
 fn name_taken(s: &Store, name: &str, except: Option<u64>) -> bool {
-    s.domains.values().any(|d| Some(d.id) != except && d.doc.get("domain").and_then(Value::as_str) == Some(name))
+    s.domains
+        .values()
+        .any(|d| Some(d.id) != except && d.doc.get("domain").and_then(Value::as_str) == Some(name))
 }
 
 async fn list(State(app): State<AppState>, q: ListQuery) -> ApiResult<Json<Value>> {
     let items = app.read(|s| s.domains.values().map(domain_json).collect());
-    list_response(items, &q, &["domain", "group", "tags", "type", "status", "id"])
+    list_response(
+        items,
+        &q,
+        &["domain", "group", "tags", "type", "status", "id"],
+    )
 }
 
 async fn create(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
@@ -201,7 +270,11 @@ async fn get_one(State(app): State<AppState>, Path(id): Path<String>) -> ApiResu
     app.read(|s| domain(s, &id).map(|d| Json(domain_json(d))))
 }
 
-async fn update(State(app): State<AppState>, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn update(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let out = app.write(|s| {
         let d = domain(s, &id)?.clone();
         let mut errs = Errors::new();
@@ -228,7 +301,11 @@ async fn delete(State(app): State<AppState>, Path(id): Path<String>) -> ApiResul
     })
 }
 
-async fn clone_domain(State(app): State<AppState>, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn clone_domain(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let out = app.write(|s| {
         let src = domain(s, &id)?.clone();
         let mut errs = Errors::new();
@@ -243,13 +320,30 @@ async fn clone_domain(State(app): State<AppState>, Path(id): Path<String>, JsonB
         }
         errs.finish()?;
         let mut doc = src.doc.clone();
-        doc.insert("domain".into(), json!(name.unwrap_or_default().to_ascii_lowercase()));
+        doc.insert(
+            "domain".into(),
+            json!(name.unwrap_or_default().to_ascii_lowercase()),
+        );
         let new_id = insert_domain(s, doc);
         let now = now_ms();
-        let records: Vec<Record> = s.records.values().filter(|r| r.domain_id == src.id).cloned().collect();
+        let records: Vec<Record> = s
+            .records
+            .values()
+            .filter(|r| r.domain_id == src.id)
+            .cloned()
+            .collect();
         for r in records {
             let rid = alloc(&mut s.ids.record);
-            s.records.insert(rid, Record { id: rid, domain_id: new_id, doc: r.doc, created_ms: now, updated_ms: now });
+            s.records.insert(
+                rid,
+                Record {
+                    id: rid,
+                    domain_id: new_id,
+                    doc: r.doc,
+                    created_ms: now,
+                    updated_ms: now,
+                },
+            );
         }
         Ok(domain_json(&s.domains[&new_id]))
     })?;
@@ -273,7 +367,10 @@ async fn import(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiRes
             && !valid_hostname(ns)
             && ns.parse::<std::net::IpAddr>().is_err()
         {
-            errs.add("remote_nameserver", "Must be a valid hostname or IP address");
+            errs.add(
+                "remote_nameserver",
+                "Must be a valid hostname or IP address",
+            );
         }
         errs.finish()?;
         let name = name.unwrap_or_default().to_ascii_lowercase();
@@ -287,9 +384,24 @@ async fn import(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiRes
 }
 
 fn zone_lines(s: &Store, d: &Domain) -> Vec<String> {
-    let name = d.doc.get("domain").and_then(Value::as_str).unwrap_or_default();
-    let email = d.doc.get("soa_email").and_then(Value::as_str).unwrap_or_default().replace('@', ".");
-    let ttl = |k: &str, def: i64| d.doc.get(k).and_then(Value::as_i64).filter(|v| *v > 0).unwrap_or(def);
+    let name = d
+        .doc
+        .get("domain")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let email = d
+        .doc
+        .get("soa_email")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .replace('@', ".");
+    let ttl = |k: &str, def: i64| {
+        d.doc
+            .get(k)
+            .and_then(Value::as_i64)
+            .filter(|v| *v > 0)
+            .unwrap_or(def)
+    };
     let mut lines = vec![
         format!("; {name} [{}]", d.id),
         format!("$TTL {}", ttl("ttl_sec", 86400)),
@@ -306,13 +418,29 @@ fn zone_lines(s: &Store, d: &Domain) -> Vec<String> {
         lines.push(format!("@  NS  ns{n}.linode.com."));
     }
     for r in s.records.values().filter(|r| r.domain_id == d.id) {
-        let g = |k: &str| r.doc.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let g = |k: &str| {
+            r.doc
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         let gi = |k: &str| r.doc.get(k).and_then(Value::as_i64).unwrap_or(0);
-        let host = if g("name").is_empty() { "@".to_string() } else { g("name") };
+        let host = if g("name").is_empty() {
+            "@".to_string()
+        } else {
+            g("name")
+        };
         let rtype = g("type");
         let data = match rtype.as_str() {
             "MX" => format!("{} {}", gi("priority"), g("target")),
-            "SRV" => format!("{} {} {} {}", gi("priority"), gi("weight"), gi("port"), g("target")),
+            "SRV" => format!(
+                "{} {} {} {}",
+                gi("priority"),
+                gi("weight"),
+                gi("port"),
+                g("target")
+            ),
             "TXT" => format!("\"{}\"", g("target")),
             "CAA" => format!("0 {} \"{}\"", g("tag"), g("target")),
             _ => g("target"),
@@ -337,18 +465,33 @@ fn default_record() -> Map<String, Value> {
 }
 
 /// Validates record fields onto `base` (type-specific rules of the real API).
-fn validate_record(s: &Store, domain_id: u64, body: &Value, mut base: Map<String, Value>, creating: bool, self_id: Option<u64>, errs: &mut Errors) -> Map<String, Value> {
+fn validate_record(
+    s: &Store,
+    domain_id: u64,
+    body: &Value,
+    mut base: Map<String, Value>,
+    creating: bool,
+    self_id: Option<u64>,
+    errs: &mut Errors,
+) -> Map<String, Value> {
     let i = Input::new(body, "");
     if creating {
         match i.req_str("type", errs) {
             Some(t) if RECORD_TYPES.contains(&t) => {
                 base.insert("type".into(), json!(t));
             }
-            Some(_) => errs.add("type", format!("type must be one of {}", RECORD_TYPES.join(", "))),
+            Some(_) => errs.add(
+                "type",
+                format!("type must be one of {}", RECORD_TYPES.join(", ")),
+            ),
             None => {}
         }
     }
-    let rtype = base.get("type").and_then(Value::as_str).unwrap_or("A").to_string();
+    let rtype = base
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("A")
+        .to_string();
     if let Some(n) = i.str("name", errs) {
         if n.len() > 100 {
             errs.add("name", "Length must be 0-100 characters");
@@ -360,7 +503,11 @@ fn validate_record(s: &Store, domain_id: u64, body: &Value, mut base: Map<String
     if let Some(t) = i.str("target", errs) {
         base.insert("target".into(), json!(t));
     }
-    for (k, lo, hi) in [("priority", 0, 255), ("weight", 0, 65535), ("port", 0, 65535)] {
+    for (k, lo, hi) in [
+        ("priority", 0, 255),
+        ("weight", 0, 65535),
+        ("port", 0, 65535),
+    ] {
         if let Some(v) = i.int_range(k, lo, hi, errs) {
             base.insert(k.into(), json!(v));
         }
@@ -369,16 +516,38 @@ fn validate_record(s: &Store, domain_id: u64, body: &Value, mut base: Map<String
         base.insert("ttl_sec".into(), json!(round_ttl(v)));
     }
     if let Some(v) = i.str("service", errs) {
-        base.insert("service".into(), json!(if v.starts_with('_') { v.to_string() } else { format!("_{v}") }));
+        base.insert(
+            "service".into(),
+            json!(if v.starts_with('_') {
+                v.to_string()
+            } else {
+                format!("_{v}")
+            }),
+        );
     }
     if let Some(v) = i.str("protocol", errs) {
-        base.insert("protocol".into(), json!(if v.starts_with('_') { v.to_string() } else { format!("_{v}") }));
+        base.insert(
+            "protocol".into(),
+            json!(if v.starts_with('_') {
+                v.to_string()
+            } else {
+                format!("_{v}")
+            }),
+        );
     }
     if let Some(v) = i.one_of("tag", &["issue", "issuewild", "iodef"], errs) {
         base.insert("tag".into(), json!(v));
     }
-    let target = base.get("target").and_then(Value::as_str).unwrap_or_default().to_string();
-    let name = base.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let target = base
+        .get("target")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let name = base
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     match rtype.as_str() {
         "A" => {
             if target != "[remote_addr]" && target.parse::<std::net::Ipv4Addr>().is_err() {
@@ -388,10 +557,8 @@ fn validate_record(s: &Store, domain_id: u64, body: &Value, mut base: Map<String
                 base.insert("target".into(), json!("127.0.0.1"));
             }
         }
-        "AAAA" => {
-            if target.parse::<std::net::Ipv6Addr>().is_err() {
-                errs.add("target", "Must be a valid IPv6 address");
-            }
+        "AAAA" if target.parse::<std::net::Ipv6Addr>().is_err() => {
+            errs.add("target", "Must be a valid IPv6 address");
         }
         "CNAME" => {
             if name.is_empty() {
@@ -400,20 +567,24 @@ fn validate_record(s: &Store, domain_id: u64, body: &Value, mut base: Map<String
             if !valid_hostname(&target) {
                 errs.add("target", "Must be a valid hostname");
             }
-            let clash = s.records.values().any(|r| r.domain_id == domain_id && Some(r.id) != self_id && r.doc.get("name").and_then(Value::as_str) == Some(name.as_str()));
+            let clash = s.records.values().any(|r| {
+                r.domain_id == domain_id
+                    && Some(r.id) != self_id
+                    && r.doc.get("name").and_then(Value::as_str) == Some(name.as_str())
+            });
             if clash && !name.is_empty() {
-                errs.add("name", "A CNAME record's name must be unique within the domain");
+                errs.add(
+                    "name",
+                    "A CNAME record's name must be unique within the domain",
+                );
             }
         }
-        "NS" | "PTR" => {
-            if !valid_hostname(&target) {
-                errs.add("target", "Must be a valid hostname");
-            }
+        "NS" | "PTR" if !valid_hostname(&target) => {
+            errs.add("target", "Must be a valid hostname");
         }
-        "MX" => {
-            if !(target.is_empty() && name.is_empty()) && !valid_hostname(&target) {
-                errs.add("target", "Must be a valid hostname");
-            }
+        // A null MX record has an empty target and name.
+        "MX" if !(valid_hostname(&target) || target.is_empty() && name.is_empty()) => {
+            errs.add("target", "Must be a valid hostname");
         }
         "TXT" => {
             if target.is_empty() {
@@ -438,7 +609,10 @@ fn validate_record(s: &Store, domain_id: u64, body: &Value, mut base: Map<String
             if !valid_hostname(&target) {
                 errs.add("target", "Must be a valid hostname");
             }
-            if let (Some(sv), Some(pr)) = (base.get("service").and_then(Value::as_str), base.get("protocol").and_then(Value::as_str)) {
+            if let (Some(sv), Some(pr)) = (
+                base.get("service").and_then(Value::as_str),
+                base.get("protocol").and_then(Value::as_str),
+            ) {
                 let n = format!("{sv}.{pr}");
                 base.insert("name".into(), json!(n));
             }
@@ -446,7 +620,10 @@ fn validate_record(s: &Store, domain_id: u64, body: &Value, mut base: Map<String
         "CAA" => match base.get("tag").and_then(Value::as_str) {
             None => errs.add("tag", "tag is required for CAA records"),
             Some("iodef") => {
-                if !(target.starts_with("mailto:") || target.starts_with("http://") || target.starts_with("https://")) {
+                if !(target.starts_with("mailto:")
+                    || target.starts_with("http://")
+                    || target.starts_with("https://"))
+                {
                     errs.add("target", "iodef target must be a mailto: or http(s) URL");
                 }
             }
@@ -466,18 +643,35 @@ fn validate_record(s: &Store, domain_id: u64, body: &Value, mut base: Map<String
 
 fn record<'a>(s: &'a Store, id: &str, rec: &str) -> ApiResult<&'a Record> {
     let did = domain(s, id)?.id;
-    s.records.get(&parse_id(rec)?).filter(|r| r.domain_id == did).ok_or_else(ApiError::not_found)
+    s.records
+        .get(&parse_id(rec)?)
+        .filter(|r| r.domain_id == did)
+        .ok_or_else(ApiError::not_found)
 }
 
-async fn list_records(State(app): State<AppState>, Path(id): Path<String>, q: ListQuery) -> ApiResult<Json<Value>> {
+async fn list_records(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    q: ListQuery,
+) -> ApiResult<Json<Value>> {
     let items = app.read(|s| {
         let did = domain(s, &id)?.id;
-        Ok::<_, ApiError>(s.records.values().filter(|r| r.domain_id == did).map(record_json).collect())
+        Ok::<_, ApiError>(
+            s.records
+                .values()
+                .filter(|r| r.domain_id == did)
+                .map(record_json)
+                .collect(),
+        )
     })?;
     list_response(items, &q, &["name", "target", "type", "tag", "id"])
 }
 
-async fn create_record(State(app): State<AppState>, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn create_record(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let out = app.write(|s| {
         let did = domain(s, &id)?.id;
         let mut errs = Errors::new();
@@ -488,13 +682,25 @@ async fn create_record(State(app): State<AppState>, Path(id): Path<String>, Json
         errs.finish()?;
         let rid = alloc(&mut s.ids.record);
         let now = now_ms();
-        s.records.insert(rid, Record { id: rid, domain_id: did, doc, created_ms: now, updated_ms: now });
+        s.records.insert(
+            rid,
+            Record {
+                id: rid,
+                domain_id: did,
+                doc,
+                created_ms: now,
+                updated_ms: now,
+            },
+        );
         Ok(record_json(&s.records[&rid]))
     })?;
     Ok(Json(out))
 }
 
-async fn get_record(State(app): State<AppState>, Path((id, rec)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn get_record(
+    State(app): State<AppState>,
+    Path((id, rec)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     app.read(|s| record(s, &id, &rec).map(|r| Json(record_json(r))))
 }
 
@@ -506,7 +712,15 @@ async fn update_record(
     let out = app.write(|s| {
         let r = record(s, &id, &rec)?.clone();
         let mut errs = Errors::new();
-        let doc = validate_record(s, r.domain_id, &body, r.doc.clone(), false, Some(r.id), &mut errs);
+        let doc = validate_record(
+            s,
+            r.domain_id,
+            &body,
+            r.doc.clone(),
+            false,
+            Some(r.id),
+            &mut errs,
+        );
         errs.finish()?;
         let entry = s.records.get_mut(&r.id).ok_or_else(ApiError::not_found)?;
         entry.doc = doc;
@@ -516,7 +730,10 @@ async fn update_record(
     Ok(Json(out))
 }
 
-async fn delete_record(State(app): State<AppState>, Path((id, rec)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn delete_record(
+    State(app): State<AppState>,
+    Path((id, rec)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         let rid = record(s, &id, &rec)?.id;
         s.records.remove(&rid);

@@ -23,19 +23,46 @@ pub const MAX_POOL_NODES: i64 = 100;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/lke/clusters", get(list_clusters).post(create_cluster))
-        .route("/lke/clusters/{id}", get(get_cluster).put(update_cluster).delete(delete_cluster))
-        .route("/lke/clusters/{id}/pools", get(list_pools).post(create_pool))
-        .route("/lke/clusters/{id}/pools/{pool}", get(get_pool).put(update_pool).delete(delete_pool))
-        .route("/lke/clusters/{id}/pools/{pool}/recycle", post(recycle_pool))
-        .route("/lke/clusters/{id}/nodes/{node}", get(get_node).delete(delete_node))
-        .route("/lke/clusters/{id}/nodes/{node}/recycle", post(recycle_node))
-        .route("/lke/clusters/{id}/kubeconfig", get(get_kubeconfig).delete(delete_kubeconfig))
+        .route(
+            "/lke/clusters/{id}",
+            get(get_cluster).put(update_cluster).delete(delete_cluster),
+        )
+        .route(
+            "/lke/clusters/{id}/pools",
+            get(list_pools).post(create_pool),
+        )
+        .route(
+            "/lke/clusters/{id}/pools/{pool}",
+            get(get_pool).put(update_pool).delete(delete_pool),
+        )
+        .route(
+            "/lke/clusters/{id}/pools/{pool}/recycle",
+            post(recycle_pool),
+        )
+        .route(
+            "/lke/clusters/{id}/nodes/{node}",
+            get(get_node).delete(delete_node),
+        )
+        .route(
+            "/lke/clusters/{id}/nodes/{node}/recycle",
+            post(recycle_node),
+        )
+        .route(
+            "/lke/clusters/{id}/kubeconfig",
+            get(get_kubeconfig).delete(delete_kubeconfig),
+        )
         .route("/lke/clusters/{id}/api-endpoints", get(api_endpoints))
         .route("/lke/clusters/{id}/dashboard", get(dashboard))
-        .route("/lke/clusters/{id}/control_plane_acl", get(get_acl).put(put_acl).delete(delete_acl))
+        .route(
+            "/lke/clusters/{id}/control_plane_acl",
+            get(get_acl).put(put_acl).delete(delete_acl),
+        )
         .route("/lke/clusters/{id}/recycle", post(recycle_cluster))
         .route("/lke/clusters/{id}/regenerate", post(regenerate))
-        .route("/lke/clusters/{id}/servicetoken", axum::routing::delete(delete_servicetoken))
+        .route(
+            "/lke/clusters/{id}/servicetoken",
+            axum::routing::delete(delete_servicetoken),
+        )
         .route("/lke/versions", get(list_versions))
         .route("/lke/versions/{v}", get(get_version))
         .route("/lke/tiers/{tier}/versions", get(list_tier_versions))
@@ -43,7 +70,15 @@ pub fn routes() -> Router<AppState> {
         .route("/lke/types", get(list_types))
 }
 
-const CLUSTER_FILTERS: &[&str] = &["label", "region", "k8s_version", "tags", "tier", "status", "id"];
+const CLUSTER_FILTERS: &[&str] = &[
+    "label",
+    "region",
+    "k8s_version",
+    "tags",
+    "tier",
+    "status",
+    "id",
+];
 const POOL_FILTERS: &[&str] = &["id", "type", "count", "tags", "label"];
 
 // ---------- rendering ----------
@@ -97,14 +132,20 @@ fn node_json(n: &LkeNode, pool_id: u64, now: u64) -> Value {
 // ---------- helpers ----------
 
 fn cluster<'a>(s: &'a Store, id: &str) -> ApiResult<&'a Cluster> {
-    s.clusters.get(&parse_id(id)?).ok_or_else(ApiError::not_found)
+    s.clusters
+        .get(&parse_id(id)?)
+        .ok_or_else(ApiError::not_found)
 }
 
 fn new_node(s: &mut Store, pool_id: u64, ready_ms: u64) -> LkeNode {
     let instance_id = alloc(&mut s.ids.instance);
     let digest = sha2::Sha256::digest(format!("node-{instance_id}").as_bytes());
     let id = format!("{pool_id}-{}", &hex::encode(digest)[..10]);
-    LkeNode { id, instance_id, ready_ms }
+    LkeNode {
+        id,
+        instance_id,
+        ready_ms,
+    }
 }
 
 /// Validated pool settings shared by cluster create and pool create.
@@ -134,12 +175,18 @@ fn validate_autoscaler(input: &Input<'_>, errs: &mut Errors) -> Option<Value> {
     let min = a.int_range("min", 1, MAX_POOL_NODES, errs);
     let max = a.int_range("max", 1, MAX_POOL_NODES, errs);
     if enabled && (min.is_none() || max.is_none()) && errs.is_empty() {
-        errs.add(input.path("autoscaler"), "min and max are required when the autoscaler is enabled");
+        errs.add(
+            input.path("autoscaler"),
+            "min and max are required when the autoscaler is enabled",
+        );
     }
     if let (Some(lo), Some(hi)) = (min, max)
         && lo > hi
     {
-        errs.add(input.path("autoscaler.min"), "Autoscaler minimum must be less than or equal to the maximum");
+        errs.add(
+            input.path("autoscaler.min"),
+            "Autoscaler minimum must be less than or equal to the maximum",
+        );
     }
     Some(json!({"enabled": enabled, "min": min.unwrap_or(1), "max": max.unwrap_or(1)}))
 }
@@ -150,14 +197,20 @@ fn validate_labels(input: &Input<'_>, errs: &mut Errors) -> Option<Value> {
         errs.add(input.path("labels"), "labels must be an object");
         return None;
     };
-    let key_re = regex::Regex::new(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?(/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$").ok()?;
+    let key_re = regex::Regex::new(
+        r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?(/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$",
+    )
+    .ok()?;
     for (k, v) in map {
         if k.is_empty() || k.len() > 128 || !key_re.is_match(k) {
             errs.add(input.path(&format!("labels.{k}")), "Invalid label key");
         }
         match v.as_str() {
             Some(s) if s.len() <= 63 => {}
-            _ => errs.add(input.path(&format!("labels.{k}")), "Label values must be strings of at most 63 characters"),
+            _ => errs.add(
+                input.path(&format!("labels.{k}")),
+                "Label values must be strings of at most 63 characters",
+            ),
         }
     }
     Some(raw.clone())
@@ -174,7 +227,11 @@ fn validate_taints(input: &Input<'_>, errs: &mut Errors) -> Option<Value> {
         let ti = Input::new(t, input.path(&format!("taints[{i}].")));
         let key = ti.req_str("key", errs);
         let value = ti.str("value", errs).unwrap_or("");
-        let effect = ti.one_of("effect", &["NoSchedule", "PreferNoSchedule", "NoExecute"], errs);
+        let effect = ti.one_of(
+            "effect",
+            &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            errs,
+        );
         if !ti.has("effect") {
             errs.add(ti.path("effect"), "effect is required");
         }
@@ -188,7 +245,13 @@ fn validate_taints(input: &Input<'_>, errs: &mut Errors) -> Option<Value> {
     Some(Value::Array(out))
 }
 
-fn validate_pool(v: &Value, prefix: &str, region: &str, tier: &str, errs: &mut Errors) -> Option<PoolSpec> {
+fn validate_pool(
+    v: &Value,
+    prefix: &str,
+    region: &str,
+    tier: &str,
+    errs: &mut Errors,
+) -> Option<PoolSpec> {
     if !v.is_object() {
         errs.add(prefix.trim_end_matches('.'), "must be an object");
         return None;
@@ -197,10 +260,14 @@ fn validate_pool(v: &Value, prefix: &str, region: &str, tier: &str, errs: &mut E
     let type_id = input.req_str("type", errs);
     if let Some(t) = type_id {
         match catalog::linode_type(t) {
-            None => errs.add(input.path("type"), "A valid plan type by that ID was not found"),
-            Some(lt) if lt.gpus > 0 && !catalog::region(region).is_some_and(|r| r.gpu) => {
-                errs.add(input.path("type"), format!("GPU plan {t} is not available in region {region}"))
-            }
+            None => errs.add(
+                input.path("type"),
+                "A valid plan type by that ID was not found",
+            ),
+            Some(lt) if lt.gpus > 0 && !catalog::region(region).is_some_and(|r| r.gpu) => errs.add(
+                input.path("type"),
+                format!("GPU plan {t} is not available in region {region}"),
+            ),
             Some(_) => {}
         }
     }
@@ -234,13 +301,20 @@ fn validate_pool(v: &Value, prefix: &str, region: &str, tier: &str, errs: &mut E
     let label = input.str("label", errs).map(str::to_string);
     let firewall_id = input.int("firewall_id", errs).map(|n| n as u64);
     let k8s_version = input.str("k8s_version", errs).map(str::to_string);
-    let update_strategy = input.one_of("update_strategy", &["rolling_update", "on_recycle"], errs).map(str::to_string);
-    let disk_encryption = input.one_of("disk_encryption", &["enabled", "disabled"], errs).unwrap_or("disabled").to_string();
+    let update_strategy = input
+        .one_of("update_strategy", &["rolling_update", "on_recycle"], errs)
+        .map(str::to_string);
+    let disk_encryption = input
+        .one_of("disk_encryption", &["enabled", "disabled"], errs)
+        .unwrap_or("disabled")
+        .to_string();
     let enterprise = tier == "enterprise";
     Some(PoolSpec {
         type_id: type_id?.to_string(),
         count: count? as u32,
-        autoscaler: autoscaler.unwrap_or_else(|| json!({"enabled": false, "min": count.unwrap_or(1), "max": count.unwrap_or(1)})),
+        autoscaler: autoscaler.unwrap_or_else(
+            || json!({"enabled": false, "min": count.unwrap_or(1), "max": count.unwrap_or(1)}),
+        ),
         disks,
         labels,
         taints,
@@ -248,7 +322,11 @@ fn validate_pool(v: &Value, prefix: &str, region: &str, tier: &str, errs: &mut E
         label,
         firewall_id,
         k8s_version: if enterprise { k8s_version } else { None },
-        update_strategy: if enterprise { Some(update_strategy.unwrap_or_else(|| "on_recycle".into())) } else { None },
+        update_strategy: if enterprise {
+            Some(update_strategy.unwrap_or_else(|| "on_recycle".into()))
+        } else {
+            None
+        },
         disk_encryption,
     })
 }
@@ -257,7 +335,9 @@ fn insert_pool(s: &mut Store, cluster_id: u64, spec: PoolSpec, ready_ms: u64) ->
     let id = alloc(&mut s.ids.pool);
     let nodes = (0..spec.count).map(|_| new_node(s, id, ready_ms)).collect();
     let k8s_version = spec.k8s_version.or_else(|| {
-        spec.update_strategy.as_ref().and_then(|_| s.clusters.get(&cluster_id).map(|c| c.k8s_version.clone()))
+        spec.update_strategy
+            .as_ref()
+            .and_then(|_| s.clusters.get(&cluster_id).map(|c| c.k8s_version.clone()))
     });
     s.pools.insert(
         id,
@@ -302,21 +382,42 @@ fn validate_acl(v: &Value, prefix: &str, errs: &mut Errors) -> Option<Value> {
     let mut ipv6 = Vec::new();
     if let Some(addrs) = a.raw("addresses") {
         let ai = Input::new(addrs, a.path("addresses."));
-        for (i, ip) in ai.str_list("ipv4", errs).unwrap_or_default().into_iter().enumerate() {
+        for (i, ip) in ai
+            .str_list("ipv4", errs)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
             if ip.parse::<ipnet::Ipv4Net>().is_err() && ip.parse::<std::net::Ipv4Addr>().is_err() {
-                errs.add(ai.path(&format!("ipv4[{i}]")), "Must be a valid IPv4 address or CIDR");
+                errs.add(
+                    ai.path(&format!("ipv4[{i}]")),
+                    "Must be a valid IPv4 address or CIDR",
+                );
             }
             ipv4.push(ip);
         }
-        for (i, ip) in ai.str_list("ipv6", errs).unwrap_or_default().into_iter().enumerate() {
+        for (i, ip) in ai
+            .str_list("ipv6", errs)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
             if ip.parse::<ipnet::Ipv6Net>().is_err() && ip.parse::<std::net::Ipv6Addr>().is_err() {
-                errs.add(ai.path(&format!("ipv6[{i}]")), "Must be a valid IPv6 address or CIDR");
+                errs.add(
+                    ai.path(&format!("ipv6[{i}]")),
+                    "Must be a valid IPv6 address or CIDR",
+                );
             }
             ipv6.push(ip);
         }
     }
-    let revision = a.str("revision-id", errs).map(str::to_string).unwrap_or_else(|| format!("rev-{}", now_ms()));
-    Some(json!({"enabled": enabled, "addresses": {"ipv4": ipv4, "ipv6": ipv6}, "revision-id": revision}))
+    let revision = a
+        .str("revision-id", errs)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("rev-{}", now_ms()));
+    Some(
+        json!({"enabled": enabled, "addresses": {"ipv4": ipv4, "ipv6": ipv6}, "revision-id": revision}),
+    )
 }
 
 fn default_acl() -> Value {
@@ -331,7 +432,10 @@ async fn list_clusters(State(app): State<AppState>, q: ListQuery) -> ApiResult<J
     list_response(items, &q, CLUSTER_FILTERS)
 }
 
-async fn create_cluster(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn create_cluster(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let delays = app.delays();
     let out = app.write(|s| {
         let mut errs = Errors::new();
@@ -427,12 +531,19 @@ async fn create_cluster(State(app): State<AppState>, JsonBody(body): JsonBody) -
     Ok(Json(out))
 }
 
-async fn get_cluster(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn get_cluster(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let now = now_ms();
     app.read(|s| cluster(s, &id).map(|c| Json(cluster_json(c, now))))
 }
 
-async fn update_cluster(State(app): State<AppState>, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn update_cluster(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let out = app.write(|s| {
         let id = cluster(s, &id)?.id;
         let mut errs = Errors::new();
@@ -450,8 +561,13 @@ async fn update_cluster(State(app): State<AppState>, Path(id): Path<String>, Jso
             let versions = catalog::k8s_versions(&c.tier);
             let pos = |x: &str| versions.iter().position(|y| *y == x);
             match (pos(v), pos(&c.k8s_version)) {
-                (None, _) => errs.add("k8s_version", format!("k8s_version is not valid for the {} tier", c.tier)),
-                (Some(new), Some(old)) if new > old => errs.add("k8s_version", "Kubernetes version cannot be downgraded"),
+                (None, _) => errs.add(
+                    "k8s_version",
+                    format!("k8s_version is not valid for the {} tier", c.tier),
+                ),
+                (Some(new), Some(old)) if new > old => {
+                    errs.add("k8s_version", "Kubernetes version cannot be downgraded")
+                }
                 _ => {}
             }
         }
@@ -461,7 +577,10 @@ async fn update_cluster(State(app): State<AppState>, Path(id): Path<String>, Jso
             let ci = Input::new(cp, "control_plane.");
             if let Some(ha) = ci.bool("high_availability", &mut errs) {
                 if !ha && c.control_plane["high_availability"] == true {
-                    errs.add("control_plane.high_availability", "High availability cannot be disabled once enabled");
+                    errs.add(
+                        "control_plane.high_availability",
+                        "High availability cannot be disabled once enabled",
+                    );
                 }
                 control_plane["high_availability"] = json!(ha);
             }
@@ -493,25 +612,44 @@ async fn update_cluster(State(app): State<AppState>, Path(id): Path<String>, Jso
     Ok(Json(out))
 }
 
-async fn delete_cluster(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn delete_cluster(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         let id = parse_id(&id)?;
-        if s.delete_cluster(id) { Ok(empty()) } else { Err(ApiError::not_found()) }
+        if s.delete_cluster(id) {
+            Ok(empty())
+        } else {
+            Err(ApiError::not_found())
+        }
     })
 }
 
 // ---------- pools ----------
 
-async fn list_pools(State(app): State<AppState>, Path(id): Path<String>, q: ListQuery) -> ApiResult<Json<Value>> {
+async fn list_pools(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    q: ListQuery,
+) -> ApiResult<Json<Value>> {
     let now = now_ms();
     let items = app.read(|s| {
         let c = cluster(s, &id)?;
-        Ok::<_, ApiError>(s.cluster_pools(c.id).map(|p| pool_json(p, &c.tier, now)).collect())
+        Ok::<_, ApiError>(
+            s.cluster_pools(c.id)
+                .map(|p| pool_json(p, &c.tier, now))
+                .collect(),
+        )
     })?;
     list_response(items, &q, POOL_FILTERS)
 }
 
-async fn create_pool(State(app): State<AppState>, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn create_pool(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let delays = app.delays();
     let out = app.write(|s| {
         let c = cluster(s, &id)?.clone();
@@ -528,11 +666,18 @@ async fn create_pool(State(app): State<AppState>, Path(id): Path<String>, JsonBo
 
 fn pool_in<'a>(s: &'a Store, id: &str, pool: &str) -> ApiResult<(&'a Cluster, &'a Pool)> {
     let c = cluster(s, id)?;
-    let p = s.pools.get(&parse_id(pool)?).filter(|p| p.cluster_id == c.id).ok_or_else(ApiError::not_found)?;
+    let p = s
+        .pools
+        .get(&parse_id(pool)?)
+        .filter(|p| p.cluster_id == c.id)
+        .ok_or_else(ApiError::not_found)?;
     Ok((c, p))
 }
 
-async fn get_pool(State(app): State<AppState>, Path((id, pool)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn get_pool(
+    State(app): State<AppState>,
+    Path((id, pool)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let now = now_ms();
     app.read(|s| pool_in(s, &id, &pool).map(|(c, p)| Json(pool_json(p, &c.tier, now))))
 }
@@ -555,7 +700,11 @@ async fn update_pool(
         let tags = input.tags(&mut errs);
         let label = input.str("label", &mut errs);
         let firewall_id = input.int("firewall_id", &mut errs);
-        let update_strategy = input.one_of("update_strategy", &["rolling_update", "on_recycle"], &mut errs);
+        let update_strategy = input.one_of(
+            "update_strategy",
+            &["rolling_update", "on_recycle"],
+            &mut errs,
+        );
         let k8s_version = input.str("k8s_version", &mut errs);
         errs.finish()?;
         let now = now_ms();
@@ -603,7 +752,10 @@ async fn update_pool(
     Ok(Json(out))
 }
 
-async fn delete_pool(State(app): State<AppState>, Path((id, pool)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn delete_pool(
+    State(app): State<AppState>,
+    Path((id, pool)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         let pid = pool_in(s, &id, &pool)?.1.id;
         s.pools.remove(&pid);
@@ -612,7 +764,9 @@ async fn delete_pool(State(app): State<AppState>, Path((id, pool)): Path<(String
 }
 
 fn recycle_nodes(s: &mut Store, pool_id: u64, only: Option<&str>, ready_ms: u64) {
-    let Some(mut p) = s.pools.get(&pool_id).cloned() else { return };
+    let Some(mut p) = s.pools.get(&pool_id).cloned() else {
+        return;
+    };
     for i in 0..p.nodes.len() {
         if only.is_none_or(|n| p.nodes[i].id == n) {
             p.nodes[i] = new_node(s, pool_id, ready_ms);
@@ -621,7 +775,10 @@ fn recycle_nodes(s: &mut Store, pool_id: u64, only: Option<&str>, ready_ms: u64)
     s.pools.insert(pool_id, p);
 }
 
-async fn recycle_pool(State(app): State<AppState>, Path((id, pool)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn recycle_pool(
+    State(app): State<AppState>,
+    Path((id, pool)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let ready = now_ms() + app.delays().node_ready_delay_ms;
     app.write(|s| {
         let pid = pool_in(s, &id, &pool)?.1.id;
@@ -630,7 +787,10 @@ async fn recycle_pool(State(app): State<AppState>, Path((id, pool)): Path<(Strin
     })
 }
 
-async fn recycle_cluster(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn recycle_cluster(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let ready = now_ms() + app.delays().node_ready_delay_ms;
     app.write(|s| {
         let cid = cluster(s, &id)?.id;
@@ -647,21 +807,34 @@ async fn recycle_cluster(State(app): State<AppState>, Path(id): Path<String>) ->
 fn find_node(s: &Store, id: &str, node: &str) -> ApiResult<(u64, LkeNode)> {
     let c = cluster(s, id)?;
     s.cluster_pools(c.id)
-        .find_map(|p| p.nodes.iter().find(|n| n.id == node).map(|n| (p.id, n.clone())))
+        .find_map(|p| {
+            p.nodes
+                .iter()
+                .find(|n| n.id == node)
+                .map(|n| (p.id, n.clone()))
+        })
         .ok_or_else(ApiError::not_found)
 }
 
-async fn get_node(State(app): State<AppState>, Path((id, node)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn get_node(
+    State(app): State<AppState>,
+    Path((id, node)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let now = now_ms();
     app.read(|s| find_node(s, &id, &node).map(|(pid, n)| Json(node_json(&n, pid, now))))
 }
 
-async fn delete_node(State(app): State<AppState>, Path((id, node)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn delete_node(
+    State(app): State<AppState>,
+    Path((id, node)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         let (pid, _) = find_node(s, &id, &node)?;
         let p = s.pools.get_mut(&pid).ok_or_else(ApiError::not_found)?;
         if p.nodes.len() <= 1 {
-            return Err(ApiError::bad_request("Cannot delete the last node of a node pool; delete the pool instead"));
+            return Err(ApiError::bad_request(
+                "Cannot delete the last node of a node pool; delete the pool instead",
+            ));
         }
         p.nodes.retain(|n| n.id != node);
         p.count = p.nodes.len() as u32;
@@ -669,7 +842,10 @@ async fn delete_node(State(app): State<AppState>, Path((id, node)): Path<(String
     })
 }
 
-async fn recycle_node(State(app): State<AppState>, Path((id, node)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn recycle_node(
+    State(app): State<AppState>,
+    Path((id, node)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let ready = now_ms() + app.delays().node_ready_delay_ms;
     app.write(|s| {
         let (pid, _) = find_node(s, &id, &node)?;
@@ -684,25 +860,39 @@ fn not_yet_available(c: &Cluster, now: u64) -> ApiError {
     let secs = kubeconfig_wait_ms(c, now).div_ceil(1000).max(1);
     ApiError {
         retry_after: Some(secs),
-        ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Cluster kubeconfig is not yet available. Please try again later.")
+        ..ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Cluster kubeconfig is not yet available. Please try again later.",
+        )
     }
 }
 
 fn api_host(c: &Cluster) -> String {
-    format!("{}-{}.{}-1.linodelke.net", c.id, &hex::encode(sha2::Sha256::digest(c.id.to_string().as_bytes()))[..8], c.region)
+    format!(
+        "{}-{}.{}-1.linodelke.net",
+        c.id,
+        &hex::encode(sha2::Sha256::digest(c.id.to_string().as_bytes()))[..8],
+        c.region
+    )
 }
 
 fn kubeconfig_yaml(c: &Cluster) -> String {
     let host = api_host(c);
     let name = format!("lke{}", c.id);
-    let token = hex::encode(sha2::Sha256::digest(format!("token-{}-{}", c.id, c.kubeconfig_revision).as_bytes()));
-    let ca = base64::engine::general_purpose::STANDARD.encode(format!("mock CA for cluster {}", c.id));
+    let token = hex::encode(sha2::Sha256::digest(
+        format!("token-{}-{}", c.id, c.kubeconfig_revision).as_bytes(),
+    ));
+    let ca =
+        base64::engine::general_purpose::STANDARD.encode(format!("mock CA for cluster {}", c.id));
     format!(
         "apiVersion: v1\nkind: Config\npreferences: {{}}\nclusters:\n- cluster:\n    certificate-authority-data: {ca}\n    server: https://{host}:443\n  name: {name}\nusers:\n- name: {name}-admin\n  user:\n    as-user-extra: {{}}\n    token: {token}\ncontexts:\n- context:\n    cluster: {name}\n    namespace: default\n    user: {name}-admin\n  name: {name}-ctx\ncurrent-context: {name}-ctx\n"
     )
 }
 
-async fn get_kubeconfig(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn get_kubeconfig(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let now = now_ms();
     app.read(|s| {
         let c = cluster(s, &id)?;
@@ -714,7 +904,10 @@ async fn get_kubeconfig(State(app): State<AppState>, Path(id): Path<String>) -> 
     })
 }
 
-async fn delete_kubeconfig(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn delete_kubeconfig(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         let cid = cluster(s, &id)?.id;
         if let Some(c) = s.clusters.get_mut(&cid) {
@@ -724,7 +917,11 @@ async fn delete_kubeconfig(State(app): State<AppState>, Path(id): Path<String>) 
     })
 }
 
-async fn api_endpoints(State(app): State<AppState>, Path(id): Path<String>, q: ListQuery) -> ApiResult<Json<Value>> {
+async fn api_endpoints(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    q: ListQuery,
+) -> ApiResult<Json<Value>> {
     let now = now_ms();
     let items = app.read(|s| {
         let c = cluster(s, &id)?;
@@ -743,11 +940,17 @@ async fn api_endpoints(State(app): State<AppState>, Path(id): Path<String>, q: L
 async fn dashboard(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     app.read(|s| {
         let c = cluster(s, &id)?;
-        Ok(Json(json!({"url": format!("https://{}.dashboard.{}-1.linodelke.net", c.id, c.region)})))
+        Ok(Json(
+            json!({"url": format!("https://{}.dashboard.{}-1.linodelke.net", c.id, c.region)}),
+        ))
     })
 }
 
-async fn regenerate(State(app): State<AppState>, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn regenerate(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         let cid = cluster(s, &id)?.id;
         let mut errs = Errors::new();
@@ -756,7 +959,9 @@ async fn regenerate(State(app): State<AppState>, Path(id): Path<String>, JsonBod
         let servicetoken = input.bool("servicetoken", &mut errs).unwrap_or(false);
         errs.finish()?;
         if !kubeconfig && !servicetoken {
-            return Err(ApiError::bad_request("At least one of kubeconfig or servicetoken must be true"));
+            return Err(ApiError::bad_request(
+                "At least one of kubeconfig or servicetoken must be true",
+            ));
         }
         if kubeconfig && let Some(c) = s.clusters.get_mut(&cid) {
             c.kubeconfig_revision += 1;
@@ -765,7 +970,10 @@ async fn regenerate(State(app): State<AppState>, Path(id): Path<String>, JsonBod
     })
 }
 
-async fn delete_servicetoken(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn delete_servicetoken(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     app.read(|s| cluster(s, &id).map(|_| empty()))
 }
 
@@ -775,7 +983,11 @@ async fn get_acl(State(app): State<AppState>, Path(id): Path<String>) -> ApiResu
     app.read(|s| cluster(s, &id).map(|c| Json(json!({"acl": c.control_plane["acl"]}))))
 }
 
-async fn put_acl(State(app): State<AppState>, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn put_acl(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         let cid = cluster(s, &id)?.id;
         let mut errs = Errors::new();
@@ -806,19 +1018,29 @@ async fn delete_acl(State(app): State<AppState>, Path(id): Path<String>) -> ApiR
 // ---------- versions and types ----------
 
 async fn list_versions(q: ListQuery) -> ApiResult<Json<Value>> {
-    let items = catalog::k8s_versions("standard").iter().map(|v| json!({"id": v})).collect();
+    let items = catalog::k8s_versions("standard")
+        .iter()
+        .map(|v| json!({"id": v}))
+        .collect();
     list_response(items, &q, &["id"])
 }
 
 async fn get_version(Path(v): Path<String>) -> ApiResult<Json<Value>> {
-    catalog::k8s_versions("standard").iter().find(|x| **x == v).map(|v| Json(json!({"id": v}))).ok_or_else(ApiError::not_found)
+    catalog::k8s_versions("standard")
+        .iter()
+        .find(|x| **x == v)
+        .map(|v| Json(json!({"id": v})))
+        .ok_or_else(ApiError::not_found)
 }
 
 async fn list_tier_versions(Path(tier): Path<String>, q: ListQuery) -> ApiResult<Json<Value>> {
     if !catalog::LKE_TIERS.contains(&tier.as_str()) {
         return Err(ApiError::not_found());
     }
-    let items = catalog::k8s_versions(&tier).iter().map(|v| json!({"id": v, "tier": tier})).collect();
+    let items = catalog::k8s_versions(&tier)
+        .iter()
+        .map(|v| json!({"id": v, "tier": tier}))
+        .collect();
     list_response(items, &q, &["id", "tier"])
 }
 
@@ -831,5 +1053,9 @@ async fn get_tier_version(Path((tier, v)): Path<(String, String)>) -> ApiResult<
 }
 
 async fn list_types(q: ListQuery) -> ApiResult<Json<Value>> {
-    list_response(catalog::lke_types(), &q, &["label", "price.hourly", "price.monthly", "transfer"])
+    list_response(
+        catalog::lke_types(),
+        &q,
+        &["label", "price.hourly", "price.monthly", "transfer"],
+    )
 }

@@ -16,25 +16,55 @@ use crate::state::{Bucket, BucketAccess, ObjKey, State as Store, alloc, fmt_time
 /// Routes of this area (relative to `/v4`).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/object-storage/buckets", get(list_buckets).post(create_bucket))
+        .route(
+            "/object-storage/buckets",
+            get(list_buckets).post(create_bucket),
+        )
         .route("/object-storage/buckets/{region}", get(list_region_buckets))
-        .route("/object-storage/buckets/{region}/{bucket}", get(get_bucket).delete(delete_bucket))
-        .route("/object-storage/buckets/{region}/{bucket}/access", post(set_access).put(set_access))
-        .route("/object-storage/buckets/{region}/{bucket}/ssl", get(get_ssl).post(post_ssl).delete(delete_ssl))
-        .route("/object-storage/buckets/{region}/{bucket}/object-acl", get(get_object_acl).put(put_object_acl))
-        .route("/object-storage/buckets/{region}/{bucket}/object-list", get(object_list))
-        .route("/object-storage/buckets/{region}/{bucket}/object-url", post(object_url))
+        .route(
+            "/object-storage/buckets/{region}/{bucket}",
+            get(get_bucket).delete(delete_bucket),
+        )
+        .route(
+            "/object-storage/buckets/{region}/{bucket}/access",
+            post(set_access).put(set_access),
+        )
+        .route(
+            "/object-storage/buckets/{region}/{bucket}/ssl",
+            get(get_ssl).post(post_ssl).delete(delete_ssl),
+        )
+        .route(
+            "/object-storage/buckets/{region}/{bucket}/object-acl",
+            get(get_object_acl).put(put_object_acl),
+        )
+        .route(
+            "/object-storage/buckets/{region}/{bucket}/object-list",
+            get(object_list),
+        )
+        .route(
+            "/object-storage/buckets/{region}/{bucket}/object-url",
+            post(object_url),
+        )
         .route("/object-storage/clusters", get(list_clusters))
         .route("/object-storage/clusters/{id}", get(get_cluster))
         .route("/object-storage/endpoints", get(endpoints))
         .route("/object-storage/keys", get(list_keys).post(create_key))
-        .route("/object-storage/keys/{id}", get(get_key).put(update_key).delete(delete_key))
+        .route(
+            "/object-storage/keys/{id}",
+            get(get_key).put(update_key).delete(delete_key),
+        )
         .route("/object-storage/types", get(types))
         .route("/object-storage/transfer", get(transfer))
 }
 
 const BUCKET_FILTERS: &[&str] = &["label", "region", "cluster", "hostname", "created"];
-const ACLS: &[&str] = &["private", "public-read", "authenticated-read", "public-read-write", "custom"];
+const ACLS: &[&str] = &[
+    "private",
+    "public-read",
+    "authenticated-read",
+    "public-read-write",
+    "custom",
+];
 
 /// API representation of a bucket.
 pub fn bucket_json(b: &Bucket, s3_endpoint: &str) -> Value {
@@ -73,27 +103,49 @@ fn region_param(region: &str) -> ApiResult<&'static str> {
 
 fn bucket_in<'a>(s: &'a Store, region: &str, name: &str) -> ApiResult<&'a Bucket> {
     let r = region_param(region)?;
-    s.buckets.get(name).filter(|b| b.region == r).ok_or_else(ApiError::not_found)
+    s.buckets
+        .get(name)
+        .filter(|b| b.region == r)
+        .ok_or_else(ApiError::not_found)
 }
 
 /// The bucket-name rule of the API.
 pub fn valid_bucket_label(label: &str) -> bool {
-    let re = regex::Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:[.][a-z0-9]+(?:-[a-z0-9]+)*)*$").expect("static regex");
+    let re = regex::Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:[.][a-z0-9]+(?:-[a-z0-9]+)*)*$")
+        .expect("static regex");
     (3..=63).contains(&label.len()) && re.is_match(label)
 }
 
 async fn list_buckets(State(app): State<AppState>, q: ListQuery) -> ApiResult<Json<Value>> {
-    let items = app.read(|s| s.buckets.values().map(|b| bucket_json(b, &app.s3_endpoint)).collect());
+    let items = app.read(|s| {
+        s.buckets
+            .values()
+            .map(|b| bucket_json(b, &app.s3_endpoint))
+            .collect()
+    });
     list_response(items, &q, BUCKET_FILTERS)
 }
 
-async fn list_region_buckets(State(app): State<AppState>, Path(region): Path<String>, q: ListQuery) -> ApiResult<Json<Value>> {
+async fn list_region_buckets(
+    State(app): State<AppState>,
+    Path(region): Path<String>,
+    q: ListQuery,
+) -> ApiResult<Json<Value>> {
     let r = region_param(&region)?;
-    let items = app.read(|s| s.buckets.values().filter(|b| b.region == r).map(|b| bucket_json(b, &app.s3_endpoint)).collect());
+    let items = app.read(|s| {
+        s.buckets
+            .values()
+            .filter(|b| b.region == r)
+            .map(|b| bucket_json(b, &app.s3_endpoint))
+            .collect()
+    });
     list_response(items, &q, BUCKET_FILTERS)
 }
 
-async fn create_bucket(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn create_bucket(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let endpoint = app.s3_endpoint.clone();
     let out = app.write(|s| {
         let mut errs = Errors::new();
@@ -135,21 +187,33 @@ async fn create_bucket(State(app): State<AppState>, JsonBody(body): JsonBody) ->
     Ok(Json(out))
 }
 
-async fn get_bucket(State(app): State<AppState>, Path((region, name)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn get_bucket(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     app.read(|s| bucket_in(s, &region, &name).map(|b| Json(bucket_json(b, &app.s3_endpoint))))
 }
 
-async fn delete_bucket(State(app): State<AppState>, Path((region, name)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn delete_bucket(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         if !bucket_in(s, &region, &name)?.is_empty() {
-            return Err(ApiError::bad_request("Bucket is not empty; delete its objects first"));
+            return Err(ApiError::bad_request(
+                "Bucket is not empty; delete its objects first",
+            ));
         }
         s.buckets.remove(&name);
         Ok(empty())
     })
 }
 
-async fn set_access(State(app): State<AppState>, Path((region, name)): Path<(String, String)>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn set_access(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         bucket_in(s, &region, &name)?;
         let mut errs = Errors::new();
@@ -168,11 +232,18 @@ async fn set_access(State(app): State<AppState>, Path((region, name)): Path<(Str
     })
 }
 
-async fn get_ssl(State(app): State<AppState>, Path((region, name)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn get_ssl(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     app.read(|s| bucket_in(s, &region, &name).map(|b| Json(json!({"ssl": b.ssl.is_some()}))))
 }
 
-async fn post_ssl(State(app): State<AppState>, Path((region, name)): Path<(String, String)>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn post_ssl(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         bucket_in(s, &region, &name)?;
         let mut errs = Errors::new();
@@ -187,12 +258,18 @@ async fn post_ssl(State(app): State<AppState>, Path((region, name)): Path<(Strin
         }
         errs.finish()?;
         let b = s.buckets.get_mut(&name).ok_or_else(ApiError::not_found)?;
-        b.ssl = Some((cert.unwrap_or_default().to_string(), key.unwrap_or_default().to_string()));
+        b.ssl = Some((
+            cert.unwrap_or_default().to_string(),
+            key.unwrap_or_default().to_string(),
+        ));
         Ok(Json(json!({"ssl": true})))
     })
 }
 
-async fn delete_ssl(State(app): State<AppState>, Path((region, name)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn delete_ssl(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         bucket_in(s, &region, &name)?;
         if let Some(b) = s.buckets.get_mut(&name) {
@@ -207,18 +284,34 @@ fn acl_xml(acl: &str) -> String {
         "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>linode-mock</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant>",
     );
     let group = |uri: &str, perm: &str| {
-        format!("<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\"><URI>{uri}</URI></Grantee><Permission>{perm}</Permission></Grant>")
+        format!(
+            "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\"><URI>{uri}</URI></Grantee><Permission>{perm}</Permission></Grant>"
+        )
     };
     match acl {
-        "public-read" => grants.push_str(&group("http://acs.amazonaws.com/groups/global/AllUsers", "READ")),
+        "public-read" => grants.push_str(&group(
+            "http://acs.amazonaws.com/groups/global/AllUsers",
+            "READ",
+        )),
         "public-read-write" => {
-            grants.push_str(&group("http://acs.amazonaws.com/groups/global/AllUsers", "READ"));
-            grants.push_str(&group("http://acs.amazonaws.com/groups/global/AllUsers", "WRITE"));
+            grants.push_str(&group(
+                "http://acs.amazonaws.com/groups/global/AllUsers",
+                "READ",
+            ));
+            grants.push_str(&group(
+                "http://acs.amazonaws.com/groups/global/AllUsers",
+                "WRITE",
+            ));
         }
-        "authenticated-read" => grants.push_str(&group("http://acs.amazonaws.com/groups/global/AuthenticatedUsers", "READ")),
+        "authenticated-read" => grants.push_str(&group(
+            "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+            "READ",
+        )),
         _ => {}
     }
-    format!("<AccessControlPolicy><Owner><ID>linode-mock</ID></Owner><AccessControlList>{grants}</AccessControlList></AccessControlPolicy>")
+    format!(
+        "<AccessControlPolicy><Owner><ID>linode-mock</ID></Owner><AccessControlList>{grants}</AccessControlList></AccessControlPolicy>"
+    )
 }
 
 async fn get_object_acl(
@@ -227,15 +320,27 @@ async fn get_object_acl(
     uri: axum::http::Uri,
 ) -> ApiResult<Json<Value>> {
     let q = query_map(uri.query());
-    let key = q.get("name").cloned().ok_or_else(|| ApiError::field("name", "name is required"))?;
+    let key = q
+        .get("name")
+        .cloned()
+        .ok_or_else(|| ApiError::field("name", "name is required"))?;
     app.read(|s| {
         let b = bucket_in(s, &region, &name)?;
-        let v = b.objects.get(&key).and_then(|vs| vs.last()).filter(|v| !v.delete_marker).ok_or_else(ApiError::not_found)?;
+        let v = b
+            .objects
+            .get(&key)
+            .and_then(|vs| vs.last())
+            .filter(|v| !v.delete_marker)
+            .ok_or_else(ApiError::not_found)?;
         Ok(Json(json!({"acl": v.acl, "acl_xml": acl_xml(&v.acl)})))
     })
 }
 
-async fn put_object_acl(State(app): State<AppState>, Path((region, name)): Path<(String, String)>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn put_object_acl(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     app.write(|s| {
         bucket_in(s, &region, &name)?;
         let mut errs = Errors::new();
@@ -248,17 +353,30 @@ async fn put_object_acl(State(app): State<AppState>, Path((region, name)): Path<
         errs.finish()?;
         let (acl, key) = (acl.unwrap_or("private"), key.unwrap_or_default());
         let b = s.buckets.get_mut(&name).ok_or_else(ApiError::not_found)?;
-        let v = b.objects.get_mut(key).and_then(|vs| vs.last_mut()).filter(|v| !v.delete_marker).ok_or_else(ApiError::not_found)?;
+        let v = b
+            .objects
+            .get_mut(key)
+            .and_then(|vs| vs.last_mut())
+            .filter(|v| !v.delete_marker)
+            .ok_or_else(ApiError::not_found)?;
         v.acl = acl.to_string();
         Ok(Json(json!({"acl": acl, "acl_xml": acl_xml(acl)})))
     })
 }
 
-async fn object_list(State(app): State<AppState>, Path((region, name)): Path<(String, String)>, uri: axum::http::Uri) -> ApiResult<Json<Value>> {
+async fn object_list(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+    uri: axum::http::Uri,
+) -> ApiResult<Json<Value>> {
     let q = query_map(uri.query());
     let page_size = match q.get("page_size") {
         None => 100,
-        Some(p) => p.parse::<usize>().ok().filter(|n| (25..=500).contains(n)).ok_or_else(|| ApiError::field("page_size", "Must be a value between 25 and 500"))?,
+        Some(p) => p
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (25..=500).contains(n))
+            .ok_or_else(|| ApiError::field("page_size", "Must be a value between 25 and 500"))?,
     };
     let prefix = q.get("prefix").cloned().unwrap_or_default();
     let marker = q.get("marker").cloned();
@@ -295,13 +413,25 @@ async fn object_list(State(app): State<AppState>, Path((region, name)): Path<(St
     })
 }
 
-async fn object_url(State(app): State<AppState>, Path((region, name)): Path<(String, String)>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn object_url(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let b = app.read(|s| bucket_in(s, &region, &name).map(|b| b.label.clone()))?;
     let mut errs = Errors::new();
     let i = Input::new(&body, "");
-    let method = i.one_of("method", &["GET", "PUT", "POST", "DELETE", "HEAD"], &mut errs).unwrap_or("GET");
+    let method = i
+        .one_of(
+            "method",
+            &["GET", "PUT", "POST", "DELETE", "HEAD"],
+            &mut errs,
+        )
+        .unwrap_or("GET");
     let key = i.req_str("name", &mut errs);
-    let expires = i.int_range("expires_in", 360, 86400, &mut errs).unwrap_or(3600) as u64;
+    let expires = i
+        .int_range("expires_in", 360, 86400, &mut errs)
+        .unwrap_or(3600) as u64;
     let content_type = i.str("content_type", &mut errs);
     if !matches!(method, "GET" | "DELETE" | "HEAD") && content_type.is_none() {
         errs.add("content_type", "content_type is required for this method");
@@ -333,20 +463,35 @@ fn cluster_json(region: &str) -> Value {
 }
 
 async fn list_clusters(q: ListQuery) -> ApiResult<Json<Value>> {
-    list_response(REGIONS.iter().map(|r| cluster_json(r.id)).collect(), &q, &["id", "region", "status"])
+    list_response(
+        REGIONS.iter().map(|r| cluster_json(r.id)).collect(),
+        &q,
+        &["id", "region", "status"],
+    )
 }
 
 async fn get_cluster(Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    REGIONS.iter().find(|r| catalog::obj_cluster_id(r.id) == id).map(|r| Json(cluster_json(r.id))).ok_or_else(ApiError::not_found)
+    REGIONS
+        .iter()
+        .find(|r| catalog::obj_cluster_id(r.id) == id)
+        .map(|r| Json(cluster_json(r.id)))
+        .ok_or_else(ApiError::not_found)
 }
 
 async fn endpoints(State(app): State<AppState>, q: ListQuery) -> ApiResult<Json<Value>> {
-    let items = REGIONS.iter().map(|r| json!({"region": r.id, "endpoint_type": "E1", "s3_endpoint": app.s3_endpoint})).collect();
+    let items = REGIONS
+        .iter()
+        .map(|r| json!({"region": r.id, "endpoint_type": "E1", "s3_endpoint": app.s3_endpoint}))
+        .collect();
     list_response(items, &q, &["region", "endpoint_type"])
 }
 
 async fn types(q: ListQuery) -> ApiResult<Json<Value>> {
-    list_response(catalog::object_storage_types(), &q, &["label", "price.hourly", "price.monthly", "transfer"])
+    list_response(
+        catalog::object_storage_types(),
+        &q,
+        &["label", "price.hourly", "price.monthly", "transfer"],
+    )
 }
 
 async fn transfer() -> Json<Value> {
@@ -355,7 +500,9 @@ async fn transfer() -> Json<Value> {
 
 fn random_string(n: usize, alphabet: &[u8]) -> String {
     let mut rng = rand::rng();
-    (0..n).map(|_| alphabet[rng.random_range(0..alphabet.len())] as char).collect()
+    (0..n)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+        .collect()
 }
 
 fn validate_regions(i: &Input<'_>, errs: &mut Errors) -> Option<Vec<String>> {
@@ -371,11 +518,19 @@ fn validate_regions(i: &Input<'_>, errs: &mut Errors) -> Option<Vec<String>> {
 }
 
 async fn list_keys(State(app): State<AppState>, q: ListQuery) -> ApiResult<Json<Value>> {
-    let items = app.read(|s| s.obj_keys.values().map(|k| key_json(k, &app.s3_endpoint, false)).collect());
+    let items = app.read(|s| {
+        s.obj_keys
+            .values()
+            .map(|k| key_json(k, &app.s3_endpoint, false))
+            .collect()
+    });
     list_response(items, &q, &["label", "id"])
 }
 
-async fn create_key(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn create_key(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let out = app.write(|s| {
         let mut errs = Errors::new();
         let i = Input::new(&body, "");
@@ -394,7 +549,9 @@ async fn create_key(State(app): State<AppState>, JsonBody(body): JsonBody) -> Ap
                     if !ai.has("permissions") {
                         errs.add(ai.path("permissions"), "permissions is required");
                     }
-                    let region = ai.str("region", &mut errs).or_else(|| ai.str("cluster", &mut errs));
+                    let region = ai
+                        .str("region", &mut errs)
+                        .or_else(|| ai.str("cluster", &mut errs));
                     let region = match region.map(catalog::resolve_obj_region) {
                         Some(Some(r)) => Some(r),
                         Some(None) => {
@@ -407,12 +564,16 @@ async fn create_key(State(app): State<AppState>, JsonBody(body): JsonBody) -> Ap
                         }
                     };
                     if let (Some(b), Some(r)) = (bucket, region)
-                        && !s.buckets.get(b).is_some_and(|x| x.region == r)
+                        && s.buckets.get(b).is_none_or(|x| x.region != r)
                     {
                         errs.add(ai.path("bucket_name"), "Bucket not found in this region");
                     }
                     if let (Some(b), Some(p), Some(r)) = (bucket, perm, region) {
-                        access.push(BucketAccess { region: r.to_string(), bucket_name: b.to_string(), permissions: p.to_string() });
+                        access.push(BucketAccess {
+                            region: r.to_string(),
+                            bucket_name: b.to_string(),
+                            permissions: p.to_string(),
+                        });
                     }
                 }
             }
@@ -421,7 +582,11 @@ async fn create_key(State(app): State<AppState>, JsonBody(body): JsonBody) -> Ap
         let regions = validate_regions(&i, &mut errs);
         errs.finish()?;
         let mut regions = regions.unwrap_or_else(|| {
-            if access.is_empty() { REGIONS.iter().map(|r| r.id.to_string()).collect() } else { access.iter().map(|a| a.region.clone()).collect() }
+            if access.is_empty() {
+                REGIONS.iter().map(|r| r.id.to_string()).collect()
+            } else {
+                access.iter().map(|a| a.region.clone()).collect()
+            }
         });
         regions.dedup();
         let id = alloc(&mut s.ids.obj_key);
@@ -429,7 +594,10 @@ async fn create_key(State(app): State<AppState>, JsonBody(body): JsonBody) -> Ap
             id,
             label: label.to_string(),
             access_key: random_string(20, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
-            secret_key: random_string(40, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+            secret_key: random_string(
+                40,
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            ),
             bucket_access: access,
             regions,
         };
@@ -442,10 +610,19 @@ async fn create_key(State(app): State<AppState>, JsonBody(body): JsonBody) -> Ap
 
 async fn get_key(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
-    app.read(|s| s.obj_keys.get(&id).map(|k| Json(key_json(k, &app.s3_endpoint, false))).ok_or_else(ApiError::not_found))
+    app.read(|s| {
+        s.obj_keys
+            .get(&id)
+            .map(|k| Json(key_json(k, &app.s3_endpoint, false)))
+            .ok_or_else(ApiError::not_found)
+    })
 }
 
-async fn update_key(State(app): State<AppState>, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn update_key(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
     let out = app.write(|s| {
         if !s.obj_keys.contains_key(&id) {
@@ -470,5 +647,10 @@ async fn update_key(State(app): State<AppState>, Path(id): Path<String>, JsonBod
 
 async fn delete_key(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
-    app.write(|s| s.obj_keys.remove(&id).map(|_| empty()).ok_or_else(ApiError::not_found))
+    app.write(|s| {
+        s.obj_keys
+            .remove(&id)
+            .map(|_| empty())
+            .ok_or_else(ApiError::not_found)
+    })
 }
