@@ -1,1 +1,47 @@
-//! Secret manager on versioned, client-side-encrypted Object Storage (work in progress).
+//! Secret manager on versioned, client-side-encrypted Object Storage.
+//!
+//! Linode's API has no secrets endpoint, so secrets live as objects in a versioned bucket,
+//! encrypted before they leave the machine:
+//!
+//! - [`MasterKey`]: 32 bytes from `LINODE_SECRETS_KEY` (base64 or hex) or a key file, known to
+//!   the store only by its [`KeyFingerprint`].
+//! - [`SecretBlob`]: envelope encryption, a fresh XChaCha20-Poly1305 data key per version
+//!   wrapped by the master key, the clear [`SecretHeader`] as associated data (see the format in
+//!   the `envelope` docs).
+//! - [`SecretStore`]: put/get/list/versions/delete, metadata without a key, the
+//!   [`RotationReport`], and re-wrapping under a new master key, over any [`ObjectBackend`]: the
+//!   S3 client (`aws_sdk_s3::Client`, see [`S3Settings`]) or the in-memory [`MemoryBackend`].
+//! - [`Bundle`]: the YAML declaration of one Kubernetes Secret, rendered as a plain `Secret`
+//!   ([`render_secret`]) or a Bitnami `SealedSecret` ([`render_sealed_secret`]) for a controller
+//!   certificate ([`SealingCertificate`]).
+//!
+//! No secret value or key material is ever logged, shown by `Debug`, or put in an error.
+
+mod backend;
+mod bundle;
+mod envelope;
+mod error;
+mod key;
+mod kube;
+mod period;
+mod s3;
+mod store;
+
+pub use backend::{
+    BackendError, MemoryBackend, ObjectBackend, ObjectHead, ObjectVersionEntry, StoredObject,
+    VersioningStatus,
+};
+pub use bundle::{Bundle, BundleSecret};
+pub use envelope::{BLOB_ALG, BLOB_FORMAT, SecretBlob, SecretHeader};
+pub use error::{Result, SecretsError, VersioningState};
+pub use key::{KeyFingerprint, MASTER_KEY_ENV, MASTER_KEY_LEN, MasterKey, SecretValue};
+pub use kube::{
+    CLUSTER_WIDE_ANNOTATION, ENVIRONMENT_ANNOTATION, MANAGED_BY_LABEL, NAMESPACE_WIDE_ANNOTATION,
+    SealingCertificate, SealingScope, render_sealed_secret, render_secret,
+};
+pub use period::{PeriodUnit, RotationPeriod};
+pub use s3::S3Settings;
+pub use store::{
+    MAX_NAME_LEN, PutOptions, RewrapReport, RotationEntry, RotationReport, Secret, SecretMetadata,
+    SecretStore, VersionInfo, meta, validate_name,
+};

@@ -1,0 +1,158 @@
+//! The error type of the secret manager.
+//!
+//! Every message is written so that an operator can act on it, and none of them ever contains a
+//! secret value or master key material: only names, version ids, fingerprints and field paths.
+
+use std::fmt;
+
+/// Why an operation of the secret manager failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretsError {
+    /// No master key was given: neither a key file nor the `LINODE_SECRETS_KEY` variable.
+    #[error(
+        "no master key given: set LINODE_SECRETS_KEY (32 bytes, base64 or hex) or pass a key file"
+    )]
+    MissingMasterKey,
+    /// The master key text or file could not be used (the message never quotes the key).
+    #[error("invalid master key from {origin}: {reason}")]
+    InvalidMasterKey {
+        /// Where the key came from (`LINODE_SECRETS_KEY`, a file path).
+        origin: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The secret was sealed under another master key than the one given.
+    #[error("secret {name} was encrypted with master key {stored}, not the one given ({given})")]
+    WrongKey {
+        /// Secret name.
+        name: String,
+        /// Fingerprint recorded in the secret's header.
+        stored: String,
+        /// Fingerprint of the key that was given.
+        given: String,
+    },
+    /// The AEAD check failed: the blob, its header or its binding to the name was altered.
+    #[error("authentication failed: secret {name} version {version} was modified")]
+    Tampered {
+        /// Secret name.
+        name: String,
+        /// Object version id (or revision) that failed.
+        version: String,
+    },
+    /// The stored object is not a secret blob this code can read.
+    #[error("secret {name} version {version} is not a valid secret blob: {reason}")]
+    MalformedBlob {
+        /// Secret name.
+        name: String,
+        /// Object version id (or revision).
+        version: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A secret name that the store refuses.
+    #[error("invalid secret name {name:?}: {reason}")]
+    InvalidName {
+        /// The refused name.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// A label key or value that the store refuses.
+    #[error("invalid label {label:?}: {reason}")]
+    InvalidLabel {
+        /// The label key (never its value).
+        label: String,
+        /// Why.
+        reason: String,
+    },
+    /// A rotation period that does not parse.
+    #[error("invalid rotation period {value:?}: {reason}")]
+    InvalidPeriod {
+        /// The text given.
+        value: String,
+        /// Why.
+        reason: String,
+    },
+    /// The secret (or the given version of it) does not exist.
+    #[error("secret {name}{} not found", version.as_deref().map(|v| format!(" version {v}")).unwrap_or_default())]
+    NotFound {
+        /// Secret name.
+        name: String,
+        /// The version asked for, if any.
+        version: Option<String>,
+    },
+    /// The bucket does not exist.
+    #[error("bucket {bucket} does not exist")]
+    BucketMissing {
+        /// Bucket name.
+        bucket: String,
+    },
+    /// The bucket exists but does not keep versions.
+    #[error(
+        "bucket {bucket} has versioning {state}: the secret store needs versioning Enabled (PUT ?versioning Status=Enabled)"
+    )]
+    VersioningNotEnabled {
+        /// Bucket name.
+        bucket: String,
+        /// `off` or `suspended`.
+        state: VersioningState,
+    },
+    /// A bundle file is invalid; `field` is a path such as `secrets[2].rotation_period`.
+    #[error("bundle {origin}: {field}: {reason}")]
+    Bundle {
+        /// The file (or other origin) of the bundle.
+        origin: String,
+        /// Path of the offending field.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The sealed-secrets controller certificate could not be used.
+    #[error("sealing certificate: {0}")]
+    Certificate(String),
+    /// Sealing a value for the controller failed.
+    #[error("sealing {key} failed: {reason}")]
+    Seal {
+        /// Bundle key being sealed.
+        key: String,
+        /// Why.
+        reason: String,
+    },
+    /// Rendering a manifest failed.
+    #[error("rendering manifest: {0}")]
+    Render(String),
+    /// Object Storage answered with an error.
+    #[error("object storage: {0}")]
+    Backend(String),
+    /// Reading or writing a local file failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done (names the path).
+        context: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Result alias of the secret manager.
+pub type Result<T, E = SecretsError> = std::result::Result<T, E>;
+
+/// Bucket versioning state that the store refuses, for [`SecretsError::VersioningNotEnabled`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersioningState {
+    /// Versioning was never enabled on the bucket.
+    Off,
+    /// Versioning was enabled and then suspended.
+    Suspended,
+}
+
+impl fmt::Display for VersioningState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Off => "off",
+            Self::Suspended => "suspended",
+        })
+    }
+}
