@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::faults::{FaultConfig, FaultInjector, RateLimiter};
 use crate::lifecycle::Delays;
 use crate::state::{PersistError, State};
@@ -190,11 +190,6 @@ impl Shared {
     /// Checks a bearer token.
     pub fn token_ok(&self, token: &str) -> bool {
         self.tokens.iter().any(|t| t == token)
-    }
-
-    /// Fails with 404 unless `cond`.
-    pub fn found<T>(v: Option<T>) -> ApiResult<T> {
-        v.ok_or_else(ApiError::not_found)
     }
 }
 

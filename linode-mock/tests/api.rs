@@ -144,6 +144,16 @@ async fn lke_cluster_lifecycle() {
     assert_eq!(st, 200);
     assert_eq!(p["nodes"].as_array().unwrap().len(), 3);
     assert_eq!(p["nodes"][2]["status"], "not_ready");
+    let pool_path = format!("/lke/clusters/{id}/pools/{pid}");
+    let disabled = json!({"autoscaler": {"enabled": false, "min": 0, "max": 0}});
+    let (st, _) = call(&m, Method::PUT, &pool_path, Some(disabled)).await;
+    assert_eq!(st, 200, "bounds of a disabled autoscaler are not enforced");
+    let bad = json!({"count": 1, "autoscaler": {"enabled": true, "min": 5, "max": 2}});
+    let (st, e) = call(&m, Method::PUT, &pool_path, Some(bad)).await;
+    assert_eq!(st, 400);
+    assert_eq!(e["errors"][0]["field"], "autoscaler.min");
+    let (_, unchanged) = call(&m, Method::GET, &pool_path, None).await;
+    assert_eq!(unchanged["count"], 3, "a rejected update changes nothing");
     let (st, _) = call(
         &m,
         Method::POST,

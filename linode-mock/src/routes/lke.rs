@@ -172,15 +172,23 @@ fn validate_autoscaler(input: &Input<'_>, errs: &mut Errors) -> Option<Value> {
     }
     let a = Input::new(raw, input.path("autoscaler."));
     let enabled = a.bool("enabled", errs).unwrap_or(false);
-    let min = a.int_range("min", 1, MAX_POOL_NODES, errs);
-    let max = a.int_range("max", 1, MAX_POOL_NODES, errs);
-    if enabled && (min.is_none() || max.is_none()) && errs.is_empty() {
-        errs.add(
-            input.path("autoscaler"),
-            "min and max are required when the autoscaler is enabled",
-        );
-    }
-    if let (Some(lo), Some(hi)) = (min, max)
+    let (min, max) = if enabled {
+        if !a.has("min") || !a.has("max") {
+            errs.add(
+                input.path("autoscaler"),
+                "min and max are required when the autoscaler is enabled",
+            );
+        }
+        (
+            a.int_range("min", 1, MAX_POOL_NODES, errs),
+            a.int_range("max", 1, MAX_POOL_NODES, errs),
+        )
+    } else {
+        // Bounds of a disabled autoscaler are not enforced: clients often send zeros.
+        (a.int("min", errs), a.int("max", errs))
+    };
+    if enabled
+        && let (Some(lo), Some(hi)) = (min, max)
         && lo > hi
     {
         errs.add(
@@ -188,7 +196,8 @@ fn validate_autoscaler(input: &Input<'_>, errs: &mut Errors) -> Option<Value> {
             "Autoscaler minimum must be less than or equal to the maximum",
         );
     }
-    Some(json!({"enabled": enabled, "min": min.unwrap_or(1), "max": max.unwrap_or(1)}))
+    let clamp = |v: Option<i64>| v.unwrap_or(1).clamp(1, MAX_POOL_NODES);
+    Some(json!({"enabled": enabled, "min": clamp(min), "max": clamp(max)}))
 }
 
 fn validate_labels(input: &Input<'_>, errs: &mut Errors) -> Option<Value> {
