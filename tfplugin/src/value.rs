@@ -525,7 +525,7 @@ impl Value {
 
     /// Decodes Terraform's JSON value encoding of type `ty` (numbers keep full precision).
     pub fn from_json(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
-        json::decode(bytes, ty)
+        json::decode(bytes, ty, false)
     }
 
     /// Encodes as Terraform's JSON value encoding. Fails on unknown values (JSON has none).
@@ -543,6 +543,12 @@ impl Value {
     pub fn from_model<T: serde::Serialize + ?Sized>(model: &T, ty: &Type) -> Result<Value, ValueError> {
         model::from_model(model)?.conform(ty)
     }
+}
+
+/// Like [`Value::from_json`] but ignoring object attributes the type does not have (stored
+/// state written before an attribute was removed from the schema).
+pub(crate) fn decode_json_lenient(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
+    json::decode(bytes, ty, true)
 }
 
 fn conform_elements(v: Vec<Value>, t: &Type, path: &mut AttributePath) -> Result<Vec<Value>, ValueError> {

@@ -136,7 +136,7 @@ impl Parser<'_> {
     }
 }
 
-pub(super) fn decode(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
+pub(super) fn decode(bytes: &[u8], ty: &Type, lenient: bool) -> Result<Value, ValueError> {
     let mut p = Parser { s: bytes, i: 0 };
     p.ws();
     if p.i == bytes.len() {
@@ -147,7 +147,7 @@ pub(super) fn decode(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
     if p.i != bytes.len() {
         return Err(p.err("trailing characters"));
     }
-    from_json(json, ty, &mut AttributePath::root())
+    from_json(json, ty, &mut AttributePath::root(), lenient)
 }
 
 fn to_serde(j: &Json) -> serde_json::Value {
@@ -161,7 +161,7 @@ fn to_serde(j: &Json) -> serde_json::Value {
     }
 }
 
-fn from_json(j: Json, ty: &Type, path: &mut AttributePath) -> Result<Value, ValueError> {
+fn from_json(j: Json, ty: &Type, path: &mut AttributePath, lenient: bool) -> Result<Value, ValueError> {
     let mismatch = |j: &Json, path: &AttributePath| {
         ValueError::at(path, format!("expected {ty}, found JSON {}", to_serde(j)))
     };
@@ -178,7 +178,7 @@ fn from_json(j: Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Valu
                 }
             }
             match (t, v) {
-                (Some(t), Some(v)) => from_json(v, &t, path)?,
+                (Some(t), Some(v)) => from_json(v, &t, path, lenient)?,
                 _ => return Err(ValueError::at(path, "dynamic value needs \"type\" and \"value\"")),
             }
         }
@@ -194,7 +194,7 @@ fn from_json(j: Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Valu
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 path.push(PathStep::Index(i as i64));
-                out.push(from_json(item, t, path)?);
+                out.push(from_json(item, t, path, lenient)?);
                 path.pop();
             }
             if matches!(ty, Type::Set(_)) { Value::Set(out) } else { Value::List(out) }
@@ -203,7 +203,7 @@ fn from_json(j: Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Valu
             let mut out = Vec::with_capacity(items.len());
             for (i, (item, t)) in items.into_iter().zip(ts).enumerate() {
                 path.push(PathStep::Index(i as i64));
-                out.push(from_json(item, t, path)?);
+                out.push(from_json(item, t, path, lenient)?);
                 path.pop();
             }
             Value::Tuple(out)
@@ -212,7 +212,7 @@ fn from_json(j: Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Valu
             let mut out = BTreeMap::new();
             for (k, v) in entries {
                 path.push(PathStep::Key(k.clone()));
-                let v = from_json(v, t, path)?;
+                let v = from_json(v, t, path, lenient)?;
                 path.pop();
                 out.insert(k, v);
             }
@@ -223,10 +223,13 @@ fn from_json(j: Json, ty: &Type, path: &mut AttributePath) -> Result<Value, Valu
                 attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
             for (k, v) in entries {
                 let Some(t) = attrs.get(&k) else {
+                    if lenient {
+                        continue;
+                    }
                     return Err(ValueError::at(path, format!("unsupported attribute {k:?}")));
                 };
                 path.push(PathStep::Attr(k.clone()));
-                let v = from_json(v, t, path)?;
+                let v = from_json(v, t, path, lenient)?;
                 path.pop();
                 out.insert(k, v);
             }
@@ -334,12 +337,12 @@ mod tests {
         ]);
         let text = r#"{"id":"a\"b\u00e9","n":123456789012345678901234567890.123,"tags":{"k":"v"},
             "pool":[{"count":3}],"any":{"type":["list","string"],"value":["x"]},"t":[true]}"#;
-        let v = decode(text.as_bytes(), &ty).unwrap();
+        let v = decode(text.as_bytes(), &ty, false).unwrap();
         assert_eq!(v.get("id"), Some(&Value::from("a\"bé")));
         assert_eq!(v.get("n").unwrap().as_number().unwrap().to_string(), "123456789012345678901234567890.123");
         assert_eq!(v.get("any"), Some(&Value::list([Value::from("x")])));
         let again = encode(&v, &ty).unwrap();
-        assert_eq!(decode(again.as_bytes(), &ty).unwrap(), v);
+        assert_eq!(decode(again.as_bytes(), &ty, false).unwrap(), v);
         assert!(again.contains("123456789012345678901234567890.123"));
     }
 
@@ -348,8 +351,9 @@ mod tests {
         let ty = Type::object([("a", Type::String)]);
         let err = encode(&Value::object([("a", Value::unknown())]), &ty).unwrap_err();
         assert_eq!(err.path, AttributePath::new("a"));
-        assert!(decode(b"{\"a\": 1", &ty).is_err());
-        assert!(decode(b"{\"b\": \"x\"}", &ty).is_err());
-        assert_eq!(decode(b"", &ty).unwrap(), Value::Null);
+        assert!(decode(b"{\"a\": 1", &ty, false).is_err());
+        assert!(decode(b"{\"b\": \"x\"}", &ty, false).is_err());
+        assert_eq!(decode(b"{\"b\": \"x\"}", &ty, true).unwrap(), Value::object([("a", Value::Null)]));
+        assert_eq!(decode(b"", &ty, false).unwrap(), Value::Null);
     }
 }

@@ -25,7 +25,12 @@ impl ser::Error for ValueError {
 }
 
 pub(super) fn to_model<T: de::DeserializeOwned>(value: &Value) -> Result<T, ValueError> {
-    T::deserialize(ValueDe(value))
+    serde_path_to_error::deserialize(ValueDe(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.message.replace("unit value", "null");
+        if path.is_empty() || path == "." { ValueError::new(message) } else { ValueError::new(format!("{path}: {message}")) }
+    })
 }
 
 pub(super) fn from_model<T: Serialize + ?Sized>(model: &T) -> Result<Value, ValueError> {
@@ -493,7 +498,9 @@ mod tests {
     fn unknown_in_plain_field_is_an_error() {
         let value = Value::object([("count", Value::unknown()), ("id", Value::Null), ("tags", Value::list([]))]);
         let err = value.to_model::<Pool>().unwrap_err();
-        assert!(err.message.contains("Val<T>"), "{err}");
+        assert!(err.message.starts_with("count: value is unknown"), "{err}");
+        let null = Value::object([("count", Value::Null), ("id", Value::Null), ("tags", Value::list([]))]);
+        assert_eq!(null.to_model::<Pool>().unwrap_err().message, "count: invalid type: null, expected i64");
     }
 
     #[test]

@@ -1,0 +1,583 @@
+//! Framework-owned planning, so that resources stay short.
+//!
+//! For every `PlanResourceChange` the framework, in this order:
+//! 1. keeps write-only attributes null and applies [`Attribute::default`] values where the
+//!    configuration is null;
+//! 2. if anything changed (or on create), marks every computed attribute whose configuration is
+//!    null as unknown ("known after apply");
+//! 3. runs each attribute's [`PlanModifier`]s in declaration order ([`RequiresReplace`],
+//!    [`RequiresReplaceIf`], [`UseStateForUnknown`] or your own);
+//! 4. calls [`Resource::modify_plan`](crate::Resource::modify_plan) for custom logic.
+//!
+//! It also checks results the way Terraform does (see [`check_plan`] and
+//! [`check_apply_result`]), so mistakes show up as clear diagnostics in unit tests instead of
+//! "Provider produced inconsistent result after apply" in front of users.
+//!
+//! [`Attribute::default`]: crate::schema::Attribute::default
+
+use crate::diag::Diagnostics;
+use crate::path::{AttributePath, PathStep};
+use crate::schema::{Attribute, AttributeNesting, BlockNesting, Schema};
+use crate::value::Value;
+
+/// What a plan modifier sees and may change for one attribute.
+pub struct AttributePlan<'a> {
+    /// Where the attribute is.
+    pub path: &'a AttributePath,
+    /// Its configuration value.
+    pub config: &'a Value,
+    /// Its prior state value (null on create).
+    pub state: &'a Value,
+    /// Whether the whole resource is being created (no prior state).
+    pub creating: bool,
+    /// The planned value so far; modifiers may change it.
+    pub plan: Value,
+    /// Set to `true` to make this change replace the resource.
+    pub requires_replace: bool,
+    /// Problems found.
+    pub diagnostics: Diagnostics,
+}
+
+/// Adjusts the planned value of one attribute (the Rust counterpart of the framework's
+/// `planmodifier.String` & co, for every type at once).
+pub trait PlanModifier: Send + Sync {
+    /// A sentence describing the behaviour (for documentation).
+    fn description(&self) -> String;
+
+    /// Adjusts `req.plan` or sets `req.requires_replace`.
+    fn modify(&self, req: &mut AttributePlan<'_>);
+}
+
+/// Replace the resource when the attribute changes (not on create or destroy).
+pub struct RequiresReplace;
+
+impl PlanModifier for RequiresReplace {
+    fn description(&self) -> String {
+        "Changing this value forces a new resource.".into()
+    }
+
+    fn modify(&self, req: &mut AttributePlan<'_>) {
+        if !req.creating && req.plan != *req.state {
+            req.requires_replace = true;
+        }
+    }
+}
+
+/// The condition of a [`RequiresReplaceIf`]: `(prior state value, planned value) -> replace?`.
+pub type ReplaceCondition = Box<dyn Fn(&Value, &Value) -> bool + Send + Sync>;
+
+/// Replace the resource when the attribute changes and a condition holds.
+pub struct RequiresReplaceIf {
+    description: String,
+    condition: ReplaceCondition,
+}
+
+impl RequiresReplaceIf {
+    /// `condition(prior, planned)` decides whether a change replaces the resource.
+    pub fn new(
+        description: impl Into<String>,
+        condition: impl Fn(&Value, &Value) -> bool + Send + Sync + 'static,
+    ) -> RequiresReplaceIf {
+        RequiresReplaceIf { description: description.into(), condition: Box::new(condition) }
+    }
+}
+
+impl PlanModifier for RequiresReplaceIf {
+    fn description(&self) -> String {
+        self.description.clone()
+    }
+
+    fn modify(&self, req: &mut AttributePlan<'_>) {
+        if !req.creating && req.plan != *req.state && (self.condition)(req.state, &req.plan) {
+            req.requires_replace = true;
+        }
+    }
+}
+
+/// Plan the prior state's value instead of unknown, for computed values that do not change
+/// once set (ids, creation dates).
+pub struct UseStateForUnknown;
+
+impl PlanModifier for UseStateForUnknown {
+    fn description(&self) -> String {
+        "Once set, the value of this attribute in state will not change.".into()
+    }
+
+    fn modify(&self, req: &mut AttributePlan<'_>) {
+        if req.creating || req.state.is_null() || !req.plan.is_unknown() || req.config.is_unknown() {
+            return;
+        }
+        req.plan = req.state.clone();
+    }
+}
+
+/// The result of the framework's planning of one resource.
+pub struct PlannedChange {
+    /// The planned new state.
+    pub planned: Value,
+    /// Attributes whose change replaces the resource.
+    pub requires_replace: Vec<AttributePath>,
+    /// Problems found by plan modifiers.
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs steps 1–3 of the [module docs](self) for a resource with `schema`.
+pub fn plan_resource(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) -> PlannedChange {
+    let mut out =
+        PlannedChange { planned: proposed.clone(), requires_replace: vec![], diagnostics: Diagnostics::new() };
+    if proposed.is_null() {
+        return out; // destroy
+    }
+    let creating = prior.is_null();
+    let root = AttributePath::root();
+    walk(schema, config, prior, &mut out.planned, &root, &mut |attr, _path, c, _p, pl| {
+        if attr.write_only {
+            *pl = Value::Null;
+        } else if c.is_null()
+            && let Some(d) = &attr.default
+        {
+            *pl = d.clone();
+        }
+    });
+    if creating || out.planned != *prior {
+        walk(schema, config, prior, &mut out.planned, &root, &mut |attr, _path, c, _p, pl| {
+            if attr.computed && attr.default.is_none() && c.is_null() && !attr.write_only {
+                *pl = Value::unknown();
+            }
+        });
+    }
+    let mut replace = Vec::new();
+    let mut diags = Diagnostics::new();
+    walk(schema, config, prior, &mut out.planned, &root, &mut |attr, path, c, p, pl| {
+        for m in &attr.plan_modifiers {
+            let mut req = AttributePlan {
+                path,
+                config: c,
+                state: p,
+                creating,
+                plan: std::mem::take(pl),
+                requires_replace: false,
+                diagnostics: Diagnostics::new(),
+            };
+            m.modify(&mut req);
+            *pl = req.plan;
+            if req.requires_replace && !replace.contains(path) {
+                replace.push(path.clone());
+            }
+            diags.extend(req.diagnostics);
+        }
+    });
+    out.requires_replace = replace;
+    out.diagnostics = diags;
+    out
+}
+
+static NULL: Value = Value::Null;
+
+type Visit<'f> = dyn FnMut(&Attribute, &AttributePath, &Value, &Value, &mut Value) + 'f;
+
+/// Calls `f(attribute, path, config, prior, plan)` for every attribute, depth first, pairing
+/// list elements by index, map elements by key and set elements by their configured attributes.
+pub(crate) fn walk(
+    schema: &Schema,
+    config: &Value,
+    prior: &Value,
+    plan: &mut Value,
+    path: &AttributePath,
+    f: &mut Visit<'_>,
+) {
+    for (name, attr) in &schema.attributes {
+        let c = config.get(name).unwrap_or(&NULL);
+        let p = prior.get(name).unwrap_or(&NULL);
+        let Some(pl) = plan.get_mut(name) else { continue };
+        let here = path.clone().attr(name.clone());
+        f(attr, &here, c, p, pl);
+        if let Some((nesting, nested)) = attr.nested() {
+            let mode = match nesting {
+                AttributeNesting::Single => BlockNesting::Single,
+                AttributeNesting::List => BlockNesting::List,
+                AttributeNesting::Set => BlockNesting::Set,
+                AttributeNesting::Map => BlockNesting::Map,
+            };
+            walk_elements(nested, mode, c, p, pl, &here, f);
+        }
+    }
+    for (name, block) in &schema.blocks {
+        let c = config.get(name).unwrap_or(&NULL);
+        let p = prior.get(name).unwrap_or(&NULL);
+        let Some(pl) = plan.get_mut(name) else { continue };
+        let here = path.clone().attr(name.clone());
+        walk_elements(&block.schema, block.nesting, c, p, pl, &here, f);
+    }
+}
+
+fn walk_elements(
+    schema: &Schema,
+    nesting: BlockNesting,
+    config: &Value,
+    prior: &Value,
+    plan: &mut Value,
+    path: &AttributePath,
+    f: &mut Visit<'_>,
+) {
+    match (nesting, plan) {
+        (BlockNesting::Single | BlockNesting::Group, pl @ Value::Object(_)) => {
+            walk(schema, config, prior, pl, path, f);
+        }
+        (BlockNesting::List, Value::List(items)) => {
+            for (i, pl) in items.iter_mut().enumerate() {
+                let c = config.as_elements().and_then(|v| v.get(i)).unwrap_or(&NULL);
+                let p = prior.as_elements().and_then(|v| v.get(i)).unwrap_or(&NULL);
+                walk(schema, c, p, pl, &path.clone().index(i as i64), f);
+            }
+        }
+        (BlockNesting::Set, Value::Set(items)) => {
+            for pl in items.iter_mut() {
+                let key = pl.clone();
+                let c = find_element(schema, config, &key);
+                let p = find_element(schema, prior, &key);
+                walk(schema, c, p, pl, &path.clone().element(key.clone()), f);
+            }
+        }
+        (BlockNesting::Map, Value::Map(items)) => {
+            for (k, pl) in items.iter_mut() {
+                let c = config.as_entries().and_then(|m| m.get(k)).unwrap_or(&NULL);
+                let p = prior.as_entries().and_then(|m| m.get(k)).unwrap_or(&NULL);
+                walk(schema, c, p, pl, &path.clone().key(k.clone()), f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn find_element<'v>(schema: &Schema, set: &'v Value, key: &Value) -> &'v Value {
+    set.as_elements()
+        .and_then(|els| els.iter().find(|e| same_configured_part(schema, e, key)))
+        .unwrap_or(&NULL)
+}
+
+/// Whether two objects of `schema` agree on their non-computed attributes (how set elements of
+/// config, prior state and plan are matched).
+fn same_configured_part(schema: &Schema, a: &Value, b: &Value) -> bool {
+    schema
+        .attributes
+        .iter()
+        .filter(|(_, attr)| !attr.computed)
+        .all(|(name, _)| a.get(name) == b.get(name))
+}
+
+/// Calls `f(attribute, path, value)` for every attribute value in `value`, depth first.
+pub(crate) fn visit(schema: &Schema, value: &Value, path: &AttributePath, f: &mut dyn FnMut(&Attribute, &AttributePath, &Value)) {
+    let mut copy = value.clone();
+    walk(schema, value, &NULL, &mut copy, path, &mut |attr, path, c, _p, _pl| f(attr, path, c));
+}
+
+/// Terraform's plan validity rules (`objchange.AssertPlanValid`), as diagnostics: planned values
+/// of non-computed attributes must equal the configuration, write-only attributes must be null,
+/// and attributes set in configuration must be planned as configured.
+pub fn check_plan(schema: &Schema, config: &Value, planned: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if planned.is_null() {
+        return diags;
+    }
+    let mut copy = planned.clone();
+    walk(schema, config, &NULL, &mut copy, &AttributePath::root(), &mut |attr, path, c, _p, pl| {
+        if attr.write_only {
+            if !pl.is_null() {
+                diags.error_at(path.clone(), "Provider produced invalid plan", "write-only attribute planned non-null");
+            }
+            return;
+        }
+        if attr.nested().is_some() && pl.is_known() {
+            return; // checked element by element
+        }
+        let must_match = !attr.computed || !c.is_null();
+        if must_match && pl != c && !(c.is_unknown() && pl.is_unknown()) {
+            diags.error_at(
+                path.clone(),
+                "Provider produced invalid plan",
+                format!("planned value {} does not match config value {}", short(pl), short(c)),
+            );
+        }
+    });
+    diags
+}
+
+/// Terraform's apply consistency rule (`objchange.AssertObjectCompatible`), as diagnostics:
+/// every known planned value must come back unchanged, and nothing may remain unknown.
+pub fn check_apply_result(planned: &Value, new: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    compatible(planned, new, &mut AttributePath::root(), &mut diags);
+    diags
+}
+
+fn compatible(planned: &Value, new: &Value, path: &mut AttributePath, diags: &mut Diagnostics) {
+    if !new.is_wholly_known() {
+        diags.error_at(
+            path.clone(),
+            "Provider returned invalid result object after apply",
+            "the result contains unknown values; every value must be known after apply",
+        );
+        return;
+    }
+    let inconsistent = |diags: &mut Diagnostics, path: &AttributePath| {
+        diags.error_at(
+            path.clone(),
+            "Provider produced inconsistent result after apply",
+            format!("was {}, but now {}", short(planned), short(new)),
+        );
+    };
+    match (planned, new) {
+        (Value::Unknown(_), _) => {}
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, pv) in a {
+                path.push(PathStep::Attr(k.clone()));
+                compatible(pv, b.get(k).unwrap_or(&NULL), path, diags);
+                path.pop();
+            }
+        }
+        (Value::Map(a), Value::Map(b)) if a.len() == b.len() && a.keys().eq(b.keys()) => {
+            for (k, pv) in a {
+                path.push(PathStep::Key(k.clone()));
+                compatible(pv, &b[k], path, diags);
+                path.pop();
+            }
+        }
+        (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) if a.len() == b.len() => {
+            for (i, (pv, nv)) in a.iter().zip(b).enumerate() {
+                path.push(PathStep::Index(i as i64));
+                compatible(pv, nv, path, diags);
+                path.pop();
+            }
+        }
+        (Value::Set(a), Value::Set(_)) if !planned.is_wholly_known() => {
+            // Unknown elements may resolve to anything, even merge; only the count can shrink.
+            if new.as_elements().map_or(0, <[Value]>::len) > a.len() {
+                inconsistent(diags, path);
+            }
+        }
+        _ => {
+            if planned != new {
+                inconsistent(diags, path);
+            }
+        }
+    }
+}
+
+fn short(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Unknown(_) => "unknown".into(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => format!("a {} value", other.kind()),
+    }
+}
+
+/// After apply: keeps planned values of configuration-owned (non-computed) attributes when the
+/// provider returned something else (an API normalising a value), keeps write-only attributes
+/// null. Returns the paths that were restored.
+pub(crate) fn restore_configured(schema: &Schema, planned: &Value, new: &mut Value) -> Vec<AttributePath> {
+    let mut restored = Vec::new();
+    walk(schema, planned, &NULL, new, &AttributePath::root(), &mut |attr, path, planned, _p, nv| {
+        if attr.write_only {
+            *nv = Value::Null;
+        } else if !attr.computed && attr.nested().is_none() && planned.is_wholly_known() && nv != planned {
+            *nv = planned.clone();
+            restored.push(path.clone());
+        }
+    });
+    restored
+}
+
+/// Sets write-only attributes to null (state never holds them).
+pub(crate) fn null_write_only(schema: &Schema, value: &mut Value) {
+    walk(schema, &NULL, &NULL, value, &AttributePath::root(), &mut |attr, _path, _c, _p, v| {
+        if attr.write_only {
+            *v = Value::Null;
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Attribute, Block};
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr("id", Attribute::string().computed().use_state_for_unknown())
+            .attr("name", Attribute::string().required().requires_replace())
+            .attr("size", Attribute::number().optional().default(10))
+            .attr("status", Attribute::string().computed())
+            .attr("password", Attribute::string().optional().write_only())
+            .attr(
+                "kind",
+                Attribute::string()
+                    .optional()
+                    .requires_replace_if("only when going from a to b", |p, n| {
+                        p.as_str() == Some("a") && n.as_str() == Some("b")
+                    }),
+            )
+            .block(
+                "pool",
+                Block::list(
+                    Schema::new()
+                        .attr("id", Attribute::number().computed().use_state_for_unknown())
+                        .attr("count", Attribute::number().required()),
+                ),
+            )
+    }
+
+    fn config(name: &str, kind: Value, counts: &[i64]) -> Value {
+        Value::object([
+            ("id", Value::Null),
+            ("name", Value::from(name)),
+            ("size", Value::Null),
+            ("status", Value::Null),
+            ("password", Value::from("s3cret")),
+            ("kind", kind),
+            (
+                "pool",
+                Value::list(counts.iter().map(|c| Value::object([("id", Value::Null), ("count", Value::from(*c))]))),
+            ),
+        ])
+    }
+
+    fn state(name: &str, kind: Value, counts: &[i64]) -> Value {
+        Value::object([
+            ("id", Value::from("i-1")),
+            ("name", Value::from(name)),
+            ("size", Value::from(10)),
+            ("status", Value::from("ready")),
+            ("password", Value::Null),
+            ("kind", kind),
+            (
+                "pool",
+                Value::list(
+                    counts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| Value::object([("id", Value::from(i as i64 + 100)), ("count", Value::from(*c))])),
+                ),
+            ),
+        ])
+    }
+
+    /// What Terraform proposes: config, with computed nulls taken from prior state.
+    fn proposed(config: &Value, prior: &Value) -> Value {
+        let mut p = config.clone();
+        if prior.is_null() {
+            return p;
+        }
+        for k in ["id", "size", "status"] {
+            if config.get(k).unwrap().is_null() {
+                *p.get_mut(k).unwrap() = prior.get(k).unwrap().clone();
+            }
+        }
+        let ppools = prior.get("pool").unwrap().as_elements().unwrap().to_vec();
+        if let Some(Value::List(items)) = p.get_mut("pool") {
+            for (i, item) in items.iter_mut().enumerate() {
+                if let Some(pp) = ppools.get(i) {
+                    *item.get_mut("id").unwrap() = pp.get("id").unwrap().clone();
+                }
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn create_marks_computed_unknown_applies_defaults_and_hides_write_only() {
+        let c = config("a", Value::Null, &[1]);
+        let out = plan_resource(&schema(), &Value::Null, &c, &c);
+        let p = &out.planned;
+        assert!(p.get("id").unwrap().is_unknown());
+        assert!(p.get("status").unwrap().is_unknown());
+        assert_eq!(p.get("size"), Some(&Value::from(10)));
+        assert_eq!(p.get("password"), Some(&Value::Null));
+        assert!(p.at(&AttributePath::new("pool").index(0).attr("id")).unwrap().is_unknown());
+        assert!(out.requires_replace.is_empty());
+        assert!(check_plan(&schema(), &c, p).is_empty(), "{}", check_plan(&schema(), &c, p));
+    }
+
+    #[test]
+    fn no_change_plans_equal_prior_state() {
+        let prior = state("a", Value::Null, &[1]);
+        let c = config("a", Value::Null, &[1]);
+        let out = plan_resource(&schema(), &prior, &proposed(&c, &prior), &c);
+        assert_eq!(out.planned, prior);
+        assert!(out.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn update_keeps_state_for_unknown_and_marks_other_computed() {
+        let prior = state("a", Value::Null, &[1, 2]);
+        let c = config("a", Value::Null, &[1, 5]);
+        let out = plan_resource(&schema(), &prior, &proposed(&c, &prior), &c);
+        assert_eq!(out.planned.get("id"), Some(&Value::from("i-1")));
+        assert!(out.planned.get("status").unwrap().is_unknown());
+        assert_eq!(out.planned.at(&AttributePath::new("pool").index(1).attr("id")), Some(&Value::from(101)));
+        assert!(out.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn requires_replace_and_conditional_form() {
+        let prior = state("a", Value::from("a"), &[1]);
+        let c = config("b", Value::from("c"), &[1]);
+        let out = plan_resource(&schema(), &prior, &proposed(&c, &prior), &c);
+        assert_eq!(out.requires_replace, vec![AttributePath::new("name")]);
+
+        let c = config("a", Value::from("b"), &[1]);
+        let out = plan_resource(&schema(), &prior, &proposed(&c, &prior), &c);
+        assert_eq!(out.requires_replace, vec![AttributePath::new("kind")]);
+
+        let prior = state("a", Value::from("b"), &[1]);
+        let c = config("a", Value::from("a"), &[1]);
+        let out = plan_resource(&schema(), &prior, &proposed(&c, &prior), &c);
+        assert!(out.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn destroy_plans_null() {
+        let out = plan_resource(&schema(), &state("a", Value::Null, &[]), &Value::Null, &Value::Null);
+        assert!(out.planned.is_null());
+    }
+
+    #[test]
+    fn plan_check_catches_config_mismatch() {
+        let c = config("a", Value::Null, &[1]);
+        let mut bad = plan_resource(&schema(), &Value::Null, &c, &c).planned;
+        *bad.get_mut("name").unwrap() = Value::from("other");
+        let diags = check_plan(&schema(), &c, &bad);
+        assert_eq!(diags.iter().next().unwrap().path, Some(AttributePath::new("name")));
+    }
+
+    #[test]
+    fn apply_check_catches_changed_and_unknown_values() {
+        let planned = Value::object([("a", Value::from(2)), ("b", Value::unknown())]);
+        let ok = Value::object([("a", Value::from(2)), ("b", Value::from("x"))]);
+        assert!(check_apply_result(&planned, &ok).is_empty());
+        let changed = Value::object([("a", Value::from(999)), ("b", Value::from("x"))]);
+        let d = check_apply_result(&planned, &changed);
+        let first = d.iter().next().unwrap();
+        assert_eq!(first.path, Some(AttributePath::new("a")));
+        assert_eq!(first.detail, "was 2, but now 999");
+        let still_unknown = Value::object([("a", Value::from(2)), ("b", Value::unknown())]);
+        assert!(check_apply_result(&planned, &still_unknown).has_errors());
+    }
+
+    #[test]
+    fn restore_configured_keeps_plan_for_config_owned_values() {
+        let c = config("a", Value::Null, &[1]);
+        let mut planned = plan_resource(&schema(), &Value::Null, &c, &c).planned;
+        *planned.get_mut("id").unwrap() = Value::from("i-1");
+        let mut new = planned.clone();
+        *new.get_mut("name").unwrap() = Value::from("A");
+        *new.get_mut("password").unwrap() = Value::from("leak");
+        let restored = restore_configured(&schema(), &planned, &mut new);
+        assert_eq!(restored, vec![AttributePath::new("name")]);
+        assert_eq!(new.get("name"), Some(&Value::from("a")));
+        assert_eq!(new.get("password"), Some(&Value::Null));
+    }
+}
