@@ -474,14 +474,16 @@ async fn create_cluster(
         let apl_enabled = input.bool("apl_enabled", &mut errs).unwrap_or(false);
         let vpc_id = input.int("vpc_id", &mut errs).map(|n| n as u64);
         let subnet_id = input.int("subnet_id", &mut errs).map(|n| n as u64);
-        let mut control_plane = json!({"high_availability": tier == "enterprise", "audit_logs_enabled": false, "acl": default_acl()});
+        let mut control_plane = json!({"high_availability": tier == "enterprise", "audit_logs_enabled": false, "metrics_enabled": false, "acl": default_acl()});
         if let Some(cp) = input.raw("control_plane") {
             let ci = Input::new(cp, "control_plane.");
             if let Some(ha) = ci.bool("high_availability", &mut errs) {
                 control_plane["high_availability"] = json!(ha);
             }
-            if let Some(al) = ci.bool("audit_logs_enabled", &mut errs) {
-                control_plane["audit_logs_enabled"] = json!(al);
+            for flag in ["audit_logs_enabled", "metrics_enabled"] {
+                if let Some(v) = ci.bool(flag, &mut errs) {
+                    control_plane[flag] = json!(v);
+                }
             }
             if let Some(acl) = ci.raw("acl")
                 && let Some(acl) = validate_acl(acl, "control_plane.acl.", &mut errs)
@@ -593,8 +595,10 @@ async fn update_cluster(
                 }
                 control_plane["high_availability"] = json!(ha);
             }
-            if let Some(al) = ci.bool("audit_logs_enabled", &mut errs) {
-                control_plane["audit_logs_enabled"] = json!(al);
+            for flag in ["audit_logs_enabled", "metrics_enabled"] {
+                if let Some(v) = ci.bool(flag, &mut errs) {
+                    control_plane[flag] = json!(v);
+                }
             }
             if let Some(acl) = ci.raw("acl")
                 && let Some(acl) = validate_acl(acl, "control_plane.acl.", &mut errs)
