@@ -1,4 +1,4 @@
-//! One handler per API area, reached from [`Client`](crate::Client):
+//! One handler per API area, reached from [`Client`]:
 //! [`Client::lke`](crate::Client::lke), [`Client::nodebalancers`](crate::Client::nodebalancers),
 //! [`Client::domains`](crate::Client::domains), [`Client::object_storage`](crate::Client::object_storage),
 //! [`Client::regions`](crate::Client::regions) and [`Client::linode_types`](crate::Client::linode_types).

@@ -35,7 +35,8 @@ pub mod filter;
 pub mod models;
 pub mod pagination;
 pub mod retry;
-//S3PLACEHOLDER
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod wait;
 
 #[cfg(feature = "secrets")]

@@ -48,8 +48,10 @@ pub struct Domain {
     /// Status.
     pub status: DomainStatus,
     /// Description.
+    #[serde(deserialize_with = "null_default")]
     pub description: String,
     /// SOA email (master).
+    #[serde(deserialize_with = "null_default")]
     pub soa_email: String,
     /// Primary nameservers (slave).
     #[serde(deserialize_with = "null_default")]
@@ -58,6 +60,7 @@ pub struct Domain {
     #[serde(deserialize_with = "null_default")]
     pub axfr_ips: Vec<String>,
     /// Group (deprecated).
+    #[serde(deserialize_with = "null_default")]
     pub group: String,
     /// Default TTL.
     pub ttl_sec: u32,

@@ -1,0 +1,703 @@
+//! The S3 side of Object Storage, for what the REST API does not do: bucket
+//! versioning, lifecycle rules, CORS rules, objects (put/get/head/delete/list,
+//! including versions) and presigned URLs.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use linode_sdk::s3::{S3Client, S3Config};
+//!
+//! # async fn run() -> linode_sdk::Result<()> {
+//! let s3 = S3Client::new(S3Config::new("fr-par-1.linodeobjects.com", "ACCESS", "SECRET"))?;
+//! s3.put_bucket_versioning("my-bucket", true).await?;
+//! let put = s3.put_object("my-bucket", "config.json", b"{}".to_vec()).await?;
+//! let got = s3.get_object("my-bucket", "config.json", put.version_id.as_deref()).await?;
+//! let url = s3.presign_get("my-bucket", "config.json", Duration::from_secs(3600)).await?;
+//! # let _ = (got, url); Ok(()) }
+//! ```
+//!
+//! The client uses path-style addressing and static credentials, and only sends or
+//! checks checksums when S3 requires them (Ceph RGW and emulators differ there).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+
+use aws_credential_types::Credentials;
+use aws_sdk_s3::config::{BehaviorVersion, Region, RequestChecksumCalculation, ResponseChecksumValidation};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{
+    AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, BucketVersioningStatus, CorsConfiguration,
+    ExpirationStatus, LifecycleExpiration, LifecycleRuleFilter, NoncurrentVersionExpiration,
+    VersioningConfiguration,
+};
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use bytes::Bytes;
+
+use crate::error::{Error, Result};
+
+/// Placeholder SigV4 region when none is given (Linode accepts any region name).
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// How to reach an S3 endpoint. `Debug` hides the secret key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// Endpoint: a host such as `fr-par-1.linodeobjects.com`, a `host:port`, or a full URL.
+    pub endpoint: String,
+    /// Access key.
+    pub access_key: String,
+    /// Secret key.
+    pub secret_key: String,
+    /// SigV4 region; defaults to [`DEFAULT_REGION`].
+    pub region: Option<String>,
+}
+
+impl S3Config {
+    /// A config for `endpoint` with static credentials.
+    pub fn new(endpoint: impl Into<String>, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        S3Config { endpoint: endpoint.into(), access_key: access_key.into(), secret_key: secret_key.into(), region: None }
+    }
+
+    /// Sets the SigV4 region.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+}
+
+impl fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"<redacted>")
+            .field("region", &self.region)
+            .finish()
+    }
+}
+
+/// Turns an endpoint into a URL: kept as is when it has a scheme; otherwise `http://`
+/// for loopback hosts (`127.0.0.1`, `localhost`, `[::1]`) and `https://` for the rest.
+pub fn endpoint_url(endpoint: &str) -> String {
+    let e = endpoint.trim().trim_end_matches('/');
+    if e.contains("://") {
+        return e.to_owned();
+    }
+    let host = if let Some(rest) = e.strip_prefix('[') {
+        rest.split(']').next().map(|h| format!("[{h}]")).unwrap_or_default()
+    } else {
+        e.split(['/', ':']).next().unwrap_or_default().to_owned()
+    };
+    let scheme = if matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]") { "http" } else { "https" };
+    format!("{scheme}://{e}")
+}
+
+/// Bucket versioning state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersioningStatus {
+    /// Versioning was never enabled.
+    Unversioned,
+    /// Versioning is on.
+    Enabled,
+    /// Versioning was on and is suspended.
+    Suspended,
+}
+
+/// A lifecycle rule (a simplified view of S3's).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LifecycleRule {
+    /// Rule id.
+    pub id: Option<String>,
+    /// Key prefix the rule applies to (empty for the whole bucket).
+    pub prefix: String,
+    /// Whether the rule is enabled.
+    pub enabled: bool,
+    /// Delete current objects after this many days.
+    pub expiration_days: Option<i32>,
+    /// Delete noncurrent versions after this many days.
+    pub noncurrent_version_expiration_days: Option<i32>,
+    /// Abort incomplete multipart uploads after this many days.
+    pub abort_incomplete_multipart_upload_days: Option<i32>,
+}
+
+/// A CORS rule.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CorsRule {
+    /// Allowed origins.
+    pub allowed_origins: Vec<String>,
+    /// Allowed methods.
+    pub allowed_methods: Vec<String>,
+    /// Allowed headers.
+    pub allowed_headers: Vec<String>,
+    /// Exposed headers.
+    pub expose_headers: Vec<String>,
+    /// Preflight cache time.
+    pub max_age_seconds: Option<i32>,
+}
+
+/// Options of [`S3Client::put_object_with`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PutOptions {
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+    /// User metadata (`x-amz-meta-*`).
+    pub metadata: HashMap<String, String>,
+    /// Only write if no object exists under the key (`If-None-Match: *`).
+    pub if_none_match: bool,
+}
+
+/// Result of a put.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PutObjectOutput {
+    /// ETag.
+    pub etag: Option<String>,
+    /// Version id (when the bucket is versioned).
+    pub version_id: Option<String>,
+}
+
+/// Object metadata (head/get).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectMeta {
+    /// ETag.
+    pub etag: Option<String>,
+    /// Version id.
+    pub version_id: Option<String>,
+    /// Size in bytes.
+    pub content_length: Option<i64>,
+    /// Content type.
+    pub content_type: Option<String>,
+    /// Last modification (RFC 3339).
+    pub last_modified: Option<String>,
+    /// User metadata.
+    pub metadata: HashMap<String, String>,
+}
+
+/// A downloaded object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetObjectOutput {
+    /// Content.
+    pub body: Bytes,
+    /// Metadata.
+    pub meta: ObjectMeta,
+}
+
+/// Result of a delete.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeleteObjectOutput {
+    /// Version id deleted or delete marker created.
+    pub version_id: Option<String>,
+    /// Whether a delete marker was involved.
+    pub delete_marker: bool,
+}
+
+/// An object in a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectInfo {
+    /// Key.
+    pub key: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// ETag.
+    pub etag: Option<String>,
+    /// Last modification (RFC 3339).
+    pub last_modified: Option<String>,
+}
+
+/// A version (or delete marker) in a version listing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectVersionInfo {
+    /// Key.
+    pub key: String,
+    /// Version id.
+    pub version_id: String,
+    /// Whether this is the current version.
+    pub is_latest: bool,
+    /// Whether this entry is a delete marker.
+    pub is_delete_marker: bool,
+    /// Size in bytes (0 for delete markers).
+    pub size: i64,
+    /// ETag.
+    pub etag: Option<String>,
+    /// Last modification (RFC 3339).
+    pub last_modified: Option<String>,
+}
+
+/// An S3 client for one endpoint. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct S3Client {
+    inner: aws_sdk_s3::Client,
+    endpoint: String,
+}
+
+fn s3_error<E, R>(operation: &'static str, e: SdkError<E, R>) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + HasStatus,
+{
+    let status = e.raw_response().and_then(HasStatus::status);
+    let (code, message) = match e.as_service_error() {
+        Some(se) => (
+            se.code().map(str::to_owned),
+            se.message().map(str::to_owned).unwrap_or_else(|| se.code().unwrap_or("service error").to_owned()),
+        ),
+        None => (None, DisplayErrorContext(&e).to_string()),
+    };
+    Error::S3 { operation, status, code, message }
+}
+
+/// Access to the HTTP status of a raw response.
+trait HasStatus {
+    fn status(&self) -> Option<u16>;
+}
+
+impl HasStatus for aws_smithy_runtime_api::http::Response {
+    fn status(&self) -> Option<u16> {
+        Some(self.status().as_u16())
+    }
+}
+
+fn fmt_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(Format::DateTime).ok())
+}
+
+fn build_err(operation: &'static str, e: impl fmt::Display) -> Error {
+    Error::S3 { operation, status: None, code: None, message: e.to_string() }
+}
+
+impl S3Client {
+    /// Builds a client for `config.endpoint` (see [`endpoint_url`]), path-style, with
+    /// static credentials.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an empty endpoint or credentials.
+    pub fn new(config: S3Config) -> Result<S3Client> {
+        if config.endpoint.trim().is_empty() {
+            return Err(Error::Config("S3 endpoint is empty".into()));
+        }
+        if config.access_key.is_empty() || config.secret_key.is_empty() {
+            return Err(Error::Config("S3 access key and secret key are required".into()));
+        }
+        let endpoint = endpoint_url(&config.endpoint);
+        let creds = Credentials::new(config.access_key, config.secret_key, None, None, "linode-sdk");
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(endpoint.clone())
+            .force_path_style(true)
+            .region(Region::new(config.region.unwrap_or_else(|| DEFAULT_REGION.to_owned())))
+            .credentials_provider(creds)
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+            .build();
+        Ok(S3Client { inner: aws_sdk_s3::Client::from_conf(conf), endpoint })
+    }
+
+    /// The endpoint URL in use.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The underlying aws-sdk-s3 client, for operations not wrapped here.
+    pub fn inner(&self) -> &aws_sdk_s3::Client {
+        &self.inner
+    }
+
+    // ----- buckets -----
+
+    /// `CreateBucket`.
+    pub async fn create_bucket(&self, bucket: &str) -> Result<()> {
+        self.inner.create_bucket().bucket(bucket).send().await.map_err(|e| s3_error("CreateBucket", e))?;
+        Ok(())
+    }
+
+    /// `DeleteBucket` (must be empty).
+    pub async fn delete_bucket(&self, bucket: &str) -> Result<()> {
+        self.inner.delete_bucket().bucket(bucket).send().await.map_err(|e| s3_error("DeleteBucket", e))?;
+        Ok(())
+    }
+
+    /// `PutBucketVersioning`: `true` enables, `false` suspends.
+    pub async fn put_bucket_versioning(&self, bucket: &str, enabled: bool) -> Result<()> {
+        let status = if enabled { BucketVersioningStatus::Enabled } else { BucketVersioningStatus::Suspended };
+        self.inner
+            .put_bucket_versioning()
+            .bucket(bucket)
+            .versioning_configuration(VersioningConfiguration::builder().status(status).build())
+            .send()
+            .await
+            .map_err(|e| s3_error("PutBucketVersioning", e))?;
+        Ok(())
+    }
+
+    /// `GetBucketVersioning`.
+    pub async fn get_bucket_versioning(&self, bucket: &str) -> Result<VersioningStatus> {
+        let out = self
+            .inner
+            .get_bucket_versioning()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(|e| s3_error("GetBucketVersioning", e))?;
+        Ok(match out.status() {
+            Some(BucketVersioningStatus::Enabled) => VersioningStatus::Enabled,
+            Some(BucketVersioningStatus::Suspended) => VersioningStatus::Suspended,
+            _ => VersioningStatus::Unversioned,
+        })
+    }
+
+    /// `PutBucketLifecycleConfiguration` with `rules` (replaces existing rules).
+    pub async fn put_lifecycle_rules(&self, bucket: &str, rules: &[LifecycleRule]) -> Result<()> {
+        const OP: &str = "PutBucketLifecycleConfiguration";
+        let mut built = Vec::with_capacity(rules.len());
+        for r in rules {
+            let mut b = aws_sdk_s3::types::LifecycleRule::builder()
+                .set_id(r.id.clone())
+                .status(if r.enabled { ExpirationStatus::Enabled } else { ExpirationStatus::Disabled })
+                .filter(LifecycleRuleFilter::builder().prefix(r.prefix.clone()).build());
+            if let Some(d) = r.expiration_days {
+                b = b.expiration(LifecycleExpiration::builder().days(d).build());
+            }
+            if let Some(d) = r.noncurrent_version_expiration_days {
+                b = b.noncurrent_version_expiration(NoncurrentVersionExpiration::builder().noncurrent_days(d).build());
+            }
+            if let Some(d) = r.abort_incomplete_multipart_upload_days {
+                b = b.abort_incomplete_multipart_upload(AbortIncompleteMultipartUpload::builder().days_after_initiation(d).build());
+            }
+            built.push(b.build().map_err(|e| build_err(OP, e))?);
+        }
+        let conf = BucketLifecycleConfiguration::builder().set_rules(Some(built)).build().map_err(|e| build_err(OP, e))?;
+        self.inner
+            .put_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .lifecycle_configuration(conf)
+            .send()
+            .await
+            .map_err(|e| s3_error(OP, e))?;
+        Ok(())
+    }
+
+    /// `GetBucketLifecycleConfiguration`; no configuration gives an empty list.
+    pub async fn get_lifecycle_rules(&self, bucket: &str) -> Result<Vec<LifecycleRule>> {
+        let out = match self.inner.get_bucket_lifecycle_configuration().bucket(bucket).send().await {
+            Ok(o) => o,
+            Err(e) if e.code() == Some("NoSuchLifecycleConfiguration") => return Ok(Vec::new()),
+            Err(e) => return Err(s3_error("GetBucketLifecycleConfiguration", e)),
+        };
+        Ok(out
+            .rules()
+            .iter()
+            .map(|r| LifecycleRule {
+                id: r.id().map(str::to_owned),
+                prefix: r
+                    .filter()
+                    .and_then(|f| f.prefix())
+                    .or({
+                        #[allow(deprecated)]
+                        r.prefix()
+                    })
+                    .unwrap_or_default()
+                    .to_owned(),
+                enabled: r.status() == &ExpirationStatus::Enabled,
+                expiration_days: r.expiration().and_then(|e| e.days()),
+                noncurrent_version_expiration_days: r.noncurrent_version_expiration().and_then(|e| e.noncurrent_days()),
+                abort_incomplete_multipart_upload_days: r
+                    .abort_incomplete_multipart_upload()
+                    .and_then(|a| a.days_after_initiation()),
+            })
+            .collect())
+    }
+
+    /// `DeleteBucketLifecycle`.
+    pub async fn delete_lifecycle_rules(&self, bucket: &str) -> Result<()> {
+        self.inner.delete_bucket_lifecycle().bucket(bucket).send().await.map_err(|e| s3_error("DeleteBucketLifecycle", e))?;
+        Ok(())
+    }
+
+    /// `PutBucketCors` with `rules` (replaces existing rules).
+    pub async fn put_cors_rules(&self, bucket: &str, rules: &[CorsRule]) -> Result<()> {
+        const OP: &str = "PutBucketCors";
+        let mut built = Vec::with_capacity(rules.len());
+        for r in rules {
+            let mut b = aws_sdk_s3::types::CorsRule::builder()
+                .set_allowed_origins(Some(r.allowed_origins.clone()))
+                .set_allowed_methods(Some(r.allowed_methods.clone()))
+                .set_allowed_headers((!r.allowed_headers.is_empty()).then(|| r.allowed_headers.clone()))
+                .set_expose_headers((!r.expose_headers.is_empty()).then(|| r.expose_headers.clone()));
+            if let Some(m) = r.max_age_seconds {
+                b = b.max_age_seconds(m);
+            }
+            built.push(b.build().map_err(|e| build_err(OP, e))?);
+        }
+        let conf = CorsConfiguration::builder().set_cors_rules(Some(built)).build().map_err(|e| build_err(OP, e))?;
+        self.inner.put_bucket_cors().bucket(bucket).cors_configuration(conf).send().await.map_err(|e| s3_error(OP, e))?;
+        Ok(())
+    }
+
+    /// `GetBucketCors`; no configuration gives an empty list.
+    pub async fn get_cors_rules(&self, bucket: &str) -> Result<Vec<CorsRule>> {
+        let out = match self.inner.get_bucket_cors().bucket(bucket).send().await {
+            Ok(o) => o,
+            Err(e) if e.code() == Some("NoSuchCORSConfiguration") => return Ok(Vec::new()),
+            Err(e) => return Err(s3_error("GetBucketCors", e)),
+        };
+        Ok(out
+            .cors_rules()
+            .iter()
+            .map(|r| CorsRule {
+                allowed_origins: r.allowed_origins().to_vec(),
+                allowed_methods: r.allowed_methods().to_vec(),
+                allowed_headers: r.allowed_headers().to_vec(),
+                expose_headers: r.expose_headers().to_vec(),
+                max_age_seconds: r.max_age_seconds(),
+            })
+            .collect())
+    }
+
+    /// `DeleteBucketCors`.
+    pub async fn delete_cors_rules(&self, bucket: &str) -> Result<()> {
+        self.inner.delete_bucket_cors().bucket(bucket).send().await.map_err(|e| s3_error("DeleteBucketCors", e))?;
+        Ok(())
+    }
+
+    // ----- objects -----
+
+    /// `PutObject`; returns the new version id on versioned buckets.
+    pub async fn put_object(&self, bucket: &str, key: &str, body: impl Into<Bytes>) -> Result<PutObjectOutput> {
+        self.put_object_with(bucket, key, body, &PutOptions::default()).await
+    }
+
+    /// `PutObject` with content type, metadata and an optional create-only condition.
+    pub async fn put_object_with(&self, bucket: &str, key: &str, body: impl Into<Bytes>, opts: &PutOptions) -> Result<PutObjectOutput> {
+        let mut req = self
+            .inner
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(ByteStream::from(body.into()))
+            .set_content_type(opts.content_type.clone());
+        for (k, v) in &opts.metadata {
+            req = req.metadata(k, v);
+        }
+        if opts.if_none_match {
+            req = req.if_none_match("*");
+        }
+        let out = req.send().await.map_err(|e| s3_error("PutObject", e))?;
+        Ok(PutObjectOutput { etag: out.e_tag().map(str::to_owned), version_id: out.version_id().map(str::to_owned) })
+    }
+
+    /// `GetObject`, optionally of a specific version.
+    pub async fn get_object(&self, bucket: &str, key: &str, version_id: Option<&str>) -> Result<GetObjectOutput> {
+        let out = self
+            .inner
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .set_version_id(version_id.map(str::to_owned))
+            .send()
+            .await
+            .map_err(|e| s3_error("GetObject", e))?;
+        let meta = ObjectMeta {
+            etag: out.e_tag().map(str::to_owned),
+            version_id: out.version_id().map(str::to_owned),
+            content_length: out.content_length(),
+            content_type: out.content_type().map(str::to_owned),
+            last_modified: fmt_time(out.last_modified()),
+            metadata: out.metadata().cloned().unwrap_or_default(),
+        };
+        let body = out.body.collect().await.map_err(|e| build_err("GetObject", e))?.into_bytes();
+        Ok(GetObjectOutput { body, meta })
+    }
+
+    /// `HeadObject`, optionally of a specific version.
+    pub async fn head_object(&self, bucket: &str, key: &str, version_id: Option<&str>) -> Result<ObjectMeta> {
+        let out = self
+            .inner
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .set_version_id(version_id.map(str::to_owned))
+            .send()
+            .await
+            .map_err(|e| s3_error("HeadObject", e))?;
+        Ok(ObjectMeta {
+            etag: out.e_tag().map(str::to_owned),
+            version_id: out.version_id().map(str::to_owned),
+            content_length: out.content_length(),
+            content_type: out.content_type().map(str::to_owned),
+            last_modified: fmt_time(out.last_modified()),
+            metadata: out.metadata().cloned().unwrap_or_default(),
+        })
+    }
+
+    /// `HeadObject`, `None` when the object (or bucket) does not exist.
+    pub async fn head_object_opt(&self, bucket: &str, key: &str, version_id: Option<&str>) -> Result<Option<ObjectMeta>> {
+        match self.head_object(bucket, key, version_id).await {
+            Ok(m) => Ok(Some(m)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `DeleteObject`; with a version id, deletes that version permanently.
+    pub async fn delete_object(&self, bucket: &str, key: &str, version_id: Option<&str>) -> Result<DeleteObjectOutput> {
+        let out = self
+            .inner
+            .delete_object()
+            .bucket(bucket)
+            .key(key)
+            .set_version_id(version_id.map(str::to_owned))
+            .send()
+            .await
+            .map_err(|e| s3_error("DeleteObject", e))?;
+        Ok(DeleteObjectOutput {
+            version_id: out.version_id().map(str::to_owned),
+            delete_marker: out.delete_marker().unwrap_or(false),
+        })
+    }
+
+    /// `ListObjectsV2` over all pages.
+    pub async fn list_objects(&self, bucket: &str, prefix: Option<&str>) -> Result<Vec<ObjectInfo>> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .inner
+                .list_objects_v2()
+                .bucket(bucket)
+                .set_prefix(prefix.map(str::to_owned))
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(|e| s3_error("ListObjectsV2", e))?;
+            all.extend(out.contents().iter().map(|o| ObjectInfo {
+                key: o.key().unwrap_or_default().to_owned(),
+                size: o.size().unwrap_or(0),
+                etag: o.e_tag().map(str::to_owned),
+                last_modified: fmt_time(o.last_modified()),
+            }));
+            match (out.is_truncated(), out.next_continuation_token()) {
+                (Some(true), Some(t)) => token = Some(t.to_owned()),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    /// `ListObjectVersions` over all pages: versions and delete markers, newest first per key.
+    pub async fn list_object_versions(&self, bucket: &str, prefix: Option<&str>) -> Result<Vec<ObjectVersionInfo>> {
+        let mut all = Vec::new();
+        let mut key_marker: Option<String> = None;
+        let mut version_marker: Option<String> = None;
+        loop {
+            let out = self
+                .inner
+                .list_object_versions()
+                .bucket(bucket)
+                .set_prefix(prefix.map(str::to_owned))
+                .set_key_marker(key_marker.take())
+                .set_version_id_marker(version_marker.take())
+                .send()
+                .await
+                .map_err(|e| s3_error("ListObjectVersions", e))?;
+            let mut page: Vec<ObjectVersionInfo> = out
+                .versions()
+                .iter()
+                .map(|v| ObjectVersionInfo {
+                    key: v.key().unwrap_or_default().to_owned(),
+                    version_id: v.version_id().unwrap_or("null").to_owned(),
+                    is_latest: v.is_latest().unwrap_or(false),
+                    is_delete_marker: false,
+                    size: v.size().unwrap_or(0),
+                    etag: v.e_tag().map(str::to_owned),
+                    last_modified: fmt_time(v.last_modified()),
+                })
+                .collect();
+            page.extend(out.delete_markers().iter().map(|m| ObjectVersionInfo {
+                key: m.key().unwrap_or_default().to_owned(),
+                version_id: m.version_id().unwrap_or("null").to_owned(),
+                is_latest: m.is_latest().unwrap_or(false),
+                is_delete_marker: true,
+                size: 0,
+                etag: None,
+                last_modified: fmt_time(m.last_modified()),
+            }));
+            // Stable order: by key, then newest first (RFC 3339 strings sort by time).
+            page.sort_by(|a, b| a.key.cmp(&b.key).then(b.last_modified.cmp(&a.last_modified)));
+            all.extend(page);
+            if out.is_truncated() == Some(true) && (out.next_key_marker().is_some() || out.next_version_id_marker().is_some()) {
+                key_marker = out.next_key_marker().map(str::to_owned);
+                version_marker = out.next_version_id_marker().map(str::to_owned);
+            } else {
+                return Ok(all);
+            }
+        }
+    }
+
+    // ----- presigned URLs -----
+
+    /// A presigned `GET` URL valid for `expires_in`.
+    pub async fn presign_get(&self, bucket: &str, key: &str, expires_in: Duration) -> Result<String> {
+        let conf = PresigningConfig::expires_in(expires_in).map_err(|e| build_err("PresignGetObject", e))?;
+        let req = self
+            .inner
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .presigned(conf)
+            .await
+            .map_err(|e| s3_error("PresignGetObject", e))?;
+        Ok(req.uri().to_owned())
+    }
+
+    /// A presigned `PUT` URL valid for `expires_in`; the upload must send `content_type` if given.
+    pub async fn presign_put(&self, bucket: &str, key: &str, expires_in: Duration, content_type: Option<&str>) -> Result<String> {
+        let conf = PresigningConfig::expires_in(expires_in).map_err(|e| build_err("PresignPutObject", e))?;
+        let req = self
+            .inner
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .set_content_type(content_type.map(str::to_owned))
+            .presigned(conf)
+            .await
+            .map_err(|e| s3_error("PresignPutObject", e))?;
+        Ok(req.uri().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_resolution() {
+        assert_eq!(endpoint_url("fr-par-1.linodeobjects.com"), "https://fr-par-1.linodeobjects.com");
+        assert_eq!(endpoint_url("127.0.0.1:9000"), "http://127.0.0.1:9000");
+        assert_eq!(endpoint_url("localhost:9000/"), "http://localhost:9000");
+        assert_eq!(endpoint_url("[::1]:9000"), "http://[::1]:9000");
+        assert_eq!(endpoint_url("http://s3.example:80"), "http://s3.example:80");
+        assert_eq!(endpoint_url("localhost.evil.example"), "https://localhost.evil.example");
+    }
+
+    #[test]
+    fn config_debug_hides_the_secret() {
+        let c = S3Config::new("x", "AKID", "TOPSECRET");
+        let d = format!("{c:?}");
+        assert!(!d.contains("TOPSECRET") && d.contains("AKID"), "{d}");
+        assert!(S3Client::new(S3Config::new("", "a", "b")).is_err());
+        assert!(S3Client::new(S3Config::new("h", "", "b")).is_err());
+    }
+
+    #[tokio::test]
+    async fn presigned_urls_are_path_style_and_signed() {
+        let s3 = S3Client::new(S3Config::new("127.0.0.1:9000", "AKID", "TOPSECRET")).unwrap();
+        let url = s3.presign_get("bkt", "dir/file.txt", Duration::from_secs(600)).await.unwrap();
+        assert!(url.starts_with("http://127.0.0.1:9000/bkt/dir/file.txt?"), "{url}");
+        assert!(url.contains("X-Amz-Signature=") && url.contains("X-Amz-Expires=600"), "{url}");
+        assert!(url.contains("X-Amz-Credential=AKID"), "{url}");
+        assert!(!url.contains("TOPSECRET"));
+        let put = s3.presign_put("bkt", "k", Duration::from_secs(60), Some("text/plain")).await.unwrap();
+        assert!(put.starts_with("http://127.0.0.1:9000/bkt/k?"), "{put}");
+    }
+}

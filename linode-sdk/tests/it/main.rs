@@ -1,0 +1,14 @@
+//! Integration tests of linode-sdk against wiremock (one test binary, modules per area).
+
+mod client;
+mod common;
+mod domains;
+mod lke;
+mod nodebalancers;
+mod object_storage;
+mod pagination;
+mod regions;
+mod retry;
+#[cfg(feature = "s3")]
+mod s3;
+mod spec_examples;
