@@ -506,7 +506,7 @@ impl S3 for MockS3 {
         let etag = md5_hex(&data);
         let version = ObjectVersion {
             version_id: String::new(),
-            data: data.to_vec(),
+            data: data.clone(),
             etag: etag.clone(),
             modified_ms: now_ms(),
             content_type: input.content_type.clone(),
@@ -576,7 +576,7 @@ impl S3 for MockS3 {
         {
             return Err(s3_error!(PreconditionFailed));
         }
-        let full = Bytes::from(v.data.clone());
+        let full = v.data.clone();
         let (body, content_range) = match &input.range {
             Some(r) => {
                 let span = r.check(full.len() as u64)?;
@@ -826,7 +826,7 @@ fn delete_one(b: &mut Bucket, key: &str, version: Option<&str>) -> S3Result<Dele
     }
     let marker = ObjectVersion {
         version_id: String::new(),
-        data: Vec::new(),
+        data: Bytes::new(),
         etag: String::new(),
         modified_ms: now_ms(),
         content_type: None,
@@ -956,7 +956,7 @@ mod tests {
         let mut b = Bucket::new("b", "us-east");
         let v = |d: &[u8]| ObjectVersion {
             version_id: String::new(),
-            data: d.to_vec(),
+            data: Bytes::copy_from_slice(d),
             etag: md5_hex(d),
             modified_ms: 1,
             content_type: None,
@@ -976,7 +976,7 @@ mod tests {
         assert_eq!(b.objects["k"].len(), 2);
         delete_one(&mut b, "k", None).unwrap();
         assert!(find_version(&b, "k", None).is_err());
-        assert_eq!(find_version(&b, "k", Some(&id3)).unwrap().data, b"3");
+        assert_eq!(find_version(&b, "k", Some(&id3)).unwrap().data, &b"3"[..]);
         assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
     }
 }

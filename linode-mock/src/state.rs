@@ -226,9 +226,9 @@ pub struct Record {
 pub struct ObjectVersion {
     /// Version id; `null` for objects written while versioning was never enabled or suspended.
     pub version_id: String,
-    /// Content, base64 in the state file.
+    /// Content (cheap to clone), base64 in the state file.
     #[serde(with = "b64")]
-    pub data: Vec<u8>,
+    pub data: bytes::Bytes,
     /// Quoted MD5 hex ETag.
     pub etag: String,
     /// Last-modified time (epoch ms).
@@ -418,7 +418,14 @@ impl State {
         f.write_all(&bytes).map_err(io)?;
         f.sync_all().map_err(io)?;
         drop(f);
-        std::fs::rename(&tmp, path).map_err(io)
+        std::fs::rename(&tmp, path).map_err(io)?;
+        // Make the rename itself durable (best effort: not every platform can open directories).
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(d) = std::fs::File::open(dir)
+        {
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
 
     /// Every pool of a cluster, by id.
@@ -453,13 +460,16 @@ mod b64 {
     use base64::engine::general_purpose::STANDARD;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(data: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(data: &bytes::Bytes, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&STANDARD.encode(data))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bytes::Bytes, D::Error> {
         let s = String::deserialize(d)?;
-        STANDARD.decode(s).map_err(serde::de::Error::custom)
+        STANDARD
+            .decode(s)
+            .map(bytes::Bytes::from)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -484,7 +494,7 @@ mod tests {
             "k".into(),
             vec![ObjectVersion {
                 version_id: "null".into(),
-                data: b"hello".to_vec(),
+                data: bytes::Bytes::from_static(b"hello"),
                 etag: "\"x\"".into(),
                 modified_ms: 1,
                 content_type: None,
@@ -505,7 +515,7 @@ mod tests {
         assert!(!dir.path().join("state.json.tmp").exists());
         let back = State::load(&path).unwrap();
         assert_eq!(back.ids.domain, id + 1);
-        assert_eq!(back.buckets["b1"].objects["k"][0].data, b"hello");
+        assert_eq!(back.buckets["b1"].objects["k"][0].data, &b"hello"[..]);
         assert!(back.domains.contains_key(&id));
     }
 
