@@ -1,0 +1,1 @@
+//! Tests of the catalog family (see the family module in src/).

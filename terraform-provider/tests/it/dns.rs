@@ -1,0 +1,1 @@
+//! Tests of the dns family (see the family module in src/).

@@ -1,0 +1,1 @@
+//! Tests of the lke family (see the family module in src/).

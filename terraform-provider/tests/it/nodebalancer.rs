@@ -1,0 +1,1 @@
+//! Tests of the nodebalancer family (see the family module in src/).

@@ -1,0 +1,1 @@
+//! Tests of the secrets family (see the family module in src/).
