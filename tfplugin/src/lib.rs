@@ -83,6 +83,8 @@ pub mod plan;
 pub mod provider;
 pub mod resource;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod timeouts;
 pub mod validators;
 pub mod value;

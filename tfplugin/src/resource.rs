@@ -300,7 +300,7 @@ pub struct ImportResponse {
 
 /// Output of [`Resource::upgrade_state`].
 pub struct UpgradeStateResponse {
-    /// The state in the current schema.
+    /// The state in the current schema; starts with every attribute null.
     pub state: Value,
     /// Problems.
     pub diagnostics: Diagnostics,

@@ -107,6 +107,24 @@ impl ProviderService {
         }
     }
 
+    /// The schema of resource `name`, if registered.
+    #[allow(dead_code)]
+    pub(crate) fn resource_schema(&self, name: &str) -> Option<&Schema> {
+        self.inner.resources.get(name).map(|e| &e.schema)
+    }
+
+    /// The schema of data source `name`, if registered.
+    #[allow(dead_code)]
+    pub(crate) fn data_source_schema(&self, name: &str) -> Option<&Schema> {
+        self.inner.data_sources.get(name).map(|e| &e.schema)
+    }
+
+    /// The provider's schema.
+    #[allow(dead_code)]
+    pub(crate) fn provider_schema(&self) -> &Schema {
+        &self.inner.schema
+    }
+
     fn ctx(&self) -> Context {
         Context {
             provider_data: self.inner.provider_data.read().map(|d| d.clone()).unwrap_or_default(),
@@ -321,7 +339,11 @@ impl pb::provider_server::Provider for ProviderService {
                 resp
             );
             let mut out =
-                UpgradeStateResponse { state: Value::Null, diagnostics: Diagnostics::new(), ty: entry.ty.clone() };
+                UpgradeStateResponse {
+                state: entry.schema.empty_value(),
+                diagnostics: Diagnostics::new(),
+                ty: entry.ty.clone(),
+            };
             let r = UpgradeStateRequest { ctx: self.ctx(), version: req.version, json };
             entry.imp.upgrade_state(r, &mut out).await;
             diags.extend(out.diagnostics);

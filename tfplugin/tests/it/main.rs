@@ -1,0 +1,5 @@
+//! Integration tests: the in-process harness, the plugin binary's handshake and mTLS, and the
+//! real Terraform CLI.
+mod harness;
+#[allow(dead_code)]
+mod support;
