@@ -118,32 +118,19 @@ pub async fn front_door(
         return Err(std::io::Error::other("injected fault: connection dropped"));
     }
     let rate = shared.limiter.hit(now / 1000, shared.rate_limit());
-    let mut resp = match decision.fault {
-        Some(Fault::ServerError) => {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
-                .into_response()
-        }
-        Some(Fault::RateLimited(secs)) => ApiError {
-            retry_after: Some(secs),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
-        }
-        .into_response(),
-        Some(Fault::Busy) => ApiError::bad_request("Linode busy.").into_response(),
-        Some(Fault::Drop) | None if rate.exceeded => ApiError {
+    let mut resp = if let Some(answer) = decision.fault.and_then(fault_answer) {
+        answer
+    } else if rate.exceeded {
+        ApiError {
             retry_after: Some(rate.retry_after),
             ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
         }
-        .into_response(),
-        _ => {
-            let authorized =
-                is_public(&method, &path) || bearer(&req).is_some_and(|t| shared.token_ok(t));
-            if authorized {
-                let resp: Result<Response, Infallible> = router.oneshot(req.map(Body::new)).await;
-                resp.unwrap_or_else(|e| match e {})
-            } else {
-                ApiError::unauthorized().into_response()
-            }
-        }
+        .into_response()
+    } else if is_public(&method, &path) || bearer(&req).is_some_and(|t| shared.token_ok(t)) {
+        let resp: Result<Response, Infallible> = router.oneshot(req.map(Body::new)).await;
+        resp.unwrap_or_else(|e| match e {})
+    } else {
+        ApiError::unauthorized().into_response()
     };
     let h = resp.headers_mut();
     h.insert("x-ratelimit-limit", HeaderValue::from(rate.limit));
@@ -153,6 +140,23 @@ pub async fn front_door(
     h.insert("x-oauth-scopes", HeaderValue::from_static("*"));
     shared.record(record(resp.status().as_u16()));
     Ok(resp)
+}
+
+/// The answer replacing the handler for an injected fault (`None` for a dropped connection,
+/// which has no answer).
+fn fault_answer(fault: Fault) -> Option<Response> {
+    let err = match fault {
+        Fault::Drop => return None,
+        Fault::ServerError => {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        }
+        Fault::RateLimited(secs) => ApiError {
+            retry_after: Some(secs),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
+        },
+        Fault::Busy => ApiError::bad_request("Linode busy."),
+    };
+    Some(err.into_response())
 }
 
 /// A JSON request body; an empty body reads as `{}`. Invalid JSON is a Linode-style 400.
