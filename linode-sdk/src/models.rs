@@ -7,6 +7,11 @@
 //! - Enums have an `Other(String)` catch-all so a new API value never breaks decoding.
 //! - Timestamps are kept as `String`: Linode sends `YYYY-MM-DDTHH:MM:SS` without zone,
 //!   while spec examples sometimes add a trailing `Z`; both pass through unchanged.
+//! - Spec quirks handled here (the 4.189 spec versus the live API): the LKE create and
+//!   update examples have no `id`/`status` (the API sends the full cluster); pool listings
+//!   type `nodes[].instance_id` as a string (it is an integer; both are accepted); the ACL
+//!   field is spelled `revision-id`; regions use `site-type` in the spec and `site_type`
+//!   live (both accepted); domain `description`/`group`/`soa_email` may be `null`.
 //! - Request types are `CreateX` / `UpdateX` with `Option` fields that are left out of the
 //!   body when `None`. Where the API distinguishes "clear" from "leave alone", the field
 //!   is `Option<Option<T>>`-like (see [`Nullable`]).

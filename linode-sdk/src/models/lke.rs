@@ -449,6 +449,42 @@ pub struct Kubeconfig {
     pub kubeconfig: String,
 }
 
+impl Kubeconfig {
+    /// The kubeconfig YAML (base64-decoded). `None` if the value is not valid base64 or UTF-8.
+    pub fn decoded(&self) -> Option<String> {
+        String::from_utf8(decode_base64(&self.kubeconfig)?).ok()
+    }
+}
+
+/// Decodes standard base64 (padding optional, whitespace ignored).
+fn decode_base64(input: &str) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let clean: Vec<u8> = input.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let data = clean.strip_suffix(b"==").or_else(|| clean.strip_suffix(b"=")).unwrap_or(&clean);
+    if data.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(data.len() * 3 / 4);
+    for chunk in data.chunks(4) {
+        let mut acc = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            acc |= val(*c)? << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
 /// A Kubernetes API endpoint of a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -490,4 +526,18 @@ pub struct RegenerateOptions {
     pub kubeconfig: bool,
     /// Regenerate the service token.
     pub servicetoken: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubeconfig_decodes_base64() {
+        let k = Kubeconfig { kubeconfig: "YXBpVmVyc2lvbjogdjEKa2luZDogQ29uZmln".into() };
+        assert_eq!(k.decoded().as_deref(), Some("apiVersion: v1\nkind: Config"));
+        assert_eq!(Kubeconfig { kubeconfig: "YQ==".into() }.decoded().as_deref(), Some("a"));
+        assert_eq!(Kubeconfig { kubeconfig: "YWI=".into() }.decoded().as_deref(), Some("ab"));
+        assert_eq!(Kubeconfig { kubeconfig: "not base64!".into() }.decoded(), None);
+    }
 }

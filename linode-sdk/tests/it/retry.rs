@@ -220,3 +220,27 @@ async fn retry_waits_are_cancellable() {
     let err = client.lke().get(5).await.unwrap_err();
     assert!(matches!(err, Error::Cancelled), "{err:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn post_is_retried_when_the_connection_is_refused() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .no_timeout()
+        .retry_policy(
+            RetryPolicy::default()
+                .with_min_delay(Duration::from_secs(1))
+                .with_max_delay(Duration::from_secs(10))
+                .with_jitter(false)
+                .with_max_attempts(3),
+        )
+        .build()
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let err = client.lke().create(&CreateLkeCluster::default()).await.unwrap_err();
+    assert_eq!(err.reached_server(), Some(ReachedServer::No), "{err}");
+    // Two waits of 1 s and 2 s: the create was re-sent twice, since nothing reached the server.
+    assert!(start.elapsed() >= Duration::from_secs(3), "waited {:?}", start.elapsed());
+}
