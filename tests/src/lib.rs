@@ -11,3 +11,21 @@ pub mod terraform;
 
 pub use mock::Mock;
 pub use terraform::{Cli, Workdir};
+
+/// What the platform declares, per emulator collection (temporary S3 keys must be gone).
+pub fn platform_expected_counts() -> std::collections::BTreeMap<String, usize> {
+    [
+        ("clusters", 1),
+        ("pools", 2),
+        ("nodebalancers", 1),
+        ("nb_configs", 2),
+        ("nb_nodes", 0),
+        ("domains", 1),
+        ("records", 9),
+        ("buckets", 3),
+        ("obj_keys", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}

@@ -22,6 +22,10 @@ pub struct Mock {
     pub admin_url: String,
     /// The API token the emulator accepts.
     pub token: String,
+    /// The emulator's root S3 access key (full access to every bucket).
+    pub s3_access_key: String,
+    /// The emulator's root S3 secret key.
+    pub s3_secret_key: String,
 }
 
 impl Mock {
@@ -46,6 +50,8 @@ impl Mock {
             s3_endpoint: field("s3_endpoint"),
             admin_url: field("admin_url"),
             token: field("token"),
+            s3_access_key: field("s3_access_key"),
+            s3_secret_key: field("s3_secret_key"),
             child,
             _dir: dir,
         }
@@ -133,4 +139,34 @@ fn call(url: &str, method: &str, body: Option<Value>, auth: Option<&str>) -> (u1
 
 fn http_request(method: &str, url: &str) -> ureq::http::request::Builder {
     ureq::http::Request::builder().method(method).uri(url)
+}
+
+/// The collections of the emulator's state that hold user resources, with their sizes.
+pub fn resource_counts(state: &Value) -> std::collections::BTreeMap<String, usize> {
+    const COLLECTIONS: [&str; 9] =
+        ["clusters", "pools", "nodebalancers", "nb_configs", "nb_nodes", "domains", "records", "buckets", "obj_keys"];
+    COLLECTIONS
+        .iter()
+        .map(|c| {
+            let n = match &state[*c] {
+                Value::Object(m) => m.len(),
+                Value::Array(a) => a.len(),
+                _ => 0,
+            };
+            (c.to_string(), n)
+        })
+        .collect()
+}
+
+impl Mock {
+    /// Sizes of the emulator's resource collections (see [`resource_counts`]).
+    pub fn counts(&self) -> std::collections::BTreeMap<String, usize> {
+        resource_counts(&self.state())
+    }
+
+    /// Asserts that the emulator holds no user resources.
+    pub fn assert_empty(&self) {
+        let counts = self.counts();
+        assert!(counts.values().all(|n| *n == 0), "the emulator still holds resources: {counts:?}");
+    }
 }

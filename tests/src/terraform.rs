@@ -164,8 +164,8 @@ impl Workdir {
         self.env.push((key.to_string(), String::new()));
     }
 
-    /// Runs `terraform ARGS` here.
-    pub fn run(&self, args: &[&str]) -> Run {
+    /// The `terraform ARGS` command for this directory, not yet started.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.cli.path);
         cmd.args(args).current_dir(self.path()).env_remove("TF_LOG");
         for (k, v) in &self.env {
@@ -175,7 +175,12 @@ impl Workdir {
                 cmd.env(k, v);
             }
         }
-        let out: Output = cmd.output().expect("run terraform");
+        cmd
+    }
+
+    /// Runs `terraform ARGS` here.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = self.command(args).output().expect("run terraform");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -227,5 +232,29 @@ impl Workdir {
     /// The raw state file.
     pub fn state_file(&self) -> String {
         std::fs::read_to_string(self.path().join("terraform.tfstate")).unwrap_or_default()
+    }
+}
+
+impl Workdir {
+    /// The attribute values of one resource in state (`terraform show -json`).
+    pub fn resource_values(&self, address: &str) -> Value {
+        let run = self.ok(&["show", "-json"]);
+        let doc: Value = serde_json::from_str(&run.stdout).expect("show json");
+        fn find(module: &Value, address: &str) -> Option<Value> {
+            module["resources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["address"] == address)
+                .map(|r| r["values"].clone())
+        }
+        find(&doc["values"]["root_module"], address)
+            .unwrap_or_else(|| panic!("{address} is not in state:\n{}", run.stdout))
+    }
+
+    /// `terraform state rm` then `terraform import` of one resource.
+    pub fn reimport(&self, address: &str, id: &str) {
+        self.ok(&["state", "rm", address]);
+        self.ok(&["import", "-input=false", "-no-color", address, id]);
     }
 }
