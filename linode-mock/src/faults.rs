@@ -30,8 +30,12 @@ pub struct FaultConfig {
     /// Rate of connections closed without an answer.
     pub drop_connection: f64,
     /// When set, faults only apply to request paths starting with one of these prefixes
-    /// (matched against the path with and without the `/v4` or `/v4beta` prefix).
+    /// (matched against the path with and without the `/v4` or `/v4beta` prefix; S3 paths are
+    /// `/<bucket>/<key>`).
     pub only_paths: Option<Vec<String>>,
+    /// Also inject faults on the S3 endpoint (off by default). There a 5xx is an S3
+    /// `InternalError` 500, and a 429 or "busy" fault is a `SlowDown` 503 with `Retry-After`.
+    pub s3: bool,
 }
 
 impl Default for FaultConfig {
@@ -45,6 +49,7 @@ impl Default for FaultConfig {
             latency_rate: 0.0,
             drop_connection: 0.0,
             only_paths: None,
+            s3: false,
         }
     }
 }

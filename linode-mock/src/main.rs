@@ -62,6 +62,9 @@ struct Args {
     /// Only inject faults on paths with these prefixes (repeatable).
     #[arg(long, env = "LINODE_MOCK_FAULT_ONLY_PATHS", value_delimiter = ',')]
     fault_only_path: Vec<String>,
+    /// Also inject the faults on the S3 endpoint.
+    #[arg(long, env = "LINODE_MOCK_FAULT_S3")]
+    fault_s3: bool,
     /// Seed for reproducible fault decisions.
     #[arg(long, env = "LINODE_MOCK_FAULT_SEED")]
     fault_seed: Option<u64>,
@@ -111,6 +114,7 @@ async fn main() -> std::process::ExitCode {
             latency_rate: args.fault_latency_rate,
             drop_connection: args.fault_drop_rate,
             only_paths: (!args.fault_only_path.is_empty()).then_some(args.fault_only_path),
+            s3: args.fault_s3,
         },
         fault_seed: args.fault_seed,
         rate_limit: args.rate_limit,

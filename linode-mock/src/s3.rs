@@ -41,6 +41,58 @@ pub fn service(shared: Arc<Shared>) -> s3s::service::S3Service {
     b.build()
 }
 
+/// Serves one S3 request, injecting faults first when the fault config opts in with `s3`.
+/// A faulted request never reaches the store. `Err` closes the connection (dropped fault).
+pub async fn front_door(
+    shared: Arc<Shared>,
+    svc: s3s::service::S3Service,
+    req: http::Request<hyper::body::Incoming>,
+) -> Result<http::Response<s3s::Body>, std::io::Error> {
+    if shared.faults.config().s3 {
+        let decision = shared.faults.decide(req.uri().path());
+        if let Some(latency) = decision.latency {
+            tokio::time::sleep(latency).await;
+        }
+        let retry_after = shared.faults.config().retry_after;
+        let answer = match decision.fault {
+            Some(crate::faults::Fault::Drop) => {
+                return Err(std::io::Error::other("injected fault: connection dropped"));
+            }
+            Some(crate::faults::Fault::ServerError) => Some((
+                500,
+                "InternalError",
+                "We encountered an internal error. Please try again.",
+            )),
+            Some(crate::faults::Fault::RateLimited(_) | crate::faults::Fault::Busy) => {
+                Some((503, "SlowDown", "Please reduce your request rate."))
+            }
+            None => None,
+        };
+        if let Some((status, code, message)) = answer {
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>"
+            );
+            let mut resp = http::Response::new(s3s::Body::from(body));
+            *resp.status_mut() = http::StatusCode::from_u16(status)
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            resp.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/xml"),
+            );
+            if status == 503 {
+                resp.headers_mut().insert(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from(retry_after),
+                );
+            }
+            return Ok(resp);
+        }
+    }
+    hyper::service::Service::call(&svc, req)
+        .await
+        .map_err(|e| std::io::Error::other(format!("{e:?}")))
+}
+
 /// Resolves secret keys: the root pair or an Object Storage key from the state.
 struct MockAuth {
     shared: Arc<Shared>,

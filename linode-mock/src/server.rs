@@ -365,7 +365,14 @@ async fn start(config: MockConfig) -> Result<MockHandle, StartError> {
         })
     }));
     let s3_service = crate::s3::service(shared.clone());
-    let s3_task = tokio::spawn(serve(s3, shutdown_rx, move || s3_service.clone()));
+    let s3_shared = shared.clone();
+    let s3_task = tokio::spawn(serve(s3, shutdown_rx, move || {
+        let svc = s3_service.clone();
+        let shared = s3_shared.clone();
+        hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            crate::s3::front_door(shared.clone(), svc.clone(), req)
+        })
+    }));
     let token = config.tokens.first().cloned().unwrap_or_default();
     tracing::info!(api = %api_addr, s3 = %s3_addr, "linode-mock serving");
     Ok(MockHandle {

@@ -498,3 +498,75 @@ async fn presigned_object_url_from_rest_works() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "content");
 }
+
+#[tokio::test]
+async fn s3_faults_are_opt_in_and_leave_the_store_untouched() {
+    use aws_sdk_s3::config::retry::RetryConfig;
+    use linode_mock::FaultConfig;
+    let m = MockServer::builder().start().await.unwrap();
+    let conf = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(m.s3_url())
+        .credentials_provider(Credentials::new(
+            m.s3_access_key(),
+            m.s3_secret_key(),
+            None,
+            None,
+            "t",
+        ))
+        .force_path_style(true)
+        .retry_config(RetryConfig::disabled())
+        .build();
+    let s3 = S3::from_conf(conf);
+    s3.create_bucket().bucket("faulty").send().await.unwrap();
+
+    // REST-only faults (the default) leave S3 alone.
+    m.set_faults(FaultConfig {
+        http_5xx: 1.0,
+        ..Default::default()
+    });
+    s3.put_object()
+        .bucket("faulty")
+        .key("a")
+        .body(ByteStream::from_static(b"1"))
+        .send()
+        .await
+        .unwrap();
+
+    m.set_faults(FaultConfig {
+        http_5xx: 1.0,
+        s3: true,
+        ..Default::default()
+    });
+    let err = s3
+        .put_object()
+        .bucket("faulty")
+        .key("b")
+        .body(ByteStream::from_static(b"2"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(500));
+    m.set_faults(FaultConfig {
+        rate_limit_429: 1.0,
+        retry_after: 3,
+        s3: true,
+        ..Default::default()
+    });
+    let err = s3
+        .get_object()
+        .bucket("faulty")
+        .key("a")
+        .send()
+        .await
+        .unwrap_err();
+    let raw = err.raw_response().unwrap();
+    assert_eq!(raw.status().as_u16(), 503);
+    assert_eq!(raw.headers().get("retry-after"), Some("3"));
+
+    m.set_faults(FaultConfig::default());
+    let keys = s3.list_objects_v2().bucket("faulty").send().await.unwrap();
+    let names: Vec<_> = keys.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(names, ["a"], "the faulted put stored nothing");
+}
