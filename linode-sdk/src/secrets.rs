@@ -10,7 +10,7 @@
 //!   the `envelope` docs).
 //! - [`SecretStore`]: put/get/list/versions/delete, metadata without a key, the
 //!   [`RotationReport`], and re-wrapping under a new master key, over any [`ObjectBackend`]: the
-//!   S3 client (`aws_sdk_s3::Client`, see [`S3Settings`]) or the in-memory [`MemoryBackend`].
+//!   SDK's [`S3Client`](crate::s3::S3Client) (or a bare `aws_sdk_s3::Client`) or the in-memory [`MemoryBackend`].
 //! - [`Bundle`]: the YAML declaration of one Kubernetes Secret, rendered as a plain `Secret`
 //!   ([`render_secret`]) or a Bitnami `SealedSecret` ([`render_sealed_secret`]) for a controller
 //!   certificate ([`SealingCertificate`]).
@@ -40,7 +40,6 @@ pub use kube::{
     SealingCertificate, SealingScope, render_sealed_secret, render_secret,
 };
 pub use period::{PeriodUnit, RotationPeriod};
-pub use s3::S3Settings;
 pub use store::{
     MAX_NAME_LEN, PutOptions, RewrapReport, RotationEntry, RotationReport, Secret, SecretMetadata,
     SecretStore, VersionInfo, meta, validate_name,

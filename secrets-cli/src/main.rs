@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use linode_sdk::s3::{S3Client, S3Config};
 use linode_sdk::secrets::{
-    Bundle, MasterKey, ObjectBackend, PutOptions, RotationPeriod, S3Settings, SealingCertificate,
-    SealingScope, SecretStore, SecretValue, SecretsError, render_sealed_secret, render_secret,
+    Bundle, MasterKey, PutOptions, RotationPeriod, SealingCertificate, SealingScope, SecretStore,
+    SecretValue, SecretsError, render_sealed_secret, render_secret,
 };
 use serde_json::json;
 
@@ -47,7 +48,7 @@ struct Global {
         default_value = "secrets/"
     )]
     prefix: String,
-    /// S3 endpoint URL (default: https://<region>.linodeobjects.com).
+    /// S3 endpoint: URL or host (default: <region>.linodeobjects.com); path-style requests.
     #[arg(long, global = true, env = "LINODE_OBJ_ENDPOINT")]
     endpoint: Option<String>,
     /// Object Storage region (cluster id).
@@ -58,9 +59,6 @@ struct Global {
         default_value = "us-east-1"
     )]
     region: String,
-    /// Use virtual-host style requests (bucket.endpoint) instead of path style.
-    #[arg(long, global = true)]
-    virtual_host: bool,
     /// File holding the master key (default: the LINODE_SECRETS_KEY variable).
     #[arg(long, global = true, value_name = "FILE")]
     key_file: Option<PathBuf>,
@@ -219,7 +217,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn store(global: &Global) -> Result<SecretStore<impl ObjectBackend>, Failure> {
+fn store(global: &Global) -> Result<SecretStore<S3Client>, Failure> {
     let bucket = global
         .bucket
         .clone()
@@ -230,21 +228,14 @@ fn store(global: &Global) -> Result<SecretStore<impl ObjectBackend>, Failure> {
             .filter(|v| !v.is_empty())
             .ok_or_else(|| format!("{name} is not set (Object Storage credentials)"))
     };
-    let settings = S3Settings {
-        endpoint: global
-            .endpoint
-            .clone()
-            .unwrap_or_else(|| format!("https://{}.linodeobjects.com", global.region)),
-        region: global.region.clone(),
-        access_key: env(ACCESS_KEY_ENV)?,
-        secret_key: env(SECRET_KEY_ENV)?,
-        path_style: !global.virtual_host,
-    };
-    Ok(SecretStore::new(
-        settings.client(),
-        bucket,
-        global.prefix.clone(),
-    ))
+    let endpoint = global
+        .endpoint
+        .clone()
+        .unwrap_or_else(|| format!("{}.linodeobjects.com", global.region));
+    let config = S3Config::new(endpoint, env(ACCESS_KEY_ENV)?, env(SECRET_KEY_ENV)?)
+        .region(global.region.clone());
+    let client = S3Client::new(config).map_err(|e| format!("S3 client: {e}"))?;
+    Ok(SecretStore::new(client, bucket, global.prefix.clone()))
 }
 
 fn master_key(global: &Global) -> Result<MasterKey, Failure> {

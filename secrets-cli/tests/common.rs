@@ -4,32 +4,29 @@
 
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 use linode_mock::{MockHandle, MockServer};
-use linode_sdk::secrets::S3Settings;
+use linode_sdk::s3::{S3Client, S3Config};
 
 /// A running emulator and an S3 client for it with the root credentials.
 pub struct Mock {
     /// The emulator (stops when dropped).
     pub handle: MockHandle,
-    /// S3 client with the root credentials, path style.
+    /// The SDK's S3 client with the root credentials (what the store runs on).
+    pub client: S3Client,
+    /// The raw aws-sdk-s3 client inside it, for set-up and tampering.
     pub s3: aws_sdk_s3::Client,
-}
-
-/// The S3 settings for the emulator's endpoint and root credentials.
-pub fn settings(handle: &MockHandle) -> S3Settings {
-    S3Settings {
-        endpoint: handle.s3_url(),
-        region: "us-east-1".into(),
-        access_key: handle.s3_access_key().into(),
-        secret_key: handle.s3_secret_key().into(),
-        path_style: true,
-    }
 }
 
 /// Starts an emulator.
 pub async fn start() -> Mock {
     let handle = MockServer::builder().start().await.expect("mock starts");
-    let s3 = settings(&handle).client();
-    Mock { handle, s3 }
+    let config = S3Config::new(
+        handle.s3_url(),
+        handle.s3_access_key(),
+        handle.s3_secret_key(),
+    );
+    let client = S3Client::new(config).expect("S3 client");
+    let s3 = client.inner().clone();
+    Mock { handle, client, s3 }
 }
 
 impl Mock {

@@ -217,7 +217,7 @@ async fn kubesealpy_unseals_what_the_command_renders_from_the_store() {
     mock.bucket("platform-secrets", Some(BucketVersioningStatus::Enabled))
         .await;
     let key = MasterKey::generate();
-    let store = SecretStore::new(mock.s3.clone(), "platform-secrets", "secrets/");
+    let store = SecretStore::new(mock.client.clone(), "platform-secrets", "secrets/");
     let bundle_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/secrets/bundles/platform.yaml");
     let bundle = Bundle::load(&bundle_path).unwrap();

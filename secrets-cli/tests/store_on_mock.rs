@@ -17,11 +17,11 @@ use time::macros::datetime;
 const BUCKET: &str = "platform-secrets";
 const T0: OffsetDateTime = datetime!(2026-03-01 12:00 UTC);
 
-async fn versioned() -> (common::Mock, SecretStore<aws_sdk_s3::Client>) {
+async fn versioned() -> (common::Mock, SecretStore<linode_sdk::s3::S3Client>) {
     let mock = common::start().await;
     mock.bucket(BUCKET, Some(BucketVersioningStatus::Enabled))
         .await;
-    let store = SecretStore::new(mock.s3.clone(), BUCKET, "prod/");
+    let store = SecretStore::new(mock.client.clone(), BUCKET, "prod/");
     (mock, store)
 }
 
@@ -233,7 +233,7 @@ async fn wrong_key_is_named() {
 async fn missing_bucket_and_versioning_off_are_clear_errors() {
     let mock = common::start().await;
     let key = MasterKey::generate();
-    let store = SecretStore::new(mock.s3.clone(), "nope", "");
+    let store = SecretStore::new(mock.client.clone(), "nope", "");
     let err = store
         .put(&key, "a", &"v".into(), PutOptions::default())
         .await
@@ -241,7 +241,7 @@ async fn missing_bucket_and_versioning_off_are_clear_errors() {
     assert_eq!(err.to_string(), "bucket nope does not exist");
 
     mock.bucket("plain", None).await;
-    let store = SecretStore::new(mock.s3.clone(), "plain", "");
+    let store = SecretStore::new(mock.client.clone(), "plain", "");
     let err = store
         .put(&key, "a", &"v".into(), PutOptions::default())
         .await
@@ -254,7 +254,7 @@ async fn missing_bucket_and_versioning_off_are_clear_errors() {
 
     mock.bucket("paused", Some(BucketVersioningStatus::Suspended))
         .await;
-    let store = SecretStore::new(mock.s3.clone(), "paused", "");
+    let store = SecretStore::new(mock.client.clone(), "paused", "");
     let err = store
         .put(&key, "a", &"v".into(), PutOptions::default())
         .await
@@ -271,7 +271,7 @@ async fn rotation_report_and_rewrap() {
     let (mock, _) = versioned().await;
     let now = Arc::new(Mutex::new(T0));
     let clock = now.clone();
-    let store = SecretStore::new(mock.s3.clone(), BUCKET, "prod")
+    let store = SecretStore::new(mock.client.clone(), BUCKET, "prod")
         .with_clock(move || *clock.lock().unwrap());
     let old = MasterKey::generate();
     store

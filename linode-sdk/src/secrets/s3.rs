@@ -1,13 +1,10 @@
-//! [`ObjectBackend`] over the S3 API (`aws_sdk_s3::Client`), and a client builder for Linode
-//! Object Storage (or any S3-compatible endpoint).
+//! [`ObjectBackend`] over the S3 API: for `aws_sdk_s3::Client`, and for the SDK's
+//! [`S3Client`](crate::s3::S3Client) (which delegates to the `aws_sdk_s3::Client` it wraps).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
+use std::future::Future;
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::{
-    BehaviorVersion, Region, RequestChecksumCalculation, ResponseChecksumValidation,
-};
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::BucketVersioningStatus;
@@ -17,57 +14,6 @@ use time::OffsetDateTime;
 use super::backend::{
     BackendError, ObjectBackend, ObjectHead, ObjectVersionEntry, StoredObject, VersioningStatus,
 };
-
-/// Where and how to reach the S3 endpoint. `Debug` redacts the secret key.
-#[derive(Clone)]
-pub struct S3Settings {
-    /// Endpoint URL, e.g. `https://us-east-1.linodeobjects.com` or a local emulator.
-    pub endpoint: String,
-    /// Region (Linode clusters accept their own id; any value works with path-style requests).
-    pub region: String,
-    /// Access key id.
-    pub access_key: String,
-    /// Secret access key.
-    pub secret_key: String,
-    /// Path-style requests (`endpoint/bucket/key`) instead of virtual-host style.
-    pub path_style: bool,
-}
-
-impl fmt::Debug for S3Settings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("S3Settings")
-            .field("endpoint", &self.endpoint)
-            .field("region", &self.region)
-            .field("access_key", &self.access_key)
-            .field("secret_key", &"<redacted>")
-            .field("path_style", &self.path_style)
-            .finish()
-    }
-}
-
-impl S3Settings {
-    /// Builds an S3 client with static credentials. Checksums are only sent when an operation
-    /// requires them, which Ceph RGW (Linode Object Storage) and emulators accept.
-    pub fn client(&self) -> Client {
-        let credentials = aws_credential_types::Credentials::new(
-            self.access_key.clone(),
-            self.secret_key.clone(),
-            None,
-            None,
-            "linode-secrets",
-        );
-        let config = aws_sdk_s3::config::Builder::new()
-            .behavior_version(BehaviorVersion::latest())
-            .endpoint_url(self.endpoint.clone())
-            .region(Region::new(self.region.clone()))
-            .credentials_provider(credentials)
-            .force_path_style(self.path_style)
-            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-            .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
-            .build();
-        Client::from_conf(config)
-    }
-}
 
 fn map_err<E>(err: SdkError<E, HttpResponse>) -> BackendError
 where
@@ -276,5 +222,67 @@ impl ObjectBackend for Client {
             .await
             .map_err(map_err)?;
         Ok(())
+    }
+}
+
+impl ObjectBackend for crate::s3::S3Client {
+    fn bucket_versioning(
+        &self,
+        bucket: &str,
+    ) -> impl Future<Output = Result<VersioningStatus, BackendError>> + Send {
+        ObjectBackend::bucket_versioning(self.inner(), bucket)
+    }
+
+    fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+        metadata: BTreeMap<String, String>,
+    ) -> impl Future<Output = Result<Option<String>, BackendError>> + Send {
+        ObjectBackend::put_object(self.inner(), bucket, key, body, metadata)
+    }
+
+    fn get_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> impl Future<Output = Result<StoredObject, BackendError>> + Send {
+        ObjectBackend::get_object(self.inner(), bucket, key, version_id)
+    }
+
+    fn head_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> impl Future<Output = Result<ObjectHead, BackendError>> + Send {
+        ObjectBackend::head_object(self.inner(), bucket, key, version_id)
+    }
+
+    fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+    ) -> impl Future<Output = Result<Vec<String>, BackendError>> + Send {
+        ObjectBackend::list_objects(self.inner(), bucket, prefix)
+    }
+
+    fn list_object_versions(
+        &self,
+        bucket: &str,
+        prefix: &str,
+    ) -> impl Future<Output = Result<Vec<ObjectVersionEntry>, BackendError>> + Send {
+        ObjectBackend::list_object_versions(self.inner(), bucket, prefix)
+    }
+
+    fn delete_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> impl Future<Output = Result<(), BackendError>> + Send {
+        ObjectBackend::delete_object(self.inner(), bucket, key, version_id)
     }
 }
