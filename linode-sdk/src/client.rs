@@ -103,6 +103,8 @@ pub struct ClientBuilder {
     ca_files: Vec<PathBuf>,
     retry: RetryPolicy,
     cancel: Option<CancellationToken>,
+    /// A configuration problem found while reading the environment, reported by `build`.
+    env_error: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -131,6 +133,7 @@ impl Default for ClientBuilder {
             ca_files: Vec::new(),
             retry: RetryPolicy::default(),
             cancel: None,
+            env_error: None,
         }
     }
 }
@@ -158,10 +161,9 @@ impl ClientBuilder {
             b = b.base_url(u.trim());
         }
         if let Some(v) = get("LINODE_API_VERSION") {
-            b.api_version = v.parse().ok().or(b.api_version);
-            if b.api_version.is_none() {
-                // Remember the bad value so build() reports it.
-                b.base_url = format!("invalid-api-version:{v}");
+            match v.parse() {
+                Ok(version) => b.api_version = Some(version),
+                Err(_) => b.env_error = Some(format!("unknown LINODE_API_VERSION `{v}` (expected v4 or v4beta)")),
             }
         }
         if let Some(ca) = get("LINODE_CA") {
@@ -182,7 +184,7 @@ impl ClientBuilder {
 
     /// Sets the base URL (default `https://api.linode.com`). A trailing `/v4` or `/v4beta`
     /// path selects the API version unless [`ClientBuilder::api_version`] is set; a value
-    /// without scheme gets `https://`.
+    /// without scheme gets `http://` for loopback hosts and `https://` otherwise.
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
@@ -258,11 +260,11 @@ impl ClientBuilder {
     /// # Errors
     /// [`Error::Config`] for a malformed URL or API version, or an unreadable or invalid CA.
     pub fn build(self) -> Result<Client> {
-        if let Some(v) = self.base_url.strip_prefix("invalid-api-version:") {
-            return Err(Error::Config(format!("unknown LINODE_API_VERSION `{v}` (expected v4 or v4beta)")));
+        if let Some(e) = self.env_error {
+            return Err(Error::Config(e));
         }
         let raw = self.base_url.trim();
-        let with_scheme = if raw.contains("://") { raw.to_owned() } else { format!("https://{raw}") };
+        let with_scheme = with_default_scheme(raw);
         let mut url = Url::parse(&with_scheme).map_err(|e| Error::Config(format!("invalid base URL `{raw}`: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Error::Config(format!("base URL `{raw}` must be http or https")));
@@ -317,6 +319,22 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Adds a scheme to a URL that has none: `http://` for loopback hosts (`127.0.0.1`,
+/// `localhost`, `[::1]`, as the emulator uses), `https://` for everything else.
+pub(crate) fn with_default_scheme(url: &str) -> String {
+    let e = url.trim().trim_end_matches('/');
+    if e.contains("://") {
+        return e.to_owned();
+    }
+    let host = if let Some(rest) = e.strip_prefix('[') {
+        rest.split(']').next().map(|h| format!("[{h}]")).unwrap_or_default()
+    } else {
+        e.split(['/', ':']).next().unwrap_or_default().to_owned()
+    };
+    let scheme = if matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]") { "http" } else { "https" };
+    format!("{scheme}://{e}")
 }
 
 /// One API call, before it is sent.
@@ -614,6 +632,8 @@ mod tests {
         let c = Client::builder().base_url("example.test/prefix").api_version(ApiVersion::V4).build().unwrap();
         assert_eq!(c.url("/regions").unwrap().as_str(), "https://example.test/prefix/v4/regions");
         assert!(Client::builder().base_url("ftp://x").build().is_err());
+        let c = Client::builder().base_url("127.0.0.1:8080").build().unwrap();
+        assert_eq!(c.url("/regions").unwrap().as_str(), "http://127.0.0.1:8080/v4/regions");
     }
 
     #[test]

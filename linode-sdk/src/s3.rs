@@ -82,17 +82,7 @@ impl fmt::Debug for S3Config {
 /// Turns an endpoint into a URL: kept as is when it has a scheme; otherwise `http://`
 /// for loopback hosts (`127.0.0.1`, `localhost`, `[::1]`) and `https://` for the rest.
 pub fn endpoint_url(endpoint: &str) -> String {
-    let e = endpoint.trim().trim_end_matches('/');
-    if e.contains("://") {
-        return e.to_owned();
-    }
-    let host = if let Some(rest) = e.strip_prefix('[') {
-        rest.split(']').next().map(|h| format!("[{h}]")).unwrap_or_default()
-    } else {
-        e.split(['/', ':']).next().unwrap_or_default().to_owned()
-    };
-    let scheme = if matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]") { "http" } else { "https" };
-    format!("{scheme}://{e}")
+    crate::client::with_default_scheme(endpoint)
 }
 
 /// Bucket versioning state.

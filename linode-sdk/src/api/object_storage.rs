@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::models::ServiceType;
 use crate::models::object_storage::{
     Bucket, BucketAccess, BucketSsl, CreateBucket, CreateObjectStorageKey, CreateObjectUrl, ObjectAclConfig,
-    ObjectList, ObjectListParams, ObjectStorageCluster, ObjectStorageEndpoint, ObjectStorageKey,
+    ObjectList, ObjectListEntry, ObjectListParams, ObjectStorageCluster, ObjectStorageEndpoint, ObjectStorageKey,
     ObjectStorageTransfer, ObjectUrl, UpdateBucketAccess, UpdateObjectAcl, UpdateObjectStorageKey, UploadBucketSsl,
 };
 use crate::pagination::{ListParams, Page};
@@ -132,6 +132,30 @@ impl ObjectStorageHandler {
             q.push(("page_size", s.to_string()));
         }
         self.client.get_query(&format!("{}/object-list", bucket(region, label)), q).await
+    }
+
+    /// Every entry of `GET .../object-list`, following `next_marker` (one call's entries
+    /// in memory at a time).
+    pub fn list_all_objects(&self, region: &str, label: &str, params: ObjectListParams) -> BoxStream<'static, Result<ObjectListEntry>> {
+        use futures::StreamExt;
+        let handler = self.clone();
+        let (region, label) = (region.to_owned(), label.to_owned());
+        let state = (handler, region, label, Some(params), std::collections::VecDeque::new());
+        futures::stream::try_unfold(state, |(h, region, label, mut next, mut buf)| async move {
+            loop {
+                if let Some(item) = buf.pop_front() {
+                    return Ok(Some((item, (h, region, label, next, buf))));
+                }
+                let Some(params) = next.take() else { return Ok(None) };
+                let page = h.list_objects(&region, &label, &params).await?;
+                next = match page.next_marker {
+                    Some(m) if page.is_truncated && !page.data.is_empty() => Some(ObjectListParams { marker: Some(m), ..params }),
+                    _ => None,
+                };
+                buf = page.data.into();
+            }
+        })
+        .boxed()
     }
 
     // ----- clusters, endpoints, types, transfer -----

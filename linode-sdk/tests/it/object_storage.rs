@@ -177,3 +177,31 @@ async fn keys_clusters_endpoints() {
     assert_eq!(o.get_cluster("us-east-1").await.unwrap().status, ClusterStatus::Available);
     assert_eq!(o.transfer().await.unwrap().used, 12956600198);
 }
+
+#[tokio::test]
+async fn object_list_stream_follows_markers() {
+    use futures::TryStreamExt;
+    let (server, client) = setup().await;
+    let p = "/v4/object-storage/buckets/fr-par/bkt/object-list";
+    Mock::given(method("GET"))
+        .and(path(p))
+        .and(query_param("marker", "b"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"name": "c"}], "is_truncated": false, "next_marker": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"name": "a"}, {"name": "b"}], "is_truncated": true, "next_marker": "b"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let names: Vec<String> = client
+        .object_storage()
+        .list_all_objects("fr-par", "bkt", ObjectListParams::default())
+        .map_ok(|e| e.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, vec!["a", "b", "c"]);
+}
