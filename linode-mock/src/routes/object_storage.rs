@@ -57,6 +57,9 @@ pub fn routes() -> Router<AppState> {
         .route("/object-storage/transfer", get(transfer))
 }
 
+/// Owner UUID reported for every object.
+pub const OWNER_UUID: &str = "6f2c1d3e-0000-4000-8000-00000000a11c";
+
 const BUCKET_FILTERS: &[&str] = &["label", "region", "cluster", "hostname", "created"];
 const ACLS: &[&str] = &[
     "private",
@@ -400,12 +403,13 @@ async fn object_list(
             }
             match group {
                 Some(g) => {
-                    data.push(json!({"name": g}));
+                    // A prefix: every field but the name is null, as documented.
+                    data.push(json!({"name": g, "etag": null, "last_modified": null, "owner": null, "size": null}));
                     last_group = Some(g);
                 }
                 None => data.push(json!({
                     "name": k, "etag": v.etag, "size": v.data.len(),
-                    "last_modified": format!("{}.000Z", fmt_time(v.modified_ms)), "owner": "linode-mock"
+                    "last_modified": fmt_time(v.modified_ms), "owner": OWNER_UUID
                 })),
             }
         }
