@@ -53,9 +53,10 @@ pub struct DataSourceReadResponse {
 }
 
 impl DataSourceReadResponse {
-    /// Replaces the state with a model, conformed to the schema.
+    /// Replaces the state with a model, conformed to the schema (top-level attributes the model
+    /// lacks keep their values).
     pub fn set_state<M: Serialize>(&mut self, model: &M) {
-        match Value::from_model(model, &self.ty) {
+        match crate::resource::merge_model(&self.state, model, &self.ty) {
             Ok(v) => self.state = v,
             Err(e) => self.diagnostics.push(e.into()),
         }

@@ -66,9 +66,10 @@ pub struct OpenResponse {
 }
 
 impl OpenResponse {
-    /// Replaces the result with a model, conformed to the schema.
+    /// Replaces the result with a model, conformed to the schema (top-level attributes the model
+    /// lacks keep their values).
     pub fn set_result<M: Serialize>(&mut self, model: &M) {
-        match Value::from_model(model, &self.ty) {
+        match crate::resource::merge_model(&self.result, model, &self.ty) {
             Ok(v) => self.result = v,
             Err(e) => self.diagnostics.push(e.into()),
         }

@@ -78,6 +78,7 @@ mod server;
 pub mod data_source;
 pub mod diag;
 pub mod ephemeral;
+pub mod docs;
 pub mod path;
 pub mod plan;
 pub mod provider;

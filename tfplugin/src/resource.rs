@@ -17,6 +17,17 @@ use crate::provider::Context;
 use crate::schema::Schema;
 use crate::value::{Type, Value};
 
+/// Encodes `model`, keeping top-level attributes of `current` that the model lacks.
+pub(crate) fn merge_model<M: Serialize + ?Sized>(current: &Value, model: &M, ty: &Type) -> Result<Value, crate::ValueError> {
+    let mut v = crate::value::untyped_from_model(model)?;
+    if let (Value::Object(new), Value::Object(old)) = (&mut v, current) {
+        for (k, old_v) in old {
+            new.entry(k.clone()).or_insert_with(|| old_v.clone());
+        }
+    }
+    v.conform(ty)
+}
+
 pub(crate) fn decode<M: DeserializeOwned>(value: &Value, what: &str, diags: &mut Diagnostics) -> Option<M> {
     match value.to_model::<M>() {
         Ok(m) => Some(m),
@@ -172,9 +183,10 @@ model_getters!(ModifyPlanRequest {
 });
 
 impl ModifyPlanRequest {
-    /// Replaces the plan with a model (conformed to the schema), recording errors.
+    /// Replaces the plan with a model (conformed to the schema; top-level attributes the model
+    /// lacks keep their planned values), recording errors.
     pub fn set_plan<M: Serialize>(&mut self, model: &M, diags: &mut Diagnostics) {
-        match Value::from_model(model, &self.ty) {
+        match merge_model(&self.plan, model, &self.ty) {
             Ok(v) => self.plan = v,
             Err(e) => diags.push(e.into()),
         }
@@ -311,9 +323,10 @@ macro_rules! set_state {
     ($($t:ty),*) => {$(
         impl $t {
             /// Replaces the state with a model, conformed to the schema (errors become
-            /// diagnostics).
+            /// diagnostics). Top-level attributes the model does not have (for example the
+            /// `timeouts` block) keep their current values.
             pub fn set_state<M: Serialize>(&mut self, model: &M) {
-                match Value::from_model(model, &self.ty) {
+                match merge_model(&self.state, model, &self.ty) {
                     Ok(v) => self.state = v,
                     Err(e) => self.diagnostics.push(e.into()),
                 }

@@ -545,6 +545,11 @@ impl Value {
     }
 }
 
+/// The value of a serde model before conforming it to a type.
+pub(crate) fn untyped_from_model<T: serde::Serialize + ?Sized>(model: &T) -> Result<Value, ValueError> {
+    model::from_model(model)
+}
+
 /// Like [`Value::from_json`] but ignoring object attributes the type does not have (stored
 /// state written before an attribute was removed from the schema).
 pub(crate) fn decode_json_lenient(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {

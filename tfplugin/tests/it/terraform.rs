@@ -1,0 +1,117 @@
+//! The example provider driven by the real Terraform CLI (mTLS on): plan, apply, a no-op plan,
+//! update in place, replace, import, destroy; on every Terraform found (see
+//! `tfplugin::testing::terraform::available_clis`).
+
+use tfplugin::testing::terraform::{TerraformCli, Workdir, available_clis};
+
+use crate::support::example_binary;
+
+const TIMEOUTS: &str = r#"timeouts {
+    create = "1m"
+  }"#;
+
+const CONFIG: &str = r#"
+terraform {
+  required_providers {
+    example = { source = "example.com/test/example" }
+  }
+}
+variable "root" {}
+variable "path" { default = "a.txt" }
+variable "content" { default = "hello" }
+provider "example" { root = var.root }
+resource "example_file" "f" {
+  path    = var.path
+  content = var.content
+  tag {
+    name  = "env"
+    value = "dev"
+  }
+  TIMEOUTS
+}
+data "example_file" "d" {
+  path = example_file.f.path
+}
+output "size" { value = example_file.f.size }
+output "read_back" { value = data.example_file.d.content }
+"#;
+
+fn cycle(cli: &TerraformCli) {
+    let wd = Workdir::new(cli, "example.com/test/example", &example_binary()).expect("workdir");
+    wd.write_config(&CONFIG.replace("TIMEOUTS", TIMEOUTS)).expect("config");
+    let root = wd.path().join("files");
+    std::fs::create_dir_all(&root).unwrap();
+    let root_var = format!("root={}", root.display());
+    let vars = |extra: &[&str]| {
+        let mut v = vec!["-var".to_string(), root_var.clone()];
+        for e in extra {
+            v.push("-var".into());
+            v.push((*e).to_string());
+        }
+        v
+    };
+    let run = |cmd: &[&str], extra: &[&str], code: i32| {
+        let mut args: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+        args.extend(["-no-color".to_string(), "-input=false".to_string()]);
+        args.extend(vars(extra));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        wd.run_expect(&args, code)
+    };
+
+    if cli.init_supports_dev_overrides() {
+        wd.run_expect(&["init", "-no-color", "-input=false"], 0);
+    }
+
+    let out = run(&["plan", "-detailed-exitcode"], &[], 2);
+    assert!(out.contains("size    = (known after apply)"), "{out}");
+    let out = run(&["apply", "-auto-approve"], &[], 0);
+    assert!(out.contains("1 added, 0 changed, 0 destroyed"), "{out}");
+    assert!(out.contains("read_back = \"hello\""), "{out}");
+    assert_eq!(std::fs::read_to_string(root.join("a.txt")).unwrap(), "hello");
+
+    // A second plan has nothing to do.
+    let out = run(&["plan", "-detailed-exitcode"], &[], 0);
+    assert!(out.contains("No changes"), "{out}");
+
+    // Update in place.
+    let out = run(&["apply", "-auto-approve"], &["content=hello, world"], 0);
+    assert!(out.contains("updated in-place"), "{out}");
+    assert!(out.contains("0 added, 1 changed, 0 destroyed"), "{out}");
+    assert!(out.contains("size = 12"), "{out}");
+    assert_eq!(std::fs::read_to_string(root.join("a.txt")).unwrap(), "hello, world");
+
+    // Replace.
+    let out = run(&["apply", "-auto-approve"], &["content=hello, world", "path=b.txt"], 0);
+    assert!(out.contains("must be replaced"), "{out}");
+    assert!(out.contains("1 added, 0 changed, 1 destroyed"), "{out}");
+    assert!(!root.join("a.txt").exists());
+
+    // Import (timeouts are configuration-only, so an imported state has none: drop them).
+    wd.write_config(&CONFIG.replace("TIMEOUTS", "")).expect("config");
+    wd.run_expect(&["state", "rm", "-no-color", "example_file.f"], 0);
+    let mut args = vec!["import", "-no-color", "-input=false"];
+    let v = vars(&["content=hello, world", "path=b.txt"]);
+    args.extend(v.iter().map(String::as_str));
+    args.extend(["example_file.f", "b.txt"]);
+    let out = wd.run_expect(&args, 0);
+    assert!(out.contains("Import successful"), "{out}");
+    // The imported state matches: applying changes no resource (1.0.3 still records outputs).
+    let out = run(&["apply", "-auto-approve"], &["content=hello, world", "path=b.txt"], 0);
+    assert!(out.contains("0 added, 0 changed, 0 destroyed"), "{out}");
+    let out = run(&["plan", "-detailed-exitcode"], &["content=hello, world", "path=b.txt"], 0);
+    assert!(out.contains("No changes"), "{out}");
+
+    // Destroy.
+    let out = run(&["destroy", "-auto-approve"], &["content=hello, world", "path=b.txt"], 0);
+    assert!(out.contains("1 destroyed"), "{out}");
+    assert!(!root.join("b.txt").exists());
+}
+
+#[test]
+fn terraform_cli_cycle() {
+    let clis = available_clis();
+    for cli in &clis {
+        eprintln!("running the cycle with Terraform {} ({})", cli.version().unwrap_or_default(), cli.label);
+        cycle(cli);
+    }
+}
