@@ -16,6 +16,24 @@
 //!   certificate ([`SealingCertificate`]).
 //!
 //! No secret value or key material is ever logged, shown by `Debug`, or put in an error.
+//!
+//! ```no_run
+//! use linode_sdk::s3::{S3Client, S3Config};
+//! use linode_sdk::secrets::{MasterKey, PutOptions, SecretStore};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let s3 = S3Client::new(S3Config::new("fr-par-1.linodeobjects.com", "ACCESS", "SECRET"))?;
+//! let store = SecretStore::new(s3, "platform-secrets", "secrets/");
+//! store.check_bucket().await?; // exists, versioning Enabled
+//! let key = MasterKey::load(None)?; // LINODE_SECRETS_KEY
+//! let options = PutOptions { rotation_period: Some("30d".parse()?), labels: None };
+//! let written = store.put(&key, "platform/vllm-api-key", &"s3cr3t".into(), options).await?;
+//! let latest = store.get(&key, "platform/vllm-api-key", None).await?;
+//! let pinned = store.get(&key, "platform/vllm-api-key", written.version_id.as_deref()).await?;
+//! let meta = store.metadata("platform/vllm-api-key", None).await?; // no key needed
+//! let due = store.rotation_report(time::OffsetDateTime::now_utc()).await?.due;
+//! # let _ = (latest, pinned, meta, due); Ok(()) }
+//! ```
 
 mod backend;
 mod bundle;
