@@ -510,21 +510,24 @@ impl Client {
         }
     }
 
-    // ----- generic CRUD helpers used by the handlers -----
+    // ----- generic CRUD calls (used by the handlers; public for endpoints without a handler) -----
 
-    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+    /// `GET {path}` decoded as `T` (path without version, e.g. `/linode/instances/1`).
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
         let raw = self.execute(ApiRequest::new(Method::GET, path)).await?;
         decode("GET", path, &raw.body)
     }
 
-    pub(crate) async fn get_query<T: DeserializeOwned>(&self, path: &str, query: Vec<(&'static str, String)>) -> Result<T> {
+    /// `GET {path}?{query}` decoded as `T`.
+    pub async fn get_query<T: DeserializeOwned>(&self, path: &str, query: Vec<(&'static str, String)>) -> Result<T> {
         let mut req = ApiRequest::new(Method::GET, path);
         req.query = query;
         let raw = self.execute(req).await?;
         decode("GET", path, &raw.body)
     }
 
-    pub(crate) async fn get_opt<T: DeserializeOwned>(&self, path: &str) -> Result<Option<T>> {
+    /// Like [`Client::get`], with 404 mapped to `Ok(None)`.
+    pub async fn get_opt<T: DeserializeOwned>(&self, path: &str) -> Result<Option<T>> {
         match self.get(path).await {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.is_not_found() => Ok(None),
@@ -532,7 +535,8 @@ impl Client {
         }
     }
 
-    pub(crate) async fn list_page<T: DeserializeOwned>(&self, path: &str, params: &ListParams) -> Result<Page<T>> {
+    /// One page of a collection.
+    pub async fn list_page<T: DeserializeOwned>(&self, path: &str, params: &ListParams) -> Result<Page<T>> {
         let mut req = ApiRequest::new(Method::GET, path);
         req.query = params.query();
         req.filter = params.filter.as_ref().filter(|f| !f.is_empty()).map(|f| f.to_header());
@@ -540,7 +544,8 @@ impl Client {
         decode("GET", path, &raw.body)
     }
 
-    pub(crate) fn list_stream<T: DeserializeOwned + Send + 'static>(
+    /// Every item of a collection, page by page (see [`crate::pagination::stream_all`]).
+    pub fn list_stream<T: DeserializeOwned + Send + 'static>(
         &self,
         path: String,
         params: ListParams,
@@ -548,22 +553,26 @@ impl Client {
         stream_all(self.clone(), path, params)
     }
 
-    pub(crate) async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+    /// `POST {path}` with a JSON body, decoded as `T`. Retried only when the server
+    /// provably did not act on it.
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
         let raw = self.execute(ApiRequest::new(Method::POST, path).json(body)?).await?;
         decode("POST", path, &raw.body)
     }
 
-    /// POST without a body (actions such as recycle).
-    pub(crate) async fn post_action(&self, path: &str) -> Result<()> {
+    /// `POST {path}` without a body (actions such as recycle); the response is ignored.
+    pub async fn post_action(&self, path: &str) -> Result<()> {
         self.execute(ApiRequest::new(Method::POST, path)).await.map(drop)
     }
 
-    pub(crate) async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+    /// `PUT {path}` with a JSON body, decoded as `T`.
+    pub async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
         let raw = self.execute(ApiRequest::new(Method::PUT, path).json(body)?).await?;
         decode("PUT", path, &raw.body)
     }
 
-    pub(crate) async fn delete(&self, path: &str) -> Result<()> {
+    /// `DELETE {path}`; the (empty) response is ignored.
+    pub async fn delete(&self, path: &str) -> Result<()> {
         self.execute(ApiRequest::new(Method::DELETE, path)).await.map(drop)
     }
 

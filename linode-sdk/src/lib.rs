@@ -23,6 +23,30 @@
 //! # let _ = domains; Ok(()) }
 //! ```
 //!
+//! Errors carry predicates, retries are automatic, and waiters poll with a deadline:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use linode_sdk::{Client, WaitOptions};
+//!
+//! # async fn run(client: Client) -> linode_sdk::Result<()> {
+//! match client.domains().get(1234).await {
+//!     Ok(d) => println!("{}", d.domain),
+//!     Err(e) if e.is_not_found() => println!("gone"),
+//!     Err(e) if e.is_rate_limited() => println!("still rate limited after retries: {e}"),
+//!     Err(e) => return Err(e),
+//! }
+//! let opts = WaitOptions::with_timeout(Duration::from_secs(20 * 60));
+//! let kubeconfig = client.lke().wait_for_kubeconfig(42, &opts).await?;
+//! let pools = client.lke().wait_for_nodes_ready(42, &opts).await?;
+//! # let _ = (kubeconfig, pools); Ok(()) }
+//! ```
+//!
+//! Endpoints without a handler are reachable through the generic calls
+//! [`Client::get`], [`Client::get_opt`], [`Client::list_page`], [`Client::list_stream`],
+//! [`Client::post`], [`Client::put`] and [`Client::delete`], which share the same send
+//! path (auth, tracing span, retries, error decoding).
+//!
 //! Modules: [`client`] (client and builder), [`error`] (the one error type),
 //! [`retry`] (retry policy and rules), [`pagination`] (pages and streams),
 //! [`filter`] (`X-Filter` builder), [`wait`] (waiters), [`api`] (one handler per area),

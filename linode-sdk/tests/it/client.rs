@@ -124,3 +124,26 @@ async fn connection_refused_did_not_reach_the_server() {
     assert_eq!(err.reached_server(), Some(ReachedServer::No), "{err}");
     assert!(!err.to_string().contains(TOKEN));
 }
+
+#[tokio::test]
+async fn generic_calls_reach_endpoints_without_a_handler() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/v4/linode/instances/77"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 77, "ipv4": ["192.168.1.5"]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/v4/networking/firewalls/9"))
+        .and(wiremock::matchers::body_json(json!({"label": "fw"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 9, "label": "fw"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let v: serde_json::Value = client.get("/linode/instances/77").await.unwrap();
+    assert_eq!(v["ipv4"][0], "192.168.1.5");
+    let fw: serde_json::Value = client.put("/networking/firewalls/9", &json!({"label": "fw"})).await.unwrap();
+    assert_eq!(fw["id"], 9);
+    assert!(client.get_opt::<serde_json::Value>("/linode/instances/78").await.unwrap().is_none());
+}
