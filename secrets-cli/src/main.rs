@@ -18,6 +18,7 @@ use linode_sdk::secrets::{
     SecretValue, SecretsError, render_sealed_secret, render_secret,
 };
 use serde_json::json;
+use zeroize::Zeroizing;
 
 /// Environment variable with the Object Storage access key.
 const ACCESS_KEY_ENV: &str = "LINODE_OBJ_ACCESS_KEY";
@@ -409,20 +410,27 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let key = master_key(g)?;
             let values = store(g)?.bundle_values(&key, &bundle).await?;
             let scope = args.scope.unwrap_or(bundle.scope);
+            // The plain Secret holds the values: it stays in a zeroed-on-drop buffer.
             let manifest = if args.sealed {
                 let cert_path = args
                     .cert
                     .as_deref()
                     .expect("clap requires --cert with --sealed");
                 let cert = SealingCertificate::from_pem(&read_text(cert_path)?)?;
-                render_sealed_secret(&bundle, args.name.as_deref(), &values, &cert, scope)?
+                Zeroizing::new(render_sealed_secret(
+                    &bundle,
+                    args.name.as_deref(),
+                    &values,
+                    &cert,
+                    scope,
+                )?)
             } else {
-                render_secret(&bundle, args.name.as_deref(), &values)?.to_string()
+                render_secret(&bundle, args.name.as_deref(), &values)?
             };
             if g.json {
-                print_json(&json!({"manifest": manifest}));
+                print_json(&json!({"manifest": manifest.as_str()}));
             } else {
-                print!("{manifest}");
+                print!("{}", manifest.as_str());
             }
         }
         Command::Rewrap { new_key_file } => {
