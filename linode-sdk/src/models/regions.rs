@@ -21,6 +21,16 @@ pub struct Resolvers {
     pub ipv6: String,
 }
 
+/// Placement group limits of a region.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlacementGroupLimits {
+    /// Placement groups per customer (`None` = unlimited).
+    pub maximum_pgs_per_customer: Option<u64>,
+    /// Linodes per placement group.
+    pub maximum_linodes_per_pg: Option<u64>,
+}
+
 /// A region.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -41,6 +51,8 @@ pub struct Region {
     /// `core` or `distributed` (the 4.189 spec spells it `site-type`).
     #[serde(alias = "site-type")]
     pub site_type: Option<String>,
+    /// Placement group limits.
+    pub placement_group_limits: Option<PlacementGroupLimits>,
 }
 
 impl Region {

@@ -55,12 +55,34 @@ fn example(schema: &Value) -> Option<Value> {
     None
 }
 
-type Check = fn(Value) -> Result<(), String>;
+/// Decodes an example; on success returns the example's object keys (one level, and
+/// inside `data[0]`) that the model does not keep, for a printed notice.
+type Check = fn(Value) -> Result<Vec<String>, String>;
 
-fn check<T: DeserializeOwned>(v: Value) -> Result<(), String> {
+fn check<T: DeserializeOwned + serde::Serialize>(v: Value) -> Result<Vec<String>, String> {
     let s = serde_json::to_string(&v).unwrap();
     let de = &mut serde_json::Deserializer::from_str(&s);
-    serde_path_to_error::deserialize::<_, T>(de).map(drop).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
+    let model: T = serde_path_to_error::deserialize(de).map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
+    let back = serde_json::to_value(&model).unwrap();
+    let mut missing = Vec::new();
+    unmodelled("", &v, &back, &mut missing);
+    Ok(missing)
+}
+
+fn unmodelled(prefix: &str, example: &Value, model: &Value, out: &mut Vec<String>) {
+    if let (Some(e), Some(m)) = (example.as_object(), model.as_object()) {
+        for (k, v) in e {
+            match m.get(k) {
+                None => out.push(format!("{prefix}{k}")),
+                Some(mv) if k == "data" => {
+                    if let (Some(ev), Some(mv)) = (v.get(0), mv.get(0)) {
+                        unmodelled(&format!("{prefix}data[0]."), ev, mv, out);
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 const OPS: &[(&str, &str, Check)] = &[
@@ -165,8 +187,10 @@ fn spec_examples_decode_into_the_models() {
             failures.push(format!("{verb} {p}: no example could be built"));
             continue;
         };
-        if let Err(e) = check(ex) {
-            failures.push(format!("{verb} {p}: {e}"));
+        match check(ex) {
+            Ok(missing) if !missing.is_empty() => eprintln!("NOTICE: {verb} {p}: fields not modelled: {}", missing.join(", ")),
+            Ok(_) => {}
+            Err(e) => failures.push(format!("{verb} {p}: {e}")),
         }
         checked += 1;
     }
