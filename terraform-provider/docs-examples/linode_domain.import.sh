@@ -1,0 +1,1 @@
+terraform import linode_domain.example 1234567

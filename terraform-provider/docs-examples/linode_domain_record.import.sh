@@ -1,0 +1,2 @@
+# <domain_id>,<id>
+terraform import linode_domain_record.www 1234567,7654321
