@@ -87,6 +87,7 @@ fn write_atomically(path: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LINODE_MOCK_LOG")
                 .unwrap_or_else(|_| "info".into()),

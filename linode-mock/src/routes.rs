@@ -114,6 +114,7 @@ pub async fn front_door(
         time: fmt_time(now),
     };
     if decision.fault == Some(Fault::Drop) {
+        tracing::debug!(%method, %path, "request dropped by an injected fault");
         shared.record(record(0));
         return Err(std::io::Error::other("injected fault: connection dropped"));
     }
@@ -138,7 +139,9 @@ pub async fn front_door(
     h.insert("x-ratelimit-reset", HeaderValue::from(rate.reset));
     h.insert("x-spec-version", HeaderValue::from_static(SPEC_VERSION));
     h.insert("x-oauth-scopes", HeaderValue::from_static("*"));
-    shared.record(record(resp.status().as_u16()));
+    let status = resp.status().as_u16();
+    tracing::debug!(%method, %path, status, fault = ?decision.fault, "request");
+    shared.record(record(status));
     Ok(resp)
 }
 
