@@ -102,6 +102,16 @@ def main() -> int:
     )
     assert key.limited and key.secret_key
 
+    # Pagination: linode_api4 fetches later pages lazily and checks pages/results stay stable.
+    for i in range(130):
+        client.domain_create(f"page{i:03}.example.com", master=True, soa_email="admin@example.com")
+    every = client.domains()
+    assert len(every) == 130
+    assert [d.domain for d in every][-1] == "page129.example.com"
+    paged = LinodeClient(os.environ["MOCK_TOKEN"], base_url=f"{api}/v4", retry=False, page_size=50)
+    assert len(paged.domains(Domain.domain == "page007.example.com")) == 1
+    assert len(list(paged.domains())) == 130
+
     print("sdk_flow: OK")
     return 0
 
