@@ -119,6 +119,12 @@ impl ProviderService {
         self.inner.data_sources.get(name).map(|e| &e.schema)
     }
 
+    /// The schema of ephemeral resource `name`, if registered.
+    #[allow(dead_code)]
+    pub(crate) fn ephemeral_schema(&self, name: &str) -> Option<&Schema> {
+        self.inner.ephemerals.get(name).map(|e| &e.schema)
+    }
+
     /// The provider's schema.
     #[allow(dead_code)]
     pub(crate) fn provider_schema(&self) -> &Schema {

@@ -460,6 +460,60 @@ impl Harness {
         Outcome { state, private: vec![], diagnostics: diags }
     }
 
+    /// Validates and opens an ephemeral resource; returns the result and the private data for
+    /// [`close_ephemeral`](Self::close_ephemeral).
+    pub async fn open_ephemeral(&self, type_name: &str, config: Value) -> Outcome {
+        let schema = self
+            .service
+            .ephemeral_schema(type_name)
+            .cloned()
+            .unwrap_or_else(|| panic!("the provider has no ephemeral resource {type_name:?}"));
+        let ty = schema.value_type();
+        let config = match normalize(&schema, config) {
+            Ok(v) => v,
+            Err(d) => return Outcome { state: Value::Null, private: vec![], diagnostics: d },
+        };
+        let dv = encode_dv(&config, &ty).expect("config encodes");
+        let mut diags = match self
+            .service
+            .validate_ephemeral_resource_config(Request::new(pb::validate_ephemeral_resource_config::Request {
+                type_name: type_name.into(),
+                config: Some(dv.clone()),
+            }))
+            .await
+        {
+            Ok(r) => diags_from_pb(&r.into_inner().diagnostics),
+            Err(s) => status_diags(&s),
+        };
+        if diags.has_errors() {
+            return Outcome { state: Value::Null, private: vec![], diagnostics: diags };
+        }
+        let req = pb::open_ephemeral_resource::Request {
+            type_name: type_name.into(),
+            config: Some(dv),
+            client_capabilities: self.capabilities,
+        };
+        let resp = match self.service.open_ephemeral_resource(Request::new(req)).await {
+            Ok(r) => r.into_inner(),
+            Err(s) => return Outcome { state: Value::Null, private: vec![], diagnostics: status_diags(&s) },
+        };
+        diags.extend(diags_from_pb(&resp.diagnostics));
+        let result = decode_dv(resp.result.as_ref(), &ty).unwrap_or_else(|e| {
+            diags.push(e.into());
+            Value::Null
+        });
+        Outcome { state: result, private: resp.private.unwrap_or_default(), diagnostics: diags }
+    }
+
+    /// Closes an ephemeral resource opened with [`open_ephemeral`](Self::open_ephemeral).
+    pub async fn close_ephemeral(&self, type_name: &str, private: Vec<u8>) -> Diagnostics {
+        let req = pb::close_ephemeral_resource::Request { type_name: type_name.into(), private: Some(private) };
+        match self.service.close_ephemeral_resource(Request::new(req)).await {
+            Ok(r) => diags_from_pb(&r.into_inner().diagnostics),
+            Err(s) => status_diags(&s),
+        }
+    }
+
     /// Sends `StopProvider` (cancels operations in flight).
     pub async fn stop(&self) {
         let _ = self.service.stop_provider(Request::new(pb::stop_provider::Request {})).await;

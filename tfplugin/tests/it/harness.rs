@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use tfplugin::resource::*;
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::testing::Harness;
+use tfplugin::ephemeral::{CloseRequest, OpenRequest, OpenResponse};
 use tfplugin::{
-    AttributePath, ConfigureRequest, DataSource, Diagnostics, Provider, ProviderData, Resource, Val, Value,
+    AttributePath, EphemeralResource, ConfigureRequest, DataSource, Diagnostics, Provider, ProviderData, Resource, Val, Value,
     async_trait, validators,
 };
 use tokio::sync::Notify;
@@ -77,6 +78,16 @@ impl Resource for Widget {
         }
     }
 
+    async fn modify_plan(&self, req: &mut ModifyPlanRequest, _diags: &mut Diagnostics) {
+        // A "pinned" widget has a serial known at plan time.
+        if req.is_create() && req.plan.get("name").and_then(Value::as_str) == Some("pinned") {
+            if let Value::Object(m) = &mut req.plan {
+                m.insert("serial".into(), Value::from(42));
+            }
+            req.private.set("planned_by", &"modify_plan");
+        }
+    }
+
     async fn create(&self, req: CreateRequest, resp: &mut ApplyResponse) {
         let Some(store) = req.ctx.client::<Shared>(&mut resp.diagnostics).cloned() else { return };
         let Some(mut m) = req.plan_as::<WidgetModel>(&mut resp.diagnostics) else { return };
@@ -91,7 +102,10 @@ impl Resource for Widget {
         let mut s = store.lock().unwrap();
         s.next += 1;
         m.id = Val::Known(format!("w-{}", s.next));
-        m.serial = Val::Known(s.next * 10);
+        m.serial = m.serial.clone().resolve(Some(s.next * 10));
+        if let Some(by) = req.private.get::<String>("planned_by") {
+            resp.private.set("created_after", &by);
+        }
         if s.misbehave {
             m.name = m.name.to_uppercase();
         }
@@ -131,10 +145,10 @@ impl Resource for Widget {
     async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
         // Version 0 called `name` "title" and had no parts.
         let mut json = req.json;
-        if let Some(obj) = json.as_object_mut() {
-            if let Some(title) = obj.remove("title") {
-                obj.insert("name".into(), title);
-            }
+        if let Some(obj) = json.as_object_mut()
+            && let Some(title) = obj.remove("title")
+        {
+            obj.insert("name".into(), title);
         }
         match serde_json::from_value::<serde_json::Map<String, serde_json::Value>>(json) {
             Ok(m) => {
@@ -190,6 +204,40 @@ impl Provider for TestProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(Echo)]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(Token(self.0.clone()))]
+    }
+}
+
+/// An ephemeral token: counts open tokens in the store's `next`.
+struct Token(Shared);
+
+#[async_trait]
+impl EphemeralResource for Token {
+    fn type_name(&self) -> &str {
+        "test_token"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("scope", Attribute::string().required().validate(validators::one_of(&["read", "write"])))
+            .attr("value", Attribute::string().computed().sensitive())
+    }
+
+    async fn open(&self, req: OpenRequest, resp: &mut OpenResponse) {
+        let scope = req.config.get("scope").and_then(Value::as_str).unwrap_or_default().to_string();
+        self.0.lock().unwrap().next += 1;
+        resp.private.set("scope", &scope);
+        resp.set_result(&serde_json::json!({ "value": format!("tok-{scope}") }));
+    }
+
+    async fn close(&self, req: CloseRequest, diags: &mut Diagnostics) {
+        if req.private.get::<String>("scope").is_none() {
+            diags.error("close without open", "");
+        }
+        self.0.lock().unwrap().next -= 1;
     }
 }
 
@@ -368,4 +416,27 @@ async fn models_round_trip_through_the_wire() {
     assert!(model.part[0].qty.is_null());
     let schema_type = Widget.schema().value_type();
     assert_eq!(Value::from_model(&model, &schema_type).unwrap(), state);
+}
+
+#[tokio::test]
+async fn modify_plan_and_private_state() {
+    let (h, _) = harness().await;
+    let plan = h.plan_create(W, config("pinned", "eu", &[])).await;
+    assert_eq!(plan.planned_state.get("serial"), Some(&Value::from(42)));
+    let out = h.apply(&plan).await;
+    let text = String::from_utf8(out.private.clone()).unwrap();
+    assert!(text.contains("created_after"), "{text}");
+    assert_eq!(out.expect_ok().get("serial"), Some(&Value::from(42)));
+}
+
+#[tokio::test]
+async fn ephemeral_open_and_close() {
+    let (h, store) = harness().await;
+    let bad = h.open_ephemeral("test_token", Value::object([("scope", Value::from("admin"))])).await;
+    assert_eq!(bad.diagnostics.errors().next().unwrap().path, Some(AttributePath::new("scope")));
+    let out = h.open_ephemeral("test_token", Value::object([("scope", Value::from("read"))])).await;
+    assert_eq!(out.state.get("value"), Some(&Value::from("tok-read")));
+    assert_eq!(store.lock().unwrap().next, 1);
+    assert!(h.close_ephemeral("test_token", out.private).await.is_empty());
+    assert_eq!(store.lock().unwrap().next, 0);
 }
