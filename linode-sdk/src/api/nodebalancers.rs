@@ -8,7 +8,7 @@ use crate::models::ServiceType;
 use crate::models::nodebalancers::{
     CreateNodeBalancer, CreateNodeBalancerConfig, CreateNodeBalancerNode, Firewall, NodeBalancer,
     NodeBalancerConfig, NodeBalancerNode, RebuildNodeBalancerConfig, UpdateNodeBalancer, UpdateNodeBalancerConfig,
-    UpdateNodeBalancerFirewalls, UpdateNodeBalancerNode,
+    NodeBalancerVpcConfig, UpdateNodeBalancerFirewalls, UpdateNodeBalancerNode,
 };
 use crate::pagination::{ListParams, Page};
 
@@ -160,5 +160,17 @@ impl NodeBalancersHandler {
     /// `PUT /nodebalancers/{id}/firewalls`: sets the attached firewalls.
     pub async fn update_firewalls(&self, nb_id: u64, req: &UpdateNodeBalancerFirewalls) -> Result<Page<Firewall>> {
         self.client.put(&format!("{}/firewalls", nb(nb_id)), req).await
+    }
+
+    // ----- VPC configurations -----
+
+    /// `GET /nodebalancers/{id}/vpcs` (one page).
+    pub async fn list_vpc_configs(&self, nb_id: u64, params: &ListParams) -> Result<Page<NodeBalancerVpcConfig>> {
+        self.client.list_page(&format!("{}/vpcs", nb(nb_id)), params).await
+    }
+
+    /// `GET /nodebalancers/{id}/vpcs/{vpcConfigId}`.
+    pub async fn get_vpc_config(&self, nb_id: u64, vpc_config_id: u64) -> Result<NodeBalancerVpcConfig> {
+        self.client.get(&format!("{}/vpcs/{vpc_config_id}", nb(nb_id))).await
     }
 }

@@ -11,7 +11,7 @@ use crate::models::ServiceType;
 use crate::models::object_storage::{
     Bucket, BucketAccess, BucketSsl, CreateBucket, CreateObjectStorageKey, CreateObjectUrl, ObjectAclConfig,
     ObjectList, ObjectListEntry, ObjectListParams, ObjectStorageCluster, ObjectStorageEndpoint, ObjectStorageKey,
-    ObjectStorageTransfer, ObjectUrl, UpdateBucketAccess, UpdateObjectAcl, UpdateObjectStorageKey, UploadBucketSsl,
+    ObjectStorageQuota, ObjectStorageQuotaUsage, ObjectStorageTransfer, ObjectUrl, UpdateBucketAccess, UpdateObjectAcl, UpdateObjectStorageKey, UploadBucketSsl,
 };
 use crate::pagination::{ListParams, Page};
 
@@ -188,6 +188,21 @@ impl ObjectStorageHandler {
     /// `GET /object-storage/transfer`.
     pub async fn transfer(&self) -> Result<ObjectStorageTransfer> {
         self.client.get("/object-storage/transfer").await
+    }
+
+    /// `GET /object-storage/quotas` (one page).
+    pub async fn list_quotas(&self, params: &ListParams) -> Result<Page<ObjectStorageQuota>> {
+        self.client.list_page("/object-storage/quotas", params).await
+    }
+
+    /// `GET /object-storage/quotas/{id}`.
+    pub async fn get_quota(&self, id: &str) -> Result<ObjectStorageQuota> {
+        self.client.get(&format!("/object-storage/quotas/{}", seg(id))).await
+    }
+
+    /// `GET /object-storage/quotas/{id}/usage`.
+    pub async fn get_quota_usage(&self, id: &str) -> Result<ObjectStorageQuotaUsage> {
+        self.client.get(&format!("/object-storage/quotas/{}/usage", seg(id))).await
     }
 
     // ----- keys -----

@@ -512,3 +512,23 @@ pub struct UpdateNodeBalancerFirewalls {
     /// The complete list of firewall ids to attach.
     pub firewall_ids: Vec<u64>,
 }
+
+/// A NodeBalancer VPC configuration (`/nodebalancers/{id}/vpcs`, newer than the spec).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NodeBalancerVpcConfig {
+    /// Id.
+    pub id: u64,
+    /// NodeBalancer id.
+    pub nodebalancer_id: u64,
+    /// VPC id.
+    pub vpc_id: u64,
+    /// Subnet id.
+    pub subnet_id: u64,
+    /// IPv4 range used in the subnet.
+    pub ipv4_range: Option<String>,
+    /// IPv6 range used in the subnet.
+    pub ipv6_range: Option<String>,
+    /// Whether the IPv4 range was auto-assigned.
+    pub ipv4_range_auto_assign: Option<bool>,
+}

@@ -345,3 +345,37 @@ pub struct ObjectStorageTransfer {
     /// Bytes of outbound transfer used this month.
     pub used: u64,
 }
+
+/// An Object Storage quota (`/object-storage/quotas`, newer than the spec).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ObjectStorageQuota {
+    /// Quota id, e.g. `obj-buckets-us-sea-1.linodeobjects.com`.
+    pub quota_id: String,
+    /// Name.
+    pub quota_name: String,
+    /// Description.
+    pub description: String,
+    /// Limit.
+    pub quota_limit: u64,
+    /// Metric the limit applies to, e.g. `bucket`.
+    pub resource_metric: String,
+    /// Quota type.
+    pub quota_type: Option<String>,
+    /// Endpoint type.
+    pub endpoint_type: Option<EndpointType>,
+    /// S3 endpoint.
+    pub s3_endpoint: Option<String>,
+    /// Whether usage data is available.
+    pub has_usage: Option<bool>,
+}
+
+/// Usage of a quota.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ObjectStorageQuotaUsage {
+    /// Limit.
+    pub quota_limit: u64,
+    /// Current usage (`None` when unknown).
+    pub usage: Option<u64>,
+}

@@ -176,3 +176,15 @@ async fn firewalls() {
     let set = client.nodebalancers().update_firewalls(12345, &UpdateNodeBalancerFirewalls { firewall_ids: vec![9] }).await.unwrap();
     assert_eq!(set.data[0].id, 9);
 }
+
+#[tokio::test]
+async fn vpc_configs() {
+    let (server, client) = setup().await;
+    let cfg = json!({"id": 3, "nodebalancer_id": 12345, "vpc_id": 10, "subnet_id": 20, "ipv4_range": "10.100.5.0/30", "ipv4_range_auto_assign": false});
+    Mock::given(method("GET")).and(path("/v4/nodebalancers/12345/vpcs")).respond_with(ResponseTemplate::new(200).set_body_json(page(json!([cfg.clone()])))).expect(1).mount(&server).await;
+    Mock::given(method("GET")).and(path("/v4/nodebalancers/12345/vpcs/3")).respond_with(ResponseTemplate::new(200).set_body_json(cfg)).expect(1).mount(&server).await;
+    let list = client.nodebalancers().list_vpc_configs(12345, &ListParams::new()).await.unwrap();
+    assert_eq!(list.data[0].subnet_id, 20);
+    let one = client.nodebalancers().get_vpc_config(12345, 3).await.unwrap();
+    assert_eq!(one.ipv4_range.as_deref(), Some("10.100.5.0/30"));
+}

@@ -205,3 +205,23 @@ async fn object_list_stream_follows_markers() {
         .unwrap();
     assert_eq!(names, vec!["a", "b", "c"]);
 }
+
+#[tokio::test]
+async fn quotas() {
+    let (server, client) = setup().await;
+    let q = json!({"quota_id": "obj-buckets-fr-par-1.linodeobjects.com", "quota_name": "Number of Buckets", "description": "Buckets per endpoint",
+                   "quota_limit": 1000, "resource_metric": "bucket", "quota_type": "obj-buckets", "endpoint_type": "E1",
+                   "s3_endpoint": "fr-par-1.linodeobjects.com", "has_usage": true});
+    Mock::given(method("GET")).and(path("/v4/object-storage/quotas")).respond_with(ResponseTemplate::new(200).set_body_json(page(json!([q.clone()])))).expect(1).mount(&server).await;
+    Mock::given(method("GET")).and(path("/v4/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com")).respond_with(ResponseTemplate::new(200).set_body_json(q)).expect(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v4/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com/usage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"quota_limit": 1000, "usage": 7})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let o = client.object_storage();
+    assert_eq!(o.list_quotas(&ListParams::new()).await.unwrap().data[0].quota_limit, 1000);
+    assert_eq!(o.get_quota("obj-buckets-fr-par-1.linodeobjects.com").await.unwrap().resource_metric, "bucket");
+    assert_eq!(o.get_quota_usage("obj-buckets-fr-par-1.linodeobjects.com").await.unwrap().usage, Some(7));
+}
