@@ -1,1 +1,409 @@
-//! Tests of the nodebalancer family (see the family module in src/).
+//! Tests of the nodebalancer family: linode_nodebalancer, linode_nodebalancer_config,
+//! linode_nodebalancer_node and their data sources.
+
+use futures::future::join_all;
+use linode_sdk::models::nodebalancers::{
+    CreateNodeBalancer, CreateNodeBalancerConfig, NodeBalancerConfigOptions,
+    UpdateNodeBalancer, UpdateNodeBalancerNode,
+};
+use linode_sdk::{Client, ListParams};
+use tfplugin::Value;
+
+use crate::support::{self, Env, api_calls, assert_error_on, assert_no_errors};
+
+const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEfake\n-----END PRIVATE KEY-----\n";
+
+fn sdk(env: &Env) -> Client {
+    Client::builder().token(env.mock.token()).base_url(env.mock.api_url()).build().expect("sdk client")
+}
+
+fn obj(pairs: &[(&str, Value)]) -> Value {
+    Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
+}
+
+fn get<'a>(state: &'a Value, attr: &str) -> &'a Value {
+    state.get(attr).unwrap_or_else(|| panic!("no attribute {attr} in {state:?}"))
+}
+
+fn id_of(state: &Value) -> u64 {
+    get(state, "id").as_str().expect("id").parse().expect("numeric id")
+}
+
+async fn nb_count(client: &Client) -> usize {
+    client.nodebalancers().list(&ListParams::new()).await.expect("list").data.len()
+}
+
+async fn balancer(client: &Client, label: &str) -> u64 {
+    client
+        .nodebalancers()
+        .create(&CreateNodeBalancer { region: "us-east".into(), label: Some(label.into()), ..Default::default() })
+        .await
+        .expect("create nodebalancer")
+        .id
+}
+
+async fn port(client: &Client, nb: u64, port: u16) -> u64 {
+    let body = CreateNodeBalancerConfig {
+        config: NodeBalancerConfigOptions { port: Some(port), ..Default::default() },
+        nodes: None,
+    };
+    client.nodebalancers().create_config(nb, &body).await.expect("create config").id
+}
+
+#[tokio::test]
+async fn nodebalancer_lifecycle() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let config = obj(&[
+        ("label", Value::from("web-lb")),
+        ("region", Value::from("fr-par")),
+        ("client_conn_throttle", Value::from(5)),
+        ("tags", Value::set([Value::from("Web")])),
+    ]);
+    let state = env.h.create("linode_nodebalancer", config.clone()).await.expect_ok();
+    let id = id_of(&state);
+    assert!(get(&state, "hostname").as_str().unwrap().ends_with("ip.linodeusercontent.com"));
+    assert!(get(&state, "ipv4").is_known() && get(&state, "created").is_known());
+    assert_eq!(get(&state, "client_udp_sess_throttle"), &Value::from(0));
+    assert_eq!(get(&state, "transfer").as_elements().map(<[Value]>::len), Some(1));
+    assert_eq!(get(&state, "firewalls"), &Value::list([]));
+
+    let refreshed = env.h.read("linode_nodebalancer", &state).await.expect_ok();
+    assert_eq!(refreshed, state);
+    let plan = env.h.plan_update("linode_nodebalancer", &refreshed, config.clone()).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(!plan.has_changes(), "{:?}", plan.planned_state);
+
+    // In place.
+    let config2 = obj(&[
+        ("label", Value::from("web-lb-2")),
+        ("region", Value::from("fr-par")),
+        ("client_conn_throttle", Value::from(10)),
+        ("tags", Value::set([Value::from("Web"), Value::from("prod")])),
+    ]);
+    let plan = env.h.plan_update("linode_nodebalancer", &refreshed, config2.clone()).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.has_changes() && !plan.requires_replacement());
+    assert_eq!(plan.planned_state.get("ipv4"), state.get("ipv4"), "addresses stay known in the plan");
+    let updated = env.h.apply(&plan).await.expect_ok();
+    assert_eq!(id_of(&updated), id);
+    let stored = client.nodebalancers().get(id).await.unwrap();
+    assert_eq!((stored.label.as_str(), stored.client_conn_throttle), ("web-lb-2", 10));
+
+    // Import round trip.
+    let imported = env.h.import("linode_nodebalancer", &id.to_string()).await.expect_ok();
+    assert_eq!(get(&imported, "label"), &Value::from("web-lb-2"));
+    let plan = env.h.plan_update("linode_nodebalancer", &imported, config2.clone()).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(!plan.has_changes(), "{:?}", plan.planned_state);
+
+    // A new region replaces it.
+    let moved = obj(&[("label", Value::from("web-lb-2")), ("region", Value::from("us-ord"))]);
+    let plan = env.h.plan_update("linode_nodebalancer", &updated, moved).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.requires_replacement());
+    let replaced = env.h.apply(&plan).await.expect_ok();
+    assert_ne!(id_of(&replaced), id);
+    assert_eq!(get(&replaced, "region"), &Value::from("us-ord"));
+    assert!(client.nodebalancers().get_opt(id).await.unwrap().is_none());
+    assert_no_errors(&env.h.destroy("linode_nodebalancer", &replaced).await);
+    assert_eq!(nb_count(&client).await, 0);
+}
+
+#[tokio::test]
+async fn nodebalancer_defaults_out_of_band_and_404() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let config = obj(&[("label", Value::from("defaults"))]);
+    let state = env.h.create("linode_nodebalancer", config.clone()).await.expect_ok();
+    assert_eq!(get(&state, "region"), &Value::from("us-east"), "the official default region");
+    assert_eq!(get(&state, "client_conn_throttle"), &Value::from(0));
+    assert_eq!(get(&state, "tags"), &Value::set([]));
+    let id = id_of(&state);
+
+    client
+        .nodebalancers()
+        .update(id, &UpdateNodeBalancer { client_conn_throttle: Some(7), ..Default::default() })
+        .await
+        .unwrap();
+    let refreshed = env.h.read("linode_nodebalancer", &state).await.expect_ok();
+    assert_eq!(get(&refreshed, "client_conn_throttle"), &Value::from(7));
+    let plan = env.h.plan_update("linode_nodebalancer", &refreshed, config).await;
+    assert!(plan.has_changes() && !plan.requires_replacement());
+    assert_eq!(plan.planned_state.get("client_conn_throttle"), Some(&Value::from(0)));
+
+    client.nodebalancers().delete(id).await.unwrap();
+    assert!(env.h.read("linode_nodebalancer", &refreshed).await.expect_ok().is_null());
+}
+
+#[tokio::test]
+async fn nodebalancer_validation_errors_name_the_attribute() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let cases = [
+        (obj(&[("label", Value::from("lb-1")), ("region", Value::from("mars-1"))]), "region"),
+        (obj(&[("label", Value::from("ab"))]), "label"),
+        (obj(&[("label", Value::from("bad label!"))]), "label"),
+        (obj(&[("label", Value::from("lb-1")), ("client_conn_throttle", Value::from(21))]), "client_conn_throttle"),
+        (obj(&[("label", Value::from("lb-1")), ("client_udp_sess_throttle", Value::from(-1))]), "client_udp_sess_throttle"),
+    ];
+    for (config, attr) in cases {
+        let out = env.h.create("linode_nodebalancer", config).await;
+        assert_error_on(&out.diagnostics, attr);
+    }
+    let unknown_region = obj(&[("label", Value::from("lb-1")), ("region", Value::unknown())]);
+    assert_no_errors(&env.h.plan_create("linode_nodebalancer", unknown_region).await.diagnostics);
+    assert_eq!(nb_count(&client).await, 0, "nothing was created");
+}
+
+#[tokio::test]
+async fn nodebalancer_state_upgrade_from_version_0() {
+    let env = support::setup().await;
+    let v0 = r#"{"id":"42","label":"old-lb","region":"us-east","client_conn_throttle":3,
+        "hostname":"h","ipv4":"192.0.2.1","ipv6":"2001:db8::1","created":"2020-01-01T00:00:00",
+        "updated":"2020-01-01T00:00:00","tags":["a-tag"],"transfer":{"in":1.5,"out":"2.5","total":4}}"#;
+    let out = env.h.upgrade_state("linode_nodebalancer", 0, v0).await.expect_ok();
+    assert_eq!(
+        get(&out, "transfer"),
+        &Value::list([Value::object([
+            ("in", Value::from(1.5)),
+            ("out", Value::from(2.5)),
+            ("total", Value::from(4.0)),
+        ])])
+    );
+    assert_eq!(get(&out, "client_conn_throttle"), &Value::from(3));
+}
+
+#[tokio::test]
+async fn config_lifecycle_keeps_redacted_secrets() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let nb = balancer(&client, "cfg-lb").await;
+    let https = obj(&[
+        ("nodebalancer_id", Value::from(nb)),
+        ("port", Value::from(443)),
+        ("protocol", Value::from("https")),
+        ("ssl_cert", Value::from(CERT)),
+        ("ssl_key", Value::from(KEY)),
+        ("check", Value::from("connection")),
+    ]);
+    let state = env.h.create("linode_nodebalancer_config", https.clone()).await.expect_ok();
+    let id = id_of(&state);
+    assert_eq!(get(&state, "ssl_key"), &Value::from(KEY), "the configured key is kept");
+    assert_eq!(get(&state, "algorithm"), &Value::from("roundrobin"));
+    assert_eq!(
+        get(&state, "node_status"),
+        &Value::list([Value::object([("up", Value::from(0)), ("down", Value::from(0))])])
+    );
+    let stored = client.nodebalancers().get_config(nb, id).await.unwrap();
+    assert_eq!(stored.ssl_key.as_deref(), Some("<REDACTED>"));
+
+    let refreshed = env.h.read("linode_nodebalancer_config", &state).await.expect_ok();
+    assert_eq!(refreshed, state);
+    let plan = env.h.plan_update("linode_nodebalancer_config", &refreshed, https.clone()).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(!plan.has_changes(), "{:?}", plan.planned_state);
+
+    // In place: health checks.
+    let mut checked = https.clone();
+    *checked.get_mut("check").unwrap() = Value::from("http");
+    if let Value::Object(m) = &mut checked {
+        m.insert("check_path".into(), Value::from("/healthz"));
+        m.insert("check_attempts".into(), Value::from(5));
+    }
+    let plan = env.h.plan_update("linode_nodebalancer_config", &refreshed, checked.clone()).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.has_changes() && !plan.requires_replacement());
+    let updated = env.h.apply(&plan).await.expect_ok();
+    assert_eq!(id_of(&updated), id);
+    let stored = client.nodebalancers().get_config(nb, id).await.unwrap();
+    assert_eq!((stored.check_path.as_deref(), stored.check_attempts), (Some("/healthz"), 5));
+
+    // Out of band, then refreshed.
+    let oob = NodeBalancerConfigOptions { check_attempts: Some(9), ..Default::default() };
+    client.nodebalancers().update_config(nb, id, &oob).await.unwrap();
+    let refreshed = env.h.read("linode_nodebalancer_config", &updated).await.expect_ok();
+    assert_eq!(get(&refreshed, "check_attempts"), &Value::from(9));
+    assert_eq!(get(&refreshed, "ssl_key"), &Value::from(KEY));
+    assert!(env.h.plan_update("linode_nodebalancer_config", &refreshed, checked.clone()).await.has_changes());
+
+    // Import: everything but the secrets the API never returns.
+    let imported = env.h.import("linode_nodebalancer_config", &format!("{nb},{id}")).await.expect_ok();
+    assert_eq!(get(&imported, "port"), &Value::from(443));
+    assert_eq!(get(&imported, "protocol"), &Value::from("https"));
+    assert_eq!(get(&imported, "ssl_key"), &Value::Null);
+    let bad = env.h.import("linode_nodebalancer_config", "1,2,3").await;
+    assert!(bad.diagnostics.errors().any(|d| d.detail.contains("<nodebalancer_id>,<id>")), "{:?}", bad.diagnostics);
+
+    // Another NodeBalancer replaces the config.
+    let nb2 = balancer(&client, "cfg-lb-2").await;
+    let mut moved = checked.clone();
+    *moved.get_mut("nodebalancer_id").unwrap() = Value::from(nb2);
+    let plan = env.h.plan_update("linode_nodebalancer_config", &refreshed, moved).await;
+    assert!(plan.requires_replacement());
+    let replaced = env.h.apply(&plan).await.expect_ok();
+    assert!(client.nodebalancers().get_config_opt(nb, id).await.unwrap().is_none());
+
+    // Deleted out of band.
+    client.nodebalancers().delete_config(nb2, id_of(&replaced)).await.unwrap();
+    assert!(env.h.read("linode_nodebalancer_config", &replaced).await.expect_ok().is_null());
+}
+
+#[tokio::test]
+async fn config_reads_share_one_listing_and_validate() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let nb = balancer(&client, "many-ports").await;
+    let mut states = Vec::new();
+    for p in 0..20u16 {
+        let config = obj(&[("nodebalancer_id", Value::from(nb)), ("port", Value::from(8000 + p))]);
+        states.push(env.h.create("linode_nodebalancer_config", config).await.expect_ok());
+    }
+    env.mock.clear_requests();
+    let outcomes = join_all(states.iter().map(|s| env.h.read("linode_nodebalancer_config", s))).await;
+    for (before, after) in states.iter().zip(outcomes) {
+        assert_eq!(&after.expect_ok(), before);
+    }
+    assert!(api_calls(&env.mock) <= 2, "20 config reads cost {} calls", api_calls(&env.mock));
+
+    let cases = [
+        (obj(&[("nodebalancer_id", Value::from(nb)), ("protocol", Value::from("ftp"))]), "protocol"),
+        (obj(&[("nodebalancer_id", Value::from(nb)), ("port", Value::from(70000))]), "port"),
+        (obj(&[("nodebalancer_id", Value::from(nb)), ("check_timeout", Value::from(31))]), "check_timeout"),
+        (obj(&[("nodebalancer_id", Value::from(nb)), ("algorithm", Value::from("random"))]), "algorithm"),
+        (obj(&[("nodebalancer_id", Value::from(nb)), ("stickiness", Value::from("forever"))]), "stickiness"),
+    ];
+    for (config, attr) in cases {
+        assert_error_on(&env.h.create("linode_nodebalancer_config", config).await.diagnostics, attr);
+    }
+    let configs = client.nodebalancers().list_configs(nb, &ListParams::new()).await.unwrap();
+    assert_eq!(configs.data.len(), 20, "nothing more was created");
+}
+
+#[tokio::test]
+async fn node_lifecycle_and_validation() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let nb = balancer(&client, "node-lb").await;
+    let cfg = port(&client, nb, 80).await;
+    let config = obj(&[
+        ("nodebalancer_id", Value::from(nb)),
+        ("config_id", Value::from(cfg)),
+        ("label", Value::from("backend-1")),
+        ("address", Value::from("192.168.10.5:80")),
+        ("weight", Value::from(50)),
+    ]);
+    let state = env.h.create("linode_nodebalancer_node", config.clone()).await.expect_ok();
+    let id = id_of(&state);
+    assert_eq!(get(&state, "mode"), &Value::from("accept"));
+    assert!(get(&state, "status").is_known());
+    let refreshed = env.h.read("linode_nodebalancer_node", &state).await.expect_ok();
+    assert_eq!(refreshed, state);
+    assert!(!env.h.plan_update("linode_nodebalancer_node", &refreshed, config.clone()).await.has_changes());
+
+    // In place.
+    let mut drained = config.clone();
+    *drained.get_mut("weight").unwrap() = Value::from(10);
+    if let Value::Object(m) = &mut drained {
+        m.insert("mode".into(), Value::from("drain"));
+    }
+    let plan = env.h.plan_update("linode_nodebalancer_node", &refreshed, drained.clone()).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.has_changes() && !plan.requires_replacement());
+    let updated = env.h.apply(&plan).await.expect_ok();
+    assert_eq!(id_of(&updated), id);
+    let stored = client.nodebalancers().get_node(nb, cfg, id).await.unwrap();
+    assert_eq!((stored.weight, stored.mode.as_str()), (10, "drain"));
+
+    // The config's node counts follow.
+    let cfg_state = env.h.import("linode_nodebalancer_config", &format!("{nb},{cfg}")).await.expect_ok();
+    assert_eq!(
+        get(&cfg_state, "node_status"),
+        &Value::list([Value::object([("up", Value::from(1)), ("down", Value::from(0))])])
+    );
+
+    // Out of band.
+    client
+        .nodebalancers()
+        .update_node(nb, cfg, id, &UpdateNodeBalancerNode { weight: Some(200), ..Default::default() })
+        .await
+        .unwrap();
+    let refreshed = env.h.read("linode_nodebalancer_node", &updated).await.expect_ok();
+    assert_eq!(get(&refreshed, "weight"), &Value::from(200));
+    assert!(env.h.plan_update("linode_nodebalancer_node", &refreshed, drained.clone()).await.has_changes());
+
+    // Import round trip.
+    let imported = env.h.import("linode_nodebalancer_node", &format!("{nb},{cfg},{id}")).await.expect_ok();
+    assert_eq!(imported, refreshed);
+    let bad = env.h.import("linode_nodebalancer_node", &format!("{nb},{id}")).await;
+    assert!(bad.diagnostics.errors().any(|d| d.detail.contains("<config_id>")), "{:?}", bad.diagnostics);
+
+    // Another config replaces the node.
+    let cfg2 = port(&client, nb, 8080).await;
+    let mut moved = drained.clone();
+    *moved.get_mut("config_id").unwrap() = Value::from(cfg2);
+    let plan = env.h.plan_update("linode_nodebalancer_node", &refreshed, moved).await;
+    assert!(plan.requires_replacement());
+    let replaced = env.h.apply(&plan).await.expect_ok();
+    assert!(client.nodebalancers().get_node_opt(nb, cfg, id).await.unwrap().is_none());
+
+    // Deleted out of band (e.g. its Linode was deleted).
+    client.nodebalancers().delete_node(nb, cfg2, id_of(&replaced)).await.unwrap();
+    assert!(env.h.read("linode_nodebalancer_node", &replaced).await.expect_ok().is_null());
+
+    // Validation, with nothing created.
+    let base = |attr: &str, v: Value| {
+        let mut c = config.clone();
+        if let Value::Object(m) = &mut c {
+            m.insert(attr.into(), v);
+        }
+        c
+    };
+    let cases = [
+        (base("address", Value::from("8.8.8.8:80")), "address"),
+        (base("address", Value::from("192.168.10.5")), "address"),
+        (base("address", Value::from("backend:80")), "address"),
+        (base("weight", Value::from(0)), "weight"),
+        (base("weight", Value::from(256)), "weight"),
+        (base("mode", Value::from("off")), "mode"),
+    ];
+    for (c, attr) in cases {
+        assert_error_on(&env.h.create("linode_nodebalancer_node", c).await.diagnostics, attr);
+    }
+    let nodes = client.nodebalancers().list_nodes(nb, cfg, &ListParams::new()).await.unwrap();
+    assert!(nodes.data.is_empty(), "nothing was created");
+}
+
+#[tokio::test]
+async fn data_sources_read_nodebalancers_and_configs() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let nb = balancer(&client, "data-lb").await;
+    let cfg = port(&client, nb, 443).await;
+    let state = env.h.read_data_source("linode_nodebalancer", obj(&[("id", Value::from(nb))])).await.expect_ok();
+    assert_eq!(get(&state, "label"), &Value::from("data-lb"));
+    assert_eq!(get(&state, "region"), &Value::from("us-east"));
+    assert!(get(&state, "ipv4").is_known());
+    let missing = env.h.read_data_source("linode_nodebalancer", obj(&[("id", Value::from(999_999))])).await;
+    assert_error_on(&missing.diagnostics, "id");
+
+    let c = env
+        .h
+        .read_data_source(
+            "linode_nodebalancer_config",
+            obj(&[("id", Value::from(cfg)), ("nodebalancer_id", Value::from(nb))]),
+        )
+        .await
+        .expect_ok();
+    assert_eq!(get(&c, "port"), &Value::from(443));
+    assert_eq!(get(&c, "protocol"), &Value::from("http"));
+    let missing = env
+        .h
+        .read_data_source(
+            "linode_nodebalancer_config",
+            obj(&[("id", Value::from(999_999)), ("nodebalancer_id", Value::from(nb))]),
+        )
+        .await;
+    assert_error_on(&missing.diagnostics, "id");
+}

@@ -1,0 +1,1 @@
+terraform import linode_nodebalancer.web 1234567
