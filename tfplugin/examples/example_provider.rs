@@ -143,7 +143,16 @@ impl Resource for FileResource {
         let (Some(root), Some(mut m)) = (req.ctx.client::<Root>(diags), req.plan_as::<FileModel>(diags)) else {
             return;
         };
-        let Some(size) = write_file(root, &m, diags) else { return };
+        // Long operations would bound their waits with the configured timeout.
+        let limit = req.timeout(std::time::Duration::from_secs(20 * 60));
+        let size = match tokio::time::timeout(limit, async { write_file(root, &m, diags) }).await {
+            Ok(Some(size)) => size,
+            Ok(None) => return,
+            Err(_) => {
+                diags.error("Timed out creating the file", format!("gave up after {limit:?}"));
+                return;
+            }
+        };
         m.id = Val::Known(m.path.clone());
         m.size = Val::Known(size);
         resp.set_state(&m);

@@ -212,6 +212,13 @@ pub struct CreateRequest {
 }
 model_getters!(CreateRequest { config => config_as, "configuration"; plan => plan_as, "plan"; });
 
+impl CreateRequest {
+    /// The `create` timeout from the planned `timeouts` block, or `default`.
+    pub fn timeout(&self, default: std::time::Duration) -> std::time::Duration {
+        crate::timeouts::get(&self.plan, "create", default)
+    }
+}
+
 /// Input of [`Resource::update`].
 #[derive(Clone)]
 pub struct UpdateRequest {
@@ -231,6 +238,13 @@ model_getters!(UpdateRequest {
     plan => plan_as, "plan";
     state => state_as, "prior state";
 });
+
+impl UpdateRequest {
+    /// The `update` timeout from the planned `timeouts` block, or `default`.
+    pub fn timeout(&self, default: std::time::Duration) -> std::time::Duration {
+        crate::timeouts::get(&self.plan, "update", default)
+    }
+}
 
 /// Input of [`Resource::read`].
 #[derive(Clone)]
@@ -255,6 +269,13 @@ pub struct DeleteRequest {
     pub private: PrivateState,
 }
 model_getters!(DeleteRequest { state => state_as, "state"; });
+
+impl DeleteRequest {
+    /// The `delete` timeout from the `timeouts` block in state, or `default`.
+    pub fn timeout(&self, default: std::time::Duration) -> std::time::Duration {
+        crate::timeouts::get(&self.state, "delete", default)
+    }
+}
 
 /// Input of [`Resource::import`].
 #[derive(Clone)]

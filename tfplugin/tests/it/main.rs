@@ -1,5 +1,6 @@
 //! Integration tests: the in-process harness, the plugin binary's handshake and mTLS, and the
 //! real Terraform CLI.
+mod debug;
 mod harness;
 mod mtls;
 mod terraform;
