@@ -1,15 +1,243 @@
 //! Object Storage: buckets, keys, objects and their data sources.
+//!
+//! The REST API manages buckets and keys; bucket versioning, lifecycle rules and objects go
+//! through the S3 endpoint of the bucket's region. S3 calls need credentials, resolved the same
+//! way for every resource ([`S3Credentials::resolve`]): the resource's own `access_key` /
+//! `secret_key`, then the provider's `obj_access_key` / `obj_secret_key`, then (with
+//! `obj_use_temp_keys`) a temporary key limited to the bucket, revoked after use.
 
+mod bucket;
+mod bucket_data_source;
+mod endpoints_data_source;
+mod key;
+mod md5;
+mod object;
+
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
-use tfplugin::{DataSource, Resource};
+use linode_sdk::models::object_storage::{BucketPermission, CreateObjectStorageKey, KeyBucketAccess};
+use linode_sdk::s3::{S3Client, S3Config};
+use linode_sdk::{Client, ListParams};
+use tfplugin::{AttributePath, DataSource, Diagnostics, Resource};
+
+use crate::LinodeState;
 
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
-    vec![]
+    vec![Arc::new(bucket::BucketResource), Arc::new(key::KeyResource), Arc::new(object::ObjectResource)]
 }
 
 /// This family's data sources.
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![]
+    vec![Arc::new(bucket_data_source::BucketDataSource), Arc::new(endpoints_data_source::EndpointsDataSource)]
+}
+
+/// The region of a deprecated Object Storage cluster id (`us-east-1` → `us-east`).
+pub(crate) fn cluster_to_region(cluster: &str) -> String {
+    cluster.strip_suffix("-1").unwrap_or(cluster).to_string()
+}
+
+/// Whether two region-or-cluster ids name the same place (`us-mia` and `us-mia-1`).
+pub(crate) fn same_region(a: &str, b: &str) -> bool {
+    cluster_to_region(a) == cluster_to_region(b)
+}
+
+/// Checks at plan time that `region` offers Object Storage (catalog) and has an S3 endpoint
+/// (`GET /object-storage/endpoints`), recording errors on `path`.
+pub(crate) async fn check_obj_region(state: &LinodeState, region: &str, path: AttributePath, diags: &mut Diagnostics) {
+    let before = diags.errors().count();
+    state.catalog.check_region(&state.client, region, Some("Object Storage"), path.clone(), diags).await;
+    if diags.errors().count() > before {
+        return;
+    }
+    match list_endpoints(&state.client).await {
+        Ok(endpoints) => {
+            if !endpoints.iter().any(|e| e.region == region) {
+                let mut regions: Vec<&str> = endpoints.iter().map(|e| e.region.as_str()).collect();
+                regions.sort_unstable();
+                regions.dedup();
+                diags.error_at(
+                    path,
+                    "Region has no Object Storage endpoint",
+                    format!("{region:?} has no Object Storage endpoint. Regions with one: {}.", regions.join(", ")),
+                );
+            }
+        }
+        Err(e) => crate::common::api_error_plain(diags, "Unable to list Object Storage endpoints", &e),
+    }
+}
+
+/// Every Object Storage endpoint.
+pub(crate) async fn list_endpoints(
+    client: &Client,
+) -> Result<Vec<linode_sdk::models::object_storage::ObjectStorageEndpoint>, linode_sdk::Error> {
+    use futures::TryStreamExt;
+    client.object_storage().list_all_endpoints(ListParams::new().page_size(500)).try_collect().await
+}
+
+/// Where S3 credentials for one operation came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeySource {
+    /// The resource's `access_key` / `secret_key`.
+    Resource,
+    /// The provider's `obj_access_key` / `obj_secret_key`.
+    Provider,
+    /// A temporary key created for this operation (`obj_use_temp_keys`).
+    Temporary,
+}
+
+/// Which S3 credentials are available, without creating anything (for plan-time checks).
+pub(crate) fn key_source(state: &LinodeState, access_key: Option<&str>, secret_key: Option<&str>) -> Option<KeySource> {
+    if access_key.is_some_and(|k| !k.is_empty()) && secret_key.is_some_and(|k| !k.is_empty()) {
+        return Some(KeySource::Resource);
+    }
+    let settings = &state.object_storage;
+    if settings.access_key.as_deref().is_some_and(|k| !k.is_empty())
+        && settings.secret_key.as_deref().is_some_and(|k| !k.is_empty())
+    {
+        return Some(KeySource::Provider);
+    }
+    settings.use_temp_keys.then_some(KeySource::Temporary)
+}
+
+/// What to tell users who configure S3-backed attributes without S3 credentials.
+pub(crate) const MISSING_KEYS_HELP: &str = "This needs S3 credentials, and none are configured. Set \
+     `access_key` and `secret_key` on the resource, or `obj_access_key` and `obj_secret_key` in the \
+     provider block (or the LINODE_OBJ_ACCESS_KEY / LINODE_OBJ_SECRET_KEY environment variables), or \
+     set `obj_use_temp_keys = true` in the provider block to let the provider create a temporary key \
+     limited to this bucket for each operation.";
+
+/// An S3 client for one bucket, with the temporary key (if any) to revoke afterwards.
+pub(crate) struct S3Session {
+    /// The client.
+    pub client: S3Client,
+    /// Where the credentials came from.
+    pub source: KeySource,
+    temp_key_id: Option<u64>,
+}
+
+impl S3Session {
+    /// Opens a session for `bucket` in `region` on `endpoint`, creating a temporary key limited to
+    /// the bucket when that is how credentials resolve. Call [`S3Session::close`] afterwards
+    /// (also after errors) to revoke it.
+    pub async fn open(
+        state: &LinodeState,
+        endpoint: &str,
+        region: &str,
+        bucket: &str,
+        access_key: Option<&str>,
+        secret_key: Option<&str>,
+    ) -> Result<S3Session, String> {
+        let Some(source) = key_source(state, access_key, secret_key) else {
+            return Err(MISSING_KEYS_HELP.to_string());
+        };
+        let (access, secret, temp_key_id) = match source {
+            KeySource::Resource => {
+                (access_key.unwrap_or_default().to_string(), secret_key.unwrap_or_default().to_string(), None)
+            }
+            KeySource::Provider => (
+                state.object_storage.access_key.clone().unwrap_or_default(),
+                state.object_storage.secret_key.clone().unwrap_or_default(),
+                None,
+            ),
+            KeySource::Temporary => {
+                let key = create_temp_key(&state.client, region, bucket).await?;
+                (key.access_key.clone(), key.secret_key.clone(), Some(key.id))
+            }
+        };
+        match S3Client::new(S3Config::new(endpoint, access, secret)) {
+            Ok(client) => Ok(S3Session { client, source, temp_key_id }),
+            Err(e) => {
+                if let Some(id) = temp_key_id {
+                    let _ = state.client.object_storage().delete_key(id).await;
+                }
+                Err(format!("Unable to build the S3 client for {endpoint}: {e}"))
+            }
+        }
+    }
+
+    /// Revokes the temporary key, if one was created (errors become warnings: the key is
+    /// limited to one bucket and its label says what it was for).
+    pub async fn close(self, state: &LinodeState, diags: &mut Diagnostics) {
+        if let Some(id) = self.temp_key_id
+            && let Err(e) = state.client.object_storage().delete_key(id).await
+            && !e.is_not_found()
+        {
+            diags.warning(
+                "Unable to revoke a temporary Object Storage key",
+                format!("The temporary key {id} could not be deleted: {e}. Delete it by hand."),
+            );
+        }
+    }
+
+    /// Runs an S3 call. Right after a temporary key is created the S3 endpoint may still refuse it
+    /// (403) for a moment, so then a 403 is retried a few times with a short backoff.
+    pub async fn call<T, F, Fut>(&self, mut f: F) -> Result<T, linode_sdk::Error>
+    where
+        F: FnMut(S3Client) -> Fut,
+        Fut: Future<Output = Result<T, linode_sdk::Error>>,
+    {
+        let retries = if self.source == KeySource::Temporary { 5 } else { 0 };
+        let mut delay = Duration::from_millis(200);
+        let mut attempt = 0;
+        loop {
+            match f(self.client.clone()).await {
+                Err(e) if e.status() == Some(403) && attempt < retries => {
+                    attempt += 1;
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(3));
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Creates a key limited to `bucket` (read/write) for one operation.
+async fn create_temp_key(
+    client: &Client,
+    region: &str,
+    bucket: &str,
+) -> Result<linode_sdk::models::object_storage::ObjectStorageKey, String> {
+    let unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    // Key labels are limited to 50 characters.
+    let room = 50 - "temp__".len() - unix.to_string().len();
+    let short: String = bucket.chars().take(room).collect();
+    let req = CreateObjectStorageKey {
+        label: format!("temp_{short}_{unix}"),
+        bucket_access: Some(vec![KeyBucketAccess {
+            region: Some(region.to_string()),
+            cluster: None,
+            bucket_name: bucket.to_string(),
+            permissions: BucketPermission::ReadWrite,
+        }]),
+        regions: None,
+    };
+    client
+        .object_storage()
+        .create_key(&req)
+        .await
+        .map_err(|e| format!("Unable to create a temporary Object Storage key for bucket {bucket:?}: {e}"))
+}
+
+/// Splits `"<region>:<label>"`.
+pub(crate) fn split_bucket_id(id: &str) -> Option<(String, String)> {
+    let (region, label) = id.split_once(':')?;
+    (!region.is_empty() && !label.is_empty()).then(|| (cluster_to_region(region.trim()), label.trim().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clusters_map_to_regions() {
+        assert_eq!(cluster_to_region("us-mia-1"), "us-mia");
+        assert_eq!(cluster_to_region("us-mia"), "us-mia");
+        assert!(same_region("us-east-1", "us-east"));
+        assert_eq!(split_bucket_id("us-east-1:my-bucket"), Some(("us-east".into(), "my-bucket".into())));
+        assert_eq!(split_bucket_id("nolabel:"), None);
+    }
 }
