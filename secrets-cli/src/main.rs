@@ -91,6 +91,9 @@ enum Command {
     Delete {
         /// Secret name.
         name: String,
+        /// Remove every version for good instead (cannot be undone).
+        #[arg(long)]
+        purge: bool,
     },
     /// Show which secrets are due for rotation (no master key needed).
     RotationReport {
@@ -363,12 +366,22 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 }
             }
         }
-        Command::Delete { name } => {
-            store(g)?.delete(name).await?;
-            if g.json {
-                print_json(&json!({"deleted": name}));
+        Command::Delete { name, purge } => {
+            let store = store(g)?;
+            if *purge {
+                let removed = store.purge(name).await?;
+                if g.json {
+                    print_json(&json!({"purged": name, "versions_removed": removed}));
+                } else {
+                    println!("purged {name}: {removed} version(s) removed for good");
+                }
             } else {
-                println!("deleted {name} (earlier versions remain readable by version id)");
+                store.delete(name).await?;
+                if g.json {
+                    print_json(&json!({"deleted": name}));
+                } else {
+                    println!("deleted {name} (earlier versions remain readable by version id)");
+                }
             }
         }
         Command::RotationReport { fail_if_due } => {

@@ -1,5 +1,6 @@
 //! The `linode-secrets` binary end to end against linode-mock's S3 endpoint.
 
+#[path = "support/common.rs"]
 mod common;
 
 use std::path::Path;
@@ -240,6 +241,36 @@ async fn operator_workflow() {
             key.fingerprint()
         )
     );
+
+    // delete leaves versions behind; --purge removes them all.
+    let r = run(&mock, None, &["delete", "web/api-token"], None).await;
+    assert!(ok(&r).starts_with("deleted web/api-token"));
+    let r = run(
+        &mock,
+        None,
+        &["--key-file", new_key_path, "get", "web/api-token"],
+        None,
+    )
+    .await;
+    let last = r.stderr.trim_end().lines().last().unwrap_or_default();
+    assert_eq!(
+        (r.status, last),
+        (1, "error: secret web/api-token not found")
+    );
+    let r = run(
+        &mock,
+        None,
+        &["--json", "delete", "--purge", "web/api-token"],
+        None,
+    )
+    .await;
+    let purged: serde_json::Value = serde_json::from_str(ok(&r)).unwrap();
+    assert_eq!(
+        purged["versions_removed"], 3,
+        "two versions and a delete marker"
+    );
+    let r = run(&mock, None, &["versions", "web/api-token"], None).await;
+    assert_eq!(r.status, 1);
 
     // Neither the master keys nor the values ever reach output or logs (RUST_LOG=debug).
     let new_key_text = new_key.to_base64().to_string();

@@ -7,6 +7,7 @@
 //! `scripts/setup-tools.sh`): skipped with a notice when it is missing, but failing when
 //! `CI=true`.
 
+#[path = "support/common.rs"]
 mod common;
 
 use std::collections::BTreeMap;

@@ -1,5 +1,6 @@
 //! The secret store against linode-mock's S3 endpoint (aws-sdk-s3, SigV4, path style).
 
+#[path = "support/common.rs"]
 mod common;
 
 use std::collections::BTreeMap;

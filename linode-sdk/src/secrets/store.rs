@@ -423,13 +423,21 @@ impl<B: ObjectBackend> SecretStore<B> {
             .map_err(|e| self.not_found(e, name, version))?;
         let label = version_label(object.head.version_id.as_deref(), version);
         let blob = SecretBlob::from_json(&object.body, name, &label)?;
+        if blob.header.name != name {
+            // A blob stored under another name: the same verdict `get` would give.
+            return Err(SecretsError::Tampered {
+                name: name.into(),
+                version: label,
+            });
+        }
         Ok(SecretMetadata::from_header(
             &blob.header,
             object.head.version_id,
         ))
     }
 
-    /// Every secret under the prefix (latest versions), by name.
+    /// Every secret under the prefix (latest versions), by name. Objects that are not secret
+    /// blobs (foreign files under the prefix) are skipped with a warning.
     pub async fn list(&self) -> Result<Vec<SecretMetadata>> {
         let keys = self
             .backend
@@ -446,6 +454,9 @@ impl<B: ObjectBackend> SecretStore<B> {
                 Ok(m) => out.push(m),
                 // Deleted between the listing and the head.
                 Err(SecretsError::NotFound { .. }) => {}
+                Err(SecretsError::MalformedBlob { reason, .. }) => {
+                    tracing::warn!(object = %key, %reason, "skipping an object that is not a secret");
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -495,6 +506,20 @@ impl<B: ObjectBackend> SecretStore<B> {
             .delete_object(&self.bucket, &key, None)
             .await
             .map_err(|e| self.backend_error(e))
+    }
+
+    /// Removes every version and delete marker of `name` for good; returns how many were
+    /// removed. Unlike [`delete`](Self::delete) this cannot be undone.
+    pub async fn purge(&self, name: &str) -> Result<usize> {
+        let versions = self.versions(name).await?;
+        let key = self.object_key(name);
+        for v in &versions {
+            self.backend
+                .delete_object(&self.bucket, &key, Some(&v.version_id))
+                .await
+                .map_err(|e| self.backend_error(e))?;
+        }
+        Ok(versions.len())
     }
 
     /// Which secrets are due for rotation at `now` (no key needed).
@@ -882,6 +907,74 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert_eq!(err, "secret a version nope not found");
+    }
+
+    #[tokio::test]
+    async fn purge_removes_every_version() {
+        let (store, _) = store();
+        let key = MasterKey::generate();
+        store
+            .put(&key, "a", &"1".into(), PutOptions::default())
+            .await
+            .unwrap();
+        let kept = store
+            .put(&key, "ab", &"keep".into(), PutOptions::default())
+            .await
+            .unwrap();
+        store
+            .put(&key, "a", &"2".into(), PutOptions::default())
+            .await
+            .unwrap();
+        store.delete("a").await.unwrap();
+        assert_eq!(store.purge("a").await.unwrap(), 3);
+        let left = store
+            .backend()
+            .list_object_versions("secrets", "prod/a")
+            .await
+            .unwrap();
+        assert!(left.iter().all(|v| v.key == "prod/ab"));
+        assert!(matches!(
+            store.versions("a").await,
+            Err(SecretsError::NotFound { .. })
+        ));
+        let kept_value = store
+            .get(&key, "ab", kept.version_id.as_deref())
+            .await
+            .unwrap();
+        assert_eq!(kept_value.value.expose(), b"keep");
+    }
+
+    #[tokio::test]
+    async fn foreign_and_misplaced_objects() {
+        let (store, _) = store();
+        let key = MasterKey::generate();
+        store
+            .put(&key, "real", &"v".into(), PutOptions::default())
+            .await
+            .unwrap();
+        let mem = store.backend();
+        let readme = b"not a secret".to_vec();
+        mem.put_object("secrets", "prod/README", readme, BTreeMap::new())
+            .await
+            .unwrap();
+        let listed = store.list().await.unwrap();
+        assert_eq!(
+            listed.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+            ["real"]
+        );
+        // A blob moved under another name, without user metadata: metadata refuses it too.
+        let blob = mem
+            .get_object("secrets", "prod/real", None)
+            .await
+            .unwrap()
+            .body;
+        mem.put_object("secrets", "prod/moved", blob, BTreeMap::new())
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.metadata("moved", None).await,
+            Err(SecretsError::Tampered { .. })
+        ));
     }
 
     #[tokio::test]
