@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Fault rates (each between 0.0 and 1.0). This is the JSON of `GET/PUT /__admin/faults`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct FaultConfig {
     /// Rate of injected `500` answers.
     pub http_5xx: f64,

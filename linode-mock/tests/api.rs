@@ -779,3 +779,45 @@ async fn v4beta_and_versions() {
     let (_, t) = call(&m, Method::GET, "/linode/types/g1-gpu-rtx6000", None).await;
     assert_eq!(t["gpus"], 1);
 }
+
+#[tokio::test]
+async fn admin_faults_accept_nested_latency_and_reject_typos() {
+    let m = start().await;
+    let http = Client::new();
+    let url = format!("{}/faults", m.admin_url());
+    let r = http
+        .put(&url)
+        .json(&json!({"latency": {"ms": 5, "rate": 1.0}, "busy_400": 0.25}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let got: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (
+            got["latency_ms"].clone(),
+            got["latency_rate"].clone(),
+            got["busy_400"].clone()
+        ),
+        (json!(5), json!(1.0), json!(0.25))
+    );
+    let r = http
+        .put(&url)
+        .json(&json!({"http5xx": 1.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "unknown keys are rejected");
+    let r = http
+        .put(&url)
+        .json(&json!({"http_5xx": 1.5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "rates are between 0 and 1");
+    assert_eq!(
+        m.faults().busy_400,
+        0.25,
+        "rejected updates keep the previous config"
+    );
+}

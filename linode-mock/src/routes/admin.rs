@@ -49,7 +49,18 @@ async fn put_faults(
     State(app): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<FaultConfig>> {
-    let seed = body.get("seed").and_then(Value::as_u64);
+    let mut body = body;
+    let obj = body
+        .as_object_mut()
+        .ok_or_else(|| ApiError::bad_request("expected a JSON object"))?;
+    let seed = obj.remove("seed").and_then(|v| v.as_u64());
+    // Also accept the nested form `"latency": {"ms": N, "rate": F}`.
+    if let Some(latency) = obj.remove("latency") {
+        let ms = latency.get("ms").cloned().unwrap_or(json!(0));
+        let rate = latency.get("rate").cloned().unwrap_or(json!(1.0));
+        obj.insert("latency_ms".into(), ms);
+        obj.insert("latency_rate".into(), rate);
+    }
     let cfg: FaultConfig = serde_json::from_value(body)
         .map_err(|e| ApiError::bad_request(format!("invalid fault config: {e}")))?;
     for (name, rate) in [
