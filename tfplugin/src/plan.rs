@@ -580,4 +580,57 @@ mod tests {
         assert_eq!(new.get("name"), Some(&Value::from("a")));
         assert_eq!(new.get("password"), Some(&Value::Null));
     }
+
+    fn nested_schema() -> Schema {
+        let rule = Schema::new()
+            .attr("port", Attribute::number().required())
+            .attr("rule_id", Attribute::string().computed().use_state_for_unknown());
+        Schema::new()
+            .attr("id", Attribute::string().computed())
+            .block("rule", Block::set(rule))
+            .attr(
+                "nodes",
+                Attribute::map_nested(
+                    Schema::new()
+                        .attr("size", Attribute::number().required())
+                        .attr("ip", Attribute::string().computed()),
+                )
+                .optional(),
+            )
+    }
+
+    #[test]
+    fn set_blocks_match_prior_elements_by_configured_attributes() {
+        let schema = nested_schema();
+        let rule = |port: i64, id: Value| Value::object([("port", Value::from(port)), ("rule_id", id)]);
+        let node = |size: i64, ip: Value| Value::object([("size", Value::from(size)), ("ip", ip)]);
+        let prior = Value::object([
+            ("id", Value::from("x")),
+            ("rule", Value::set([rule(80, Value::from("r80")), rule(443, Value::from("r443"))])),
+            ("nodes", Value::map([("a", node(1, Value::from("10.0.0.1")))])),
+        ]);
+        // Config: rule 22 added, rule 80 removed; a second node.
+        let config = Value::object([
+            ("id", Value::Null),
+            ("rule", Value::set([rule(443, Value::Null), rule(22, Value::Null)])),
+            ("nodes", Value::map([("a", node(1, Value::Null)), ("b", node(2, Value::Null))])),
+        ]);
+        // Terraform's proposal copies prior computed values where it can match.
+        let proposed = Value::object([
+            ("id", Value::from("x")),
+            ("rule", Value::set([rule(443, Value::from("r443")), rule(22, Value::Null)])),
+            ("nodes", Value::map([("a", node(1, Value::from("10.0.0.1"))), ("b", node(2, Value::Null))])),
+        ]);
+        let out = plan_resource(&schema, &prior, &proposed, &config);
+        let rules = out.planned.get("rule").unwrap().as_elements().unwrap().to_vec();
+        let by_port = |p: i64| rules.iter().find(|r| r.get("port") == Some(&Value::from(p))).unwrap().clone();
+        assert_eq!(by_port(443).get("rule_id"), Some(&Value::from("r443")), "kept from the matching prior element");
+        assert!(by_port(22).get("rule_id").unwrap().is_unknown(), "new element: known after apply");
+        let nodes = out.planned.get("nodes").unwrap();
+        assert!(nodes.at(&AttributePath::root().key("a").attr("ip")).unwrap().is_unknown());
+        assert!(nodes.at(&AttributePath::root().key("b").attr("ip")).unwrap().is_unknown());
+        assert!(out.planned.get("id").unwrap().is_unknown());
+        assert!(check_plan(&schema, &config, &out.planned).is_empty());
+    }
 }
+
