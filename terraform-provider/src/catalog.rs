@@ -10,6 +10,8 @@ use tokio::sync::OnceCell;
 
 use crate::common;
 
+mod regions;
+
 /// Regions and Linode types, each listed at most once per provider process.
 #[derive(Default)]
 pub struct Catalog {
@@ -121,5 +123,5 @@ impl Catalog {
 
 /// The catalog's data sources (`linode_regions`).
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![]
+    vec![Arc::new(regions::RegionsDataSource)]
 }

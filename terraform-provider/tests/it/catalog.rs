@@ -1,1 +1,100 @@
-//! Tests of the catalog family (see the family module in src/).
+//! Tests of the catalog family: the `linode_regions` data source.
+
+use tfplugin::Value;
+
+use crate::support::{self, api_calls, assert_error_on};
+
+fn filter(name: &str, values: &[&str], match_by: Option<&str>) -> Value {
+    Value::object([
+        ("name", Value::from(name)),
+        ("values", Value::set(values.iter().map(|v| Value::from(*v)))),
+        ("match_by", match_by.map_or(Value::Null, Value::from)),
+    ])
+}
+
+fn config(filters: Vec<Value>) -> Value {
+    Value::object([("filter", Value::set(filters))])
+}
+
+fn ids(state: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = state
+        .get("regions")
+        .and_then(Value::as_elements)
+        .expect("regions")
+        .iter()
+        .map(|r| r.get("id").and_then(Value::as_str).expect("id").to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn regions_lists_every_region_once_per_process() {
+    let env = support::setup().await;
+    env.mock.clear_requests();
+    let all = env.h.read_data_source("linode_regions", Value::object::<&str>([])).await.expect_ok();
+    assert_eq!(ids(&all), ["ap-south", "de-fra-2", "eu-west", "fr-par", "us-east", "us-ord", "us-sea"]);
+    let paris = all
+        .get("regions")
+        .and_then(Value::as_elements)
+        .unwrap()
+        .iter()
+        .find(|r| r.get("id") == Some(&Value::from("fr-par")))
+        .unwrap()
+        .clone();
+    assert_eq!(paris.get("label"), Some(&Value::from("Paris, FR")));
+    assert_eq!(paris.get("country"), Some(&Value::from("fr")));
+    assert_eq!(paris.get("status"), Some(&Value::from("ok")));
+    assert_eq!(paris.get("site_type"), Some(&Value::from("core")));
+    assert!(paris.get("capabilities").and_then(Value::as_elements).unwrap().contains(&Value::from("NodeBalancers")));
+    assert_eq!(paris.get("resolvers").and_then(Value::as_elements).map(<[Value]>::len), Some(1));
+
+    let again = env
+        .h
+        .read_data_source("linode_regions", config(vec![filter("country", &["fr"], None)]))
+        .await
+        .expect_ok();
+    assert_eq!(ids(&again), ["fr-par"]);
+    assert_eq!(api_calls(&env.mock), 1, "the region list is fetched once per provider process");
+}
+
+#[tokio::test]
+async fn regions_filters_combine_and_match_in_three_ways() {
+    let env = support::setup().await;
+    let read = |filters: Vec<Value>| env.h.read_data_source("linode_regions", config(filters));
+
+    let gpu = read(vec![filter("capabilities", &["GPU Linodes"], None)]).await.expect_ok();
+    assert_eq!(ids(&gpu), ["ap-south", "fr-par", "us-ord", "us-sea"]);
+
+    let us_gpu = read(vec![filter("capabilities", &["GPU Linodes"], None), filter("country", &["us"], None)])
+        .await
+        .expect_ok();
+    assert_eq!(ids(&us_gpu), ["us-ord", "us-sea"], "filters combine with AND");
+
+    let either = read(vec![filter("country", &["fr", "sg"], None)]).await.expect_ok();
+    assert_eq!(ids(&either), ["ap-south", "fr-par"], "values of one filter combine with OR");
+
+    let sub = read(vec![filter("label", &["Frankfurt"], Some("substring"))]).await.expect_ok();
+    assert_eq!(ids(&sub), ["de-fra-2"]);
+
+    let re = read(vec![filter("id", &["^us-"], Some("re"))]).await.expect_ok();
+    assert_eq!(ids(&re), ["us-east", "us-ord", "us-sea"]);
+
+    let none = read(vec![filter("status", &["outage"], None)]).await.expect_ok();
+    assert!(ids(&none).is_empty());
+
+    // The id identifies the filters, whatever their order.
+    let a = read(vec![filter("country", &["us"], None), filter("status", &["ok"], None)]).await.expect_ok();
+    let b = read(vec![filter("status", &["ok"], None), filter("country", &["us"], None)]).await.expect_ok();
+    assert_eq!(a.get("id"), b.get("id"));
+    assert_ne!(a.get("id"), us_gpu.get("id"));
+}
+
+#[tokio::test]
+async fn regions_filter_errors_name_the_filter() {
+    let env = support::setup().await;
+    let read = |filters: Vec<Value>| env.h.read_data_source("linode_regions", config(filters));
+    assert_error_on(&read(vec![filter("price", &["1"], None)]).await.diagnostics, "filter");
+    assert_error_on(&read(vec![filter("id", &["(unclosed"], Some("re"))]).await.diagnostics, "filter");
+    assert_error_on(&read(vec![filter("id", &["us"], Some("fuzzy"))]).await.diagnostics, "filter");
+}
