@@ -2,7 +2,8 @@
 //! versions of an object, lists the versions and prints a presigned URL of the first.
 //!
 //! S3 credentials come from `LINODE_OBJ_ACCESS_KEY` / `LINODE_OBJ_SECRET_KEY`; without
-//! them a fresh Object Storage key is created (and revoked at the end).
+//! them a fresh Object Storage key is created (and revoked at the end, which also
+//! invalidates the presigned URL; the example fetches it once before that).
 //!
 //! ```sh
 //! LINODE_URL=http://127.0.0.1:8080 LINODE_TOKEN=test cargo run -p linode-sdk --example versioned_bucket
@@ -20,8 +21,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let region = std::env::var("BUCKET_REGION").unwrap_or_else(|_| "fr-par".into());
     let label = std::env::var("BUCKET_LABEL").unwrap_or_else(|_| "versioned-example".into());
 
-    let req = CreateBucket { label: label.clone(), region: Some(region.clone()), ..Default::default() };
-    let bucket = client.object_storage().create_bucket(&req).await?;
+    let bucket = match client.object_storage().get_bucket_opt(&region, &label).await? {
+        Some(b) => b,
+        None => {
+            let req = CreateBucket { label: label.clone(), region: Some(region.clone()), ..Default::default() };
+            client.object_storage().create_bucket(&req).await?
+        }
+    };
     let endpoint = match &bucket.s3_endpoint {
         Some(e) => e.clone(),
         None => bucket.hostname.strip_prefix(&format!("{label}.")).unwrap_or(&bucket.hostname).to_owned(),
@@ -55,6 +61,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let url = s3.presign_get(&label, "config.json", Duration::from_secs(3600)).await?;
     println!("presigned GET (1 h): {url}");
+    let fetched = reqwest::get(&url).await?;
+    println!("fetching it anonymously: HTTP {} -> {}", fetched.status(), fetched.text().await?);
 
     if let Some(id) = created_key {
         client.object_storage().delete_key(id).await?;
