@@ -21,7 +21,10 @@ use crate::LinodeState;
 
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
-    vec![Arc::new(cluster::ClusterResource), Arc::new(node_pool::NodePoolResource)]
+    vec![
+        Arc::new(cluster::ClusterResource),
+        Arc::new(node_pool::NodePoolResource),
+    ]
 }
 
 /// This family's data sources.
@@ -69,7 +72,11 @@ pub(crate) struct NodeModel {
 
 /// The type of `nodes`.
 pub(crate) fn nodes_type() -> Type {
-    Type::list(Type::object([("id", Type::String), ("instance_id", Type::Number), ("status", Type::String)]))
+    Type::list(Type::object([
+        ("id", Type::String),
+        ("instance_id", Type::Number),
+        ("status", Type::String),
+    ]))
 }
 
 /// The `taint` set block.
@@ -81,12 +88,21 @@ pub(crate) fn taint_block() -> Block {
                 "effect",
                 Attribute::string()
                     .required()
-                    .validate(validators::one_of(&["NoSchedule", "PreferNoSchedule", "NoExecute"]))
-                    .description("The taint effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`."),
+                    .validate(validators::one_of(&[
+                        "NoSchedule",
+                        "PreferNoSchedule",
+                        "NoExecute",
+                    ]))
+                    .description(
+                        "The taint effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`.",
+                    ),
             )
             .attr(
                 "key",
-                Attribute::string().required().validate(validators::length_between(1, 253)).description("The taint key."),
+                Attribute::string()
+                    .required()
+                    .validate(validators::length_between(1, 253))
+                    .description("The taint key."),
             )
             .attr(
                 "value",
@@ -137,7 +153,11 @@ pub(crate) fn taints_to_api(taints: &[TaintModel]) -> Vec<Taint> {
 
 /// The autoscaler to send: enabled with the block's bounds, or disabled. A disabled autoscaler
 /// keeps the pool's current bounds (never 0, which the API rejects).
-pub(crate) fn autoscaler_to_api(block: Option<&AutoscalerModel>, current: Option<&Autoscaler>, count: u32) -> Autoscaler {
+pub(crate) fn autoscaler_to_api(
+    block: Option<&AutoscalerModel>,
+    current: Option<&Autoscaler>,
+    count: u32,
+) -> Autoscaler {
     match block {
         Some(a) => Autoscaler {
             enabled: true,
@@ -145,8 +165,14 @@ pub(crate) fn autoscaler_to_api(block: Option<&AutoscalerModel>, current: Option
             max: a.max.get().copied().unwrap_or(1).max(1) as u32,
         },
         None => {
-            let (min, max) = current.filter(|c| c.min >= 1 && c.max >= 1).map_or((count.max(1), count.max(1)), |c| (c.min, c.max));
-            Autoscaler { enabled: false, min, max }
+            let (min, max) = current
+                .filter(|c| c.min >= 1 && c.max >= 1)
+                .map_or((count.max(1), count.max(1)), |c| (c.min, c.max));
+            Autoscaler {
+                enabled: false,
+                min,
+                max,
+            }
         }
     }
 }
@@ -181,15 +207,23 @@ pub(crate) fn keep_case(prior: Option<&Vec<String>>, api: &[String]) -> Vec<Stri
 
 /// Whether two tag lists share a tag (ignoring case).
 pub(crate) fn tags_intersect(a: &[String], b: &[String]) -> bool {
-    a.iter().any(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
+    a.iter()
+        .any(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
 }
 
 /// An optional collection attribute: null stays null when the API has nothing.
 pub(crate) fn opt_collection<T>(prior_was_set: bool, v: T, empty: bool) -> Val<T> {
-    if empty && !prior_was_set { Val::Null } else { Val::Known(v) }
+    if empty && !prior_was_set {
+        Val::Null
+    } else {
+        Val::Known(v)
+    }
 }
 
-pub(crate) fn labels_val(prior: &Val<BTreeMap<String, String>>, api: &BTreeMap<String, String>) -> Val<BTreeMap<String, String>> {
+pub(crate) fn labels_val(
+    prior: &Val<BTreeMap<String, String>>,
+    api: &BTreeMap<String, String>,
+) -> Val<BTreeMap<String, String>> {
     opt_collection(prior.is_known(), api.clone(), api.is_empty())
 }
 
@@ -203,22 +237,33 @@ pub(crate) async fn cluster_pools(
         .lke_pools
         .get_or_list(&cluster_id.to_string(), || async move {
             use futures::TryStreamExt;
-            client.lke().list_all_pools(cluster_id, ListParams::new().page_size(500)).try_collect().await
+            client
+                .lke()
+                .list_all_pools(cluster_id, ListParams::new().page_size(500))
+                .try_collect()
+                .await
         })
         .await
 }
 
 /// Waiter options polling at `lke_node_ready_poll_ms`, cancelled with the operation.
 pub(crate) fn wait_options(state: &LinodeState, ctx: &Context, timeout: Duration) -> WaitOptions {
-    let poll = state.polling.lke_node_ready_poll.max(Duration::from_millis(1));
-    WaitOptions::with_timeout(timeout).poll(poll, poll * 4).cancel(ctx.cancellation().clone())
+    let poll = state
+        .polling
+        .lke_node_ready_poll
+        .max(Duration::from_millis(1));
+    WaitOptions::with_timeout(timeout)
+        .poll(poll, poll * 4)
+        .cancel(ctx.cancellation().clone())
 }
 
 /// Replaces every unknown in `v` with null (for states returned alongside an error).
 pub(crate) fn unknowns_to_null(v: &mut Value) {
     match v {
         Value::Unknown(_) => *v = Value::Null,
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => items.iter_mut().for_each(unknowns_to_null),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            items.iter_mut().for_each(unknowns_to_null)
+        }
         Value::Map(m) | Value::Object(m) => m.values_mut().for_each(unknowns_to_null),
         _ => {}
     }

@@ -10,26 +10,29 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
+use linode_sdk::ListParams;
+use linode_sdk::models::Nullable;
 use linode_sdk::models::linode_types::LinodeClass;
 use linode_sdk::models::lke::{
-    AclAddresses, ControlPlaneAclOptions, ControlPlaneOptions, CreateLkeCluster, CreateNodePool, DiskEncryption,
-    LkeCluster, LkeTier, NodePool, StackType, UpdateLkeCluster, UpdateNodePool, UpdateStrategy,
+    AclAddresses, ControlPlaneAclOptions, ControlPlaneOptions, CreateLkeCluster, CreateNodePool,
+    DiskEncryption, LkeCluster, LkeTier, NodePool, StackType, UpdateLkeCluster, UpdateNodePool,
+    UpdateStrategy,
 };
-use linode_sdk::models::Nullable;
-use linode_sdk::ListParams;
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{
-    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest, ReadRequest,
-    ReadResponse, UpdateRequest, ValidateRequest,
+    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest,
+    ReadRequest, ReadResponse, UpdateRequest, ValidateRequest,
 };
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::validators::{self, Validator};
-use tfplugin::{AttributePath, Context, Diagnostics, Resource, Type, Val, Value, async_trait, timeouts};
+use tfplugin::{
+    AttributePath, Context, Diagnostics, Resource, Type, Val, Value, async_trait, timeouts,
+};
 
 use super::{
-    AutoscalerModel, NodeModel, TaintModel, autoscaler_from_api, autoscaler_to_api, cluster_pools, keep_case,
-    labels_val, ValExt, nodes_from_api, nodes_type, taint_block, taints_from_api, taints_to_api, tags_intersect,
-    unknowns_to_null, wait_options,
+    AutoscalerModel, NodeModel, TaintModel, ValExt, autoscaler_from_api, autoscaler_to_api,
+    cluster_pools, keep_case, labels_val, nodes_from_api, nodes_type, tags_intersect, taint_block,
+    taints_from_api, taints_to_api, unknowns_to_null, wait_options,
 };
 use crate::LinodeState;
 use crate::common;
@@ -106,11 +109,25 @@ struct IpOrCidr {
 
 impl Validator for IpOrCidr {
     fn description(&self) -> String {
-        format!("each element must be an {} address or CIDR", if self.v6 { "IPv6" } else { "IPv4" })
+        format!(
+            "each element must be an {} address or CIDR",
+            if self.v6 { "IPv6" } else { "IPv4" }
+        )
     }
 
-    fn validate(&self, value: &Value, path: &AttributePath, _config: &Value, diags: &mut Diagnostics) {
-        for s in value.as_elements().unwrap_or_default().iter().filter_map(Value::as_str) {
+    fn validate(
+        &self,
+        value: &Value,
+        path: &AttributePath,
+        _config: &Value,
+        diags: &mut Diagnostics,
+    ) {
+        for s in value
+            .as_elements()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Value::as_str)
+        {
             let ok = if self.v6 {
                 s.parse::<ipnet::Ipv6Net>().is_ok() || s.parse::<std::net::Ipv6Addr>().is_ok()
             } else {
@@ -120,7 +137,15 @@ impl Validator for IpOrCidr {
                 diags.error_at(
                     path.clone(),
                     "Invalid control plane ACL address",
-                    format!("{s:?} is not an {} address or CIDR (e.g. {}).", if self.v6 { "IPv6" } else { "IPv4" }, if self.v6 { "2001:db8::/32" } else { "203.0.113.0/24" }),
+                    format!(
+                        "{s:?} is not an {} address or CIDR (e.g. {}).",
+                        if self.v6 { "IPv6" } else { "IPv4" },
+                        if self.v6 {
+                            "2001:db8::/32"
+                        } else {
+                            "203.0.113.0/24"
+                        }
+                    ),
                 );
             }
         }
@@ -208,7 +233,13 @@ fn control_plane_block() -> Block {
         );
     let acl = Schema::new()
         .description("The control plane's access control list.")
-        .attr("enabled", Attribute::bool().optional().computed().description("Whether the ACL is enforced."))
+        .attr(
+            "enabled",
+            Attribute::bool()
+                .optional()
+                .computed()
+                .description("Whether the ACL is enforced."),
+        )
         .block("addresses", Block::list(addresses).max_items(1));
     Block::list(
         Schema::new()
@@ -231,11 +262,21 @@ fn api_field(field: &str) -> Option<AttributePath> {
     if let Some(rest) = field.strip_prefix("node_pools[") {
         let (idx, attr) = rest.split_once("].")?;
         let attr = attr.split(['.', '[']).next().unwrap_or(attr);
-        return Some(AttributePath::root().attr("pool").index(idx.parse().ok()?).attr(attr));
+        return Some(
+            AttributePath::root()
+                .attr("pool")
+                .index(idx.parse().ok()?)
+                .attr(attr),
+        );
     }
     if let Some(rest) = field.strip_prefix("control_plane.") {
         let attr = rest.split(['.', '[']).next().unwrap_or(rest);
-        return Some(AttributePath::root().attr("control_plane").index(0).attr(attr));
+        return Some(
+            AttributePath::root()
+                .attr("control_plane")
+                .index(0)
+                .attr(attr),
+        );
     }
     common::same_name(field)
 }
@@ -279,7 +320,10 @@ pub(crate) fn create_pool_request(p: &PoolModel) -> CreateNodePool {
     CreateNodePool {
         node_type: p.node_type.unwrap_or_default(),
         count,
-        autoscaler: p.autoscaler.first().map(|a| autoscaler_to_api(Some(a), None, count)),
+        autoscaler: p
+            .autoscaler
+            .first()
+            .map(|a| autoscaler_to_api(Some(a), None, count)),
         disks: None,
         labels: p.labels.get().filter(|l| !l.is_empty()).cloned(),
         taints: (!p.taint.is_empty()).then(|| taints_to_api(&p.taint)),
@@ -326,18 +370,29 @@ pub(crate) fn pool_from_api(api: &NodePool, prior: Option<&PoolModel>) -> PoolMo
         count: Val::Known(count),
         node_type: Val::Known(api.node_type.clone()),
         firewall_id: api.firewall_id.map(|f| f as i64).into(),
-        labels: labels_val(&prior.map(|p| p.labels.clone()).unwrap_or_default(), &api.labels),
+        labels: labels_val(
+            &prior.map(|p| p.labels.clone()).unwrap_or_default(),
+            &api.labels,
+        ),
         taint: taints_from_api(api),
         tags: if api.tags.is_empty() && prior_tags.is_none() {
             Val::Null
         } else {
             Val::Known(keep_case(prior_tags, &api.tags))
         },
-        disk_encryption: api.disk_encryption.as_ref().map(|d| d.as_str().to_string()).into(),
+        disk_encryption: api
+            .disk_encryption
+            .as_ref()
+            .map(|d| d.as_str().to_string())
+            .into(),
         nodes: Val::Known(nodes_from_api(api)),
         autoscaler: autoscaler_from_api(api),
         k8s_version: api.k8s_version.clone().into(),
-        update_strategy: api.update_strategy.as_ref().map(|u| u.as_str().to_string()).into(),
+        update_strategy: api
+            .update_strategy
+            .as_ref()
+            .map(|u| u.as_str().to_string())
+            .into(),
     }
 }
 
@@ -350,7 +405,9 @@ async fn read_cluster(
     importing: bool,
 ) -> Result<Option<ClusterModel>, linode_sdk::Error> {
     let lke = state.client.lke();
-    let Some(cluster) = lke.get_opt(id).await? else { return Ok(None) };
+    let Some(cluster) = lke.get_opt(id).await? else {
+        return Ok(None);
+    };
     let pools = match cluster_pools(state, id).await {
         Ok(p) => p,
         Err(e) if e.is_not_found() => return Ok(None),
@@ -367,7 +424,10 @@ async fn read_cluster(
         Err(e) if not_ready(&e) => prior.api_endpoints.clone().or_known(vec![]),
         Err(e) => return Err(e),
     };
-    let standard = cluster.tier.as_ref().is_none_or(|t| *t == LkeTier::Standard);
+    let standard = cluster
+        .tier
+        .as_ref()
+        .is_none_or(|t| *t == LkeTier::Standard);
     let dashboard_url = if standard {
         match lke.get_dashboard_url(id).await {
             Ok(d) => Val::Known(d.url),
@@ -379,7 +439,10 @@ async fn read_cluster(
     };
 
     let external = prior.external_pool_tags.unwrap_or_default();
-    let owned: Vec<&NodePool> = pools.iter().filter(|p| !tags_intersect(&p.tags, &external)).collect();
+    let owned: Vec<&NodePool> = pools
+        .iter()
+        .filter(|p| !tags_intersect(&p.tags, &external))
+        .collect();
     // Prior order for pools that still exist, then pools new to us (e.g. after import).
     let mut out_pools = Vec::new();
     let mut seen = HashSet::new();
@@ -406,17 +469,35 @@ async fn read_cluster(
         label: Val::Known(cluster.label.clone()),
         k8s_version: Val::Known(cluster.k8s_version.clone()),
         region: Val::Known(cluster.region.clone()),
-        tier: Val::Known(cluster.tier.as_ref().map_or("standard", LkeTier::as_str).to_string()),
+        tier: Val::Known(
+            cluster
+                .tier
+                .as_ref()
+                .map_or("standard", LkeTier::as_str)
+                .to_string(),
+        ),
         apl_enabled: Val::Known(cluster.apl_enabled.unwrap_or(false)),
         tags: Val::Known(keep_case(prior.tags.get(), &cluster.tags)),
         external_pool_tags: prior.external_pool_tags.clone(),
         subnet_id: cluster.subnet_id.map(|v| v as i64).into(),
         vpc_id: cluster.vpc_id.map(|v| v as i64).into(),
-        stack_type: Val::Known(cluster.stack_type.as_ref().map_or("ipv4", StackType::as_str).to_string()),
+        stack_type: Val::Known(
+            cluster
+                .stack_type
+                .as_ref()
+                .map_or("ipv4", StackType::as_str)
+                .to_string(),
+        ),
         api_endpoints,
         kubeconfig,
         dashboard_url,
-        status: Val::Known(cluster.status.as_ref().map_or("ready", |s| s.as_str()).to_string()),
+        status: Val::Known(
+            cluster
+                .status
+                .as_ref()
+                .map_or("ready", |s| s.as_str())
+                .to_string(),
+        ),
         pool: out_pools,
         control_plane,
     }))
@@ -444,13 +525,22 @@ async fn control_plane_from_api(
         let prior_addr = prior_acl.and_then(|a| a.addresses.first());
         let addresses = if prior_addr.is_some() || importing {
             vec![AddressesModel {
-                ipv4: Val::Known(keep_case(prior_addr.and_then(|a| a.ipv4.get()), &addrs.ipv4)),
-                ipv6: Val::Known(keep_case(prior_addr.and_then(|a| a.ipv6.get()), &addrs.ipv6)),
+                ipv4: Val::Known(keep_case(
+                    prior_addr.and_then(|a| a.ipv4.get()),
+                    &addrs.ipv4,
+                )),
+                ipv6: Val::Known(keep_case(
+                    prior_addr.and_then(|a| a.ipv6.get()),
+                    &addrs.ipv6,
+                )),
             }]
         } else {
             vec![]
         };
-        vec![AclModel { enabled: Val::Known(api_acl.enabled), addresses }]
+        vec![AclModel {
+            enabled: Val::Known(api_acl.enabled),
+            addresses,
+        }]
     } else {
         vec![]
     };
@@ -464,15 +554,27 @@ async fn control_plane_from_api(
 // ---------- planning ----------
 
 fn tagset(t: &Val<Vec<String>>) -> Vec<String> {
-    let mut v: Vec<String> = t.unwrap_or_default().iter().map(|s| s.to_lowercase()).collect();
+    let mut v: Vec<String> = t
+        .unwrap_or_default()
+        .iter()
+        .map(|s| s.to_lowercase())
+        .collect();
     v.sort();
     v.dedup();
     v
 }
 
 fn taintset(t: &[TaintModel]) -> Vec<(String, String, String)> {
-    let mut v: Vec<_> =
-        t.iter().map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default(), t.effect.unwrap_or_default())).collect();
+    let mut v: Vec<_> = t
+        .iter()
+        .map(|t| {
+            (
+                t.key.unwrap_or_default(),
+                t.value.unwrap_or_default(),
+                t.effect.unwrap_or_default(),
+            )
+        })
+        .collect();
     v.sort();
     v
 }
@@ -522,7 +624,9 @@ fn match_pools(config: &[PoolModel], prior: &[PoolModel]) -> Vec<Option<usize>> 
             if out[i].is_some() {
                 continue;
             }
-            if let Some(j) = (0..prior.len()).find(|&j| !used[j] && prior[j].id.is_known() && rule(c, &prior[j])) {
+            if let Some(j) =
+                (0..prior.len()).find(|&j| !used[j] && prior[j].id.is_known() && rule(c, &prior[j]))
+            {
                 used[j] = true;
                 out[i] = Some(j);
             }
@@ -534,10 +638,15 @@ fn match_pools(config: &[PoolModel], prior: &[PoolModel]) -> Vec<Option<usize>> 
 /// The planned pool for configured pool `c`, continuing prior pool `p` when it matched.
 fn plan_pool(c: &PoolModel, p: Option<&PoolModel>, version_changes: bool) -> PoolModel {
     let keep = p.filter(|p| {
-        p.node_type == c.node_type && (c.disk_encryption.is_null() || c.disk_encryption == p.disk_encryption)
+        p.node_type == c.node_type
+            && (c.disk_encryption.is_null() || c.disk_encryption == p.disk_encryption)
     });
     let or_prior = |cv: &Val<String>, pv: Option<&Val<String>>| -> Val<String> {
-        if cv.is_null() { pv.cloned().unwrap_or(Val::Unknown) } else { cv.clone() }
+        if cv.is_null() {
+            pv.cloned().unwrap_or(Val::Unknown)
+        } else {
+            cv.clone()
+        }
     };
     let count = if !c.count.is_null() {
         c.count.clone()
@@ -554,7 +663,11 @@ fn plan_pool(c: &PoolModel, p: Option<&PoolModel>, version_changes: bool) -> Poo
         label: c.label.clone().or_known(String::new()),
         count,
         node_type: c.node_type.clone(),
-        firewall_id: if c.firewall_id.is_null() { keep.map_or(Val::Unknown, |p| p.firewall_id.clone()) } else { c.firewall_id.clone() },
+        firewall_id: if c.firewall_id.is_null() {
+            keep.map_or(Val::Unknown, |p| p.firewall_id.clone())
+        } else {
+            c.firewall_id.clone()
+        },
         labels: c.labels.clone(),
         taint: c.taint.clone(),
         tags: c.tags.clone(),
@@ -574,19 +687,36 @@ fn plan_pool(c: &PoolModel, p: Option<&PoolModel>, version_changes: bool) -> Poo
 }
 
 fn gpu_regions(regions: &[linode_sdk::models::regions::Region]) -> String {
-    let mut ids: Vec<&str> = regions.iter().filter(|r| r.has_capability("GPU Linodes")).map(|r| r.id.as_str()).collect();
+    let mut ids: Vec<&str> = regions
+        .iter()
+        .filter(|r| r.has_capability("GPU Linodes"))
+        .map(|r| r.id.as_str())
+        .collect();
     ids.sort_unstable();
     ids.join(", ")
 }
 
-async fn valid_versions(state: &LinodeState, tier: Option<LkeTier>) -> Result<Vec<String>, linode_sdk::Error> {
+async fn valid_versions(
+    state: &LinodeState,
+    tier: Option<LkeTier>,
+) -> Result<Vec<String>, linode_sdk::Error> {
     let lke = state.client.lke();
     let params = ListParams::new().page_size(500);
     Ok(match tier {
-        Some(LkeTier::Enterprise) => {
-            lke.list_tier_versions(&LkeTier::Enterprise, &params).await?.data.into_iter().map(|v| v.id).collect()
-        }
-        _ => lke.list_versions(&params).await?.data.into_iter().map(|v| v.id).collect(),
+        Some(LkeTier::Enterprise) => lke
+            .list_tier_versions(&LkeTier::Enterprise, &params)
+            .await?
+            .data
+            .into_iter()
+            .map(|v| v.id)
+            .collect(),
+        _ => lke
+            .list_versions(&params)
+            .await?
+            .data
+            .into_iter()
+            .map(|v| v.id)
+            .collect(),
     })
 }
 
@@ -599,26 +729,55 @@ async fn validate_against_catalog(
     let client = &state.client;
     let changed = |f: fn(&ClusterModel) -> &Val<String>| prior.is_none_or(|p| f(p) != f(config));
     let region = match config.region.get() {
-        Some(r) if changed(|m| &m.region) => {
-            state.catalog.check_region(client, r, Some("Kubernetes"), "region", diags).await.cloned()
-        }
-        Some(r) => state.catalog.regions(client).await.ok().and_then(|rs| rs.iter().find(|x| &x.id == r).cloned()),
+        Some(r) if changed(|m| &m.region) => state
+            .catalog
+            .check_region(client, r, Some("Kubernetes"), "region", diags)
+            .await
+            .cloned(),
+        Some(r) => state
+            .catalog
+            .regions(client)
+            .await
+            .ok()
+            .and_then(|rs| rs.iter().find(|x| &x.id == r).cloned()),
         None => None,
     };
-    let prior_types: HashSet<String> =
-        prior.map(|p| p.pool.iter().filter_map(|pp| pp.node_type.get().cloned()).collect()).unwrap_or_default();
+    let prior_types: HashSet<String> = prior
+        .map(|p| {
+            p.pool
+                .iter()
+                .filter_map(|pp| pp.node_type.get().cloned())
+                .collect()
+        })
+        .unwrap_or_default();
     for (i, pool) in config.pool.iter().enumerate() {
-        let Some(t) = pool.node_type.get() else { continue };
+        let Some(t) = pool.node_type.get() else {
+            continue;
+        };
         if prior_types.contains(t) && prior.is_some_and(|p| p.region == config.region) {
             continue;
         }
-        let path = AttributePath::root().attr("pool").index(i as i64).attr("type");
-        let Some(ty) = state.catalog.check_type(client, t, path.clone(), diags).await else { continue };
+        let path = AttributePath::root()
+            .attr("pool")
+            .index(i as i64)
+            .attr("type");
+        let Some(ty) = state
+            .catalog
+            .check_type(client, t, path.clone(), diags)
+            .await
+        else {
+            continue;
+        };
         if ty.class == LinodeClass::Gpu
             && let Some(region) = &region
             && !region.has_capability("GPU Linodes")
         {
-            let regions = state.catalog.regions(client).await.map(gpu_regions).unwrap_or_default();
+            let regions = state
+                .catalog
+                .regions(client)
+                .await
+                .map(gpu_regions)
+                .unwrap_or_default();
             diags.error_at(
                 path,
                 "GPU type not available in this region",
@@ -637,10 +796,15 @@ async fn validate_against_catalog(
             Ok(versions) if !versions.contains(v) => diags.error_at(
                 "k8s_version",
                 "Unknown Kubernetes version",
-                format!("{v:?} is not an available LKE Kubernetes version. Available: {}.", versions.join(", ")),
+                format!(
+                    "{v:?} is not an available LKE Kubernetes version. Available: {}.",
+                    versions.join(", ")
+                ),
             ),
             Ok(_) => {}
-            Err(e) => common::api_error_plain(diags, "Unable to list LKE versions for validation", &e),
+            Err(e) => {
+                common::api_error_plain(diags, "Unable to list LKE versions for validation", &e)
+            }
         }
     }
 }
@@ -668,14 +832,26 @@ fn set_partial(resp: &mut ApplyResponse, m: &ClusterModel) {
     unknowns_to_null(&mut resp.state);
 }
 
-pub(crate) fn pool_update_request(planned: &PoolModel, prior: &PoolModel, api: Option<&NodePool>, enterprise: bool) -> Option<UpdateNodePool> {
+pub(crate) fn pool_update_request(
+    planned: &PoolModel,
+    prior: &PoolModel,
+    api: Option<&NodePool>,
+    enterprise: bool,
+) -> Option<UpdateNodePool> {
     let mut req = UpdateNodePool::default();
     let mut any = false;
     let autoscaled = !planned.autoscaler.is_empty();
     if planned.autoscaler != prior.autoscaler {
         let current = api.map(|a| &a.autoscaler);
-        let count = planned.count.get().map_or(api.map_or(1, |a| a.count), |c| *c as u32);
-        req.autoscaler = Some(autoscaler_to_api(planned.autoscaler.first(), current, count));
+        let count = planned
+            .count
+            .get()
+            .map_or(api.map_or(1, |a| a.count), |c| *c as u32);
+        req.autoscaler = Some(autoscaler_to_api(
+            planned.autoscaler.first(),
+            current,
+            count,
+        ));
         any = true;
     }
     if !autoscaled
@@ -800,19 +976,41 @@ impl Resource for ClusterResource {
     }
 
     async fn validate(&self, req: &ValidateRequest, diags: &mut Diagnostics) {
-        let pools = req.config.get("pool").and_then(Value::as_elements).unwrap_or_default();
+        let pools = req
+            .config
+            .get("pool")
+            .and_then(Value::as_elements)
+            .unwrap_or_default();
         let enterprise = req.config.get("tier").and_then(Value::as_str) == Some("enterprise");
         if pools.is_empty() && !enterprise && req.config.get("pool").is_some_and(Value::is_known) {
-            diags.error_at("pool", "At least one node pool is required", "A standard LKE cluster needs at least one `pool` block.");
+            diags.error_at(
+                "pool",
+                "At least one node pool is required",
+                "A standard LKE cluster needs at least one `pool` block.",
+            );
         }
         for (i, p) in pools.iter().enumerate() {
-            let at = |name: &str| AttributePath::root().attr("pool").index(i as i64).attr(name);
-            let autoscaler = p.get("autoscaler").and_then(Value::as_elements).unwrap_or_default();
-            if p.get("count").is_some_and(Value::is_null) && autoscaler.is_empty() && p.get("autoscaler").is_some_and(Value::is_known) {
+            let at = |name: &str| {
+                AttributePath::root()
+                    .attr("pool")
+                    .index(i as i64)
+                    .attr(name)
+            };
+            let autoscaler = p
+                .get("autoscaler")
+                .and_then(Value::as_elements)
+                .unwrap_or_default();
+            if p.get("count").is_some_and(Value::is_null)
+                && autoscaler.is_empty()
+                && p.get("autoscaler").is_some_and(Value::is_known)
+            {
                 diags.error_at(at("count"), "Missing node count", "Set `count`, or an `autoscaler` block (the pool then starts with `autoscaler.min` nodes).");
             }
             if let Some(a) = autoscaler.first()
-                && let (Some(min), Some(max)) = (a.get("min").and_then(Value::as_i64), a.get("max").and_then(Value::as_i64))
+                && let (Some(min), Some(max)) = (
+                    a.get("min").and_then(Value::as_i64),
+                    a.get("max").and_then(Value::as_i64),
+                )
                 && min > max
             {
                 diags.error_at(
@@ -826,14 +1024,25 @@ impl Resource for ClusterResource {
 
     async fn modify_plan(&self, req: &mut ModifyPlanRequest, diags: &mut Diagnostics) {
         let ctx: Context = req.ctx.clone();
-        let Some(state) = common::state(&ctx, diags) else { return };
-        let (Some(config), Some(mut plan)) = (req.config_as::<ClusterModel>(diags), req.plan_as::<ClusterModel>(diags)) else {
+        let Some(state) = common::state(&ctx, diags) else {
             return;
         };
-        let prior = if req.is_create() { None } else { req.state_as::<ClusterModel>(diags) };
+        let (Some(config), Some(mut plan)) = (
+            req.config_as::<ClusterModel>(diags),
+            req.plan_as::<ClusterModel>(diags),
+        ) else {
+            return;
+        };
+        let prior = if req.is_create() {
+            None
+        } else {
+            req.state_as::<ClusterModel>(diags)
+        };
         validate_against_catalog(state, &config, prior.as_ref(), diags).await;
-        if let (Some(p), Some(cp)) = (prior.as_ref().and_then(|p| p.control_plane.first()), config.control_plane.first())
-            && p.high_availability == Val::Known(true)
+        if let (Some(p), Some(cp)) = (
+            prior.as_ref().and_then(|p| p.control_plane.first()),
+            config.control_plane.first(),
+        ) && p.high_availability == Val::Known(true)
             && cp.high_availability == Val::Known(false)
         {
             diags.error_at(
@@ -847,7 +1056,9 @@ impl Resource for ClusterResource {
             return;
         }
         let prior_pools = prior.as_ref().map(|p| p.pool.clone()).unwrap_or_default();
-        let version_changes = prior.as_ref().is_some_and(|p| p.k8s_version != config.k8s_version);
+        let version_changes = prior
+            .as_ref()
+            .is_some_and(|p| p.k8s_version != config.k8s_version);
         let matches = match_pools(&config.pool, &prior_pools);
         plan.pool = config
             .pool
@@ -863,7 +1074,13 @@ impl Resource for ClusterResource {
             prior_sorted.pool.sort_by_key(|x| x.id.get().copied());
             reordered.status = prior_sorted.status.clone();
             if reordered.pool == prior_sorted.pool
-                && (ClusterModel { pool: vec![], ..reordered }) == (ClusterModel { pool: vec![], ..prior_sorted })
+                && (ClusterModel {
+                    pool: vec![],
+                    ..reordered
+                }) == (ClusterModel {
+                    pool: vec![],
+                    ..prior_sorted
+                })
             {
                 plan.status = p.status.clone();
             }
@@ -873,7 +1090,10 @@ impl Resource for ClusterResource {
 
     async fn create(&self, req: CreateRequest, resp: &mut ApplyResponse) {
         let diags = &mut resp.diagnostics;
-        let (Some(state), Some(mut m)) = (common::state(&req.ctx, diags), req.plan_as::<ClusterModel>(diags)) else {
+        let (Some(state), Some(mut m)) = (
+            common::state(&req.ctx, diags),
+            req.plan_as::<ClusterModel>(diags),
+        ) else {
             return;
         };
         let started = Instant::now();
@@ -906,15 +1126,28 @@ impl Resource for ClusterResource {
         let id = cluster.id;
         m.id = Val::Known(id.to_string());
         state.lke_pools.invalidate(&id.to_string());
-        tracing::info!(cluster_id = id, pools = m.pool.len(), "LKE cluster created; waiting for its kubeconfig and nodes");
+        tracing::info!(
+            cluster_id = id,
+            pools = m.pool.len(),
+            "LKE cluster created; waiting for its kubeconfig and nodes"
+        );
         let remaining = || timeout.saturating_sub(started.elapsed());
-        if let Err(e) = lke.wait_for_kubeconfig(id, &wait_options(state, &req.ctx, remaining())).await {
+        if let Err(e) = lke
+            .wait_for_kubeconfig(id, &wait_options(state, &req.ctx, remaining()))
+            .await
+        {
             wait_error(diags, id, "create", &e);
             set_partial(resp, &m);
             return;
         }
-        tracing::info!(cluster_id = id, "LKE cluster kubeconfig available; waiting for nodes to be ready");
-        let pools = match lke.wait_for_nodes_ready(id, &wait_options(state, &req.ctx, remaining())).await {
+        tracing::info!(
+            cluster_id = id,
+            "LKE cluster kubeconfig available; waiting for nodes to be ready"
+        );
+        let pools = match lke
+            .wait_for_nodes_ready(id, &wait_options(state, &req.ctx, remaining()))
+            .await
+        {
             Ok(p) => p,
             Err(e) => {
                 wait_error(diags, id, "create", &e);
@@ -922,7 +1155,11 @@ impl Resource for ClusterResource {
                 return;
             }
         };
-        tracing::info!(cluster_id = id, elapsed_s = started.elapsed().as_secs(), "LKE cluster ready");
+        tracing::info!(
+            cluster_id = id,
+            elapsed_s = started.elapsed().as_secs(),
+            "LKE cluster ready"
+        );
         // Pools are listed in creation order, which is the order of the request.
         let mut sorted = pools.clone();
         sorted.sort_by_key(|p| p.id);
@@ -932,9 +1169,16 @@ impl Resource for ClusterResource {
         state.lke_pools.invalidate(&id.to_string());
         match read_cluster(state, id, &m, false).await {
             Ok(Some(new)) => resp.set_state(&new),
-            Ok(None) => resp.diagnostics.error("LKE cluster vanished", format!("LKE cluster {id} was deleted while it was being created.")),
+            Ok(None) => resp.diagnostics.error(
+                "LKE cluster vanished",
+                format!("LKE cluster {id} was deleted while it was being created."),
+            ),
             Err(e) => {
-                common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read LKE cluster {id}"), &e);
+                common::api_error_plain(
+                    &mut resp.diagnostics,
+                    &format!("Unable to read LKE cluster {id}"),
+                    &e,
+                );
                 set_partial(resp, &m);
             }
         }
@@ -942,26 +1186,39 @@ impl Resource for ClusterResource {
 
     async fn read(&self, req: ReadRequest, resp: &mut ReadResponse) {
         let diags = &mut resp.diagnostics;
-        let (Some(state), Some(prior)) = (common::state(&req.ctx, diags), req.state_as::<ClusterModel>(diags)) else {
+        let (Some(state), Some(prior)) = (
+            common::state(&req.ctx, diags),
+            req.state_as::<ClusterModel>(diags),
+        ) else {
             return;
         };
-        let Some(id) = cluster_id(&prior, diags) else { return };
+        let Some(id) = cluster_id(&prior, diags) else {
+            return;
+        };
         let importing = prior.label.is_null();
         match read_cluster(state, id, &prior, importing).await {
             Ok(Some(m)) => resp.set_state(&m),
             Ok(None) => resp.remove(),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read LKE cluster {id}"), &e),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to read LKE cluster {id}"),
+                &e,
+            ),
         }
     }
 
     async fn update(&self, req: UpdateRequest, resp: &mut ApplyResponse) {
         let diags = &mut resp.diagnostics;
-        let (Some(state), Some(mut m), Some(prior)) =
-            (common::state(&req.ctx, diags), req.plan_as::<ClusterModel>(diags), req.state_as::<ClusterModel>(diags))
-        else {
+        let (Some(state), Some(mut m), Some(prior)) = (
+            common::state(&req.ctx, diags),
+            req.plan_as::<ClusterModel>(diags),
+            req.state_as::<ClusterModel>(diags),
+        ) else {
             return;
         };
-        let Some(id) = cluster_id(&prior, diags) else { return };
+        let Some(id) = cluster_id(&prior, diags) else {
+            return;
+        };
         let started = Instant::now();
         let timeout = timeouts::get(&req.plan, "update", UPDATE_TIMEOUT);
         let lke = state.client.lke();
@@ -988,7 +1245,12 @@ impl Resource for ClusterResource {
         if put != UpdateLkeCluster::default()
             && let Err(e) = lke.update(id, &put).await
         {
-            common::api_error(diags, &format!("Unable to update LKE cluster {id}"), &e, api_field);
+            common::api_error(
+                diags,
+                &format!("Unable to update LKE cluster {id}"),
+                &e,
+                api_field,
+            );
             return;
         }
 
@@ -996,7 +1258,11 @@ impl Resource for ClusterResource {
         let api_pools = match cluster_pools(state, id).await {
             Ok(p) => p,
             Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to list the pools of LKE cluster {id}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to list the pools of LKE cluster {id}"),
+                    &e,
+                );
                 return;
             }
         };
@@ -1014,7 +1280,12 @@ impl Resource for ClusterResource {
                 Err(e) => {
                     state.lke_pools.invalidate(&key);
                     common::api_error(diags, "Unable to create LKE node pool", &e, |f| {
-                        Some(AttributePath::root().attr("pool").index(i as i64).attr(f.split(['.', '[']).next().unwrap_or(f)))
+                        Some(
+                            AttributePath::root()
+                                .attr("pool")
+                                .index(i as i64)
+                                .attr(f.split(['.', '[']).next().unwrap_or(f)),
+                        )
                     });
                     return;
                 }
@@ -1022,15 +1293,27 @@ impl Resource for ClusterResource {
         }
         for (i, pm) in m.pool.iter().enumerate() {
             let Some(pid) = pm.id.get() else { continue };
-            let Some(pp) = prior.pool.iter().find(|p| p.id.get() == Some(pid)) else { continue };
+            let Some(pp) = prior.pool.iter().find(|p| p.id.get() == Some(pid)) else {
+                continue;
+            };
             let api = api_pools.iter().find(|a| a.id as i64 == *pid);
             if let Some(body) = pool_update_request(pm, pp, api, enterprise) {
                 must_wait |= body.count.is_some();
                 if let Err(e) = lke.update_pool(id, *pid as u64, &body).await {
                     state.lke_pools.invalidate(&key);
-                    common::api_error(diags, &format!("Unable to update LKE node pool {pid}"), &e, |f| {
-                        Some(AttributePath::root().attr("pool").index(i as i64).attr(f.split(['.', '[']).next().unwrap_or(f)))
-                    });
+                    common::api_error(
+                        diags,
+                        &format!("Unable to update LKE node pool {pid}"),
+                        &e,
+                        |f| {
+                            Some(
+                                AttributePath::root()
+                                    .attr("pool")
+                                    .index(i as i64)
+                                    .attr(f.split(['.', '[']).next().unwrap_or(f)),
+                            )
+                        },
+                    );
                     return;
                 }
             }
@@ -1046,14 +1329,25 @@ impl Resource for ClusterResource {
                 && !e.is_not_found()
             {
                 state.lke_pools.invalidate(&key);
-                common::api_error_plain(diags, &format!("Unable to delete LKE node pool {pid}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to delete LKE node pool {pid}"),
+                    &e,
+                );
                 return;
             }
         }
         if version_changes {
-            tracing::info!(cluster_id = id, "Kubernetes version changed: recycling all nodes");
+            tracing::info!(
+                cluster_id = id,
+                "Kubernetes version changed: recycling all nodes"
+            );
             if let Err(e) = lke.recycle(id).await {
-                common::api_error_plain(diags, &format!("Unable to recycle the nodes of LKE cluster {id}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to recycle the nodes of LKE cluster {id}"),
+                    &e,
+                );
                 return;
             }
         }
@@ -1071,16 +1365,28 @@ impl Resource for ClusterResource {
                 resp.set_state(&new);
                 unknowns_to_null(&mut resp.state);
             }
-            Ok(None) => resp.diagnostics.error("LKE cluster vanished", format!("LKE cluster {id} was deleted during the update.")),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read LKE cluster {id}"), &e),
+            Ok(None) => resp.diagnostics.error(
+                "LKE cluster vanished",
+                format!("LKE cluster {id} was deleted during the update."),
+            ),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to read LKE cluster {id}"),
+                &e,
+            ),
         }
     }
 
     async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
-        let (Some(state), Some(m)) = (common::state(&req.ctx, diags), req.state_as::<ClusterModel>(diags)) else {
+        let (Some(state), Some(m)) = (
+            common::state(&req.ctx, diags),
+            req.state_as::<ClusterModel>(diags),
+        ) else {
             return;
         };
-        let Some(id) = cluster_id(&m, diags) else { return };
+        let Some(id) = cluster_id(&m, diags) else {
+            return;
+        };
         let lke = state.client.lke();
         match lke.delete(id).await {
             Ok(()) => {}
@@ -1095,14 +1401,23 @@ impl Resource for ClusterResource {
             return;
         }
         let timeout = timeouts::get(&req.state, "delete", DELETE_TIMEOUT);
-        if let Err(e) = lke.wait_for_deleted(id, &wait_options(state, &req.ctx, timeout)).await {
-            diags.error(format!("LKE cluster {id} was not deleted in time"), e.to_string());
+        if let Err(e) = lke
+            .wait_for_deleted(id, &wait_options(state, &req.ctx, timeout))
+            .await
+        {
+            diags.error(
+                format!("LKE cluster {id} was not deleted in time"),
+                e.to_string(),
+            );
         }
     }
 
     async fn import(&self, req: ImportRequest, resp: &mut ImportResponse) {
         if req.id.trim().parse::<u64>().is_err() {
-            resp.diagnostics.error("Invalid import ID", format!("Expected a numeric LKE cluster ID, got {:?}.", req.id));
+            resp.diagnostics.error(
+                "Invalid import ID",
+                format!("Expected a numeric LKE cluster ID, got {:?}.", req.id),
+            );
             return;
         }
         resp.set_attr("id", req.id.trim().to_string());
@@ -1125,7 +1440,11 @@ mod tests {
 
     #[test]
     fn pools_match_by_content_not_position() {
-        let prior = vec![pool(1, "a", 1, ""), pool(2, "a", 3, ""), pool(3, "b", 2, "")];
+        let prior = vec![
+            pool(1, "a", 1, ""),
+            pool(2, "a", 3, ""),
+            pool(3, "b", 2, ""),
+        ];
         let mut config = vec![pool(0, "b", 2, ""), pool(0, "a", 3, "")];
         config.iter_mut().for_each(|p| p.id = Val::Null);
         assert_eq!(match_pools(&config, &prior), vec![Some(2), Some(1)]);
@@ -1141,7 +1460,14 @@ mod tests {
 
     #[test]
     fn api_fields_map_to_pool_paths() {
-        assert_eq!(api_field("node_pools[1].type").unwrap().to_string(), AttributePath::root().attr("pool").index(1).attr("type").to_string());
+        assert_eq!(
+            api_field("node_pools[1].type").unwrap().to_string(),
+            AttributePath::root()
+                .attr("pool")
+                .index(1)
+                .attr("type")
+                .to_string()
+        );
         assert_eq!(api_field("label").unwrap().to_string(), "label");
     }
 }

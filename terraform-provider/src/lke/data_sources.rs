@@ -28,16 +28,42 @@ fn pools_type() -> Type {
         ("firewall_id", Type::Number),
         ("k8s_version", Type::String),
         ("update_strategy", Type::String),
-        ("taints", Type::list(Type::object([("effect", Type::String), ("key", Type::String), ("value", Type::String)]))),
+        (
+            "taints",
+            Type::list(Type::object([
+                ("effect", Type::String),
+                ("key", Type::String),
+                ("value", Type::String),
+            ])),
+        ),
         ("nodes", nodes_type()),
-        ("autoscaler", Type::list(Type::object([("enabled", Type::Bool), ("min", Type::Number), ("max", Type::Number)]))),
-        ("disks", Type::list(Type::object([("size", Type::Number), ("type", Type::String)]))),
+        (
+            "autoscaler",
+            Type::list(Type::object([
+                ("enabled", Type::Bool),
+                ("min", Type::Number),
+                ("max", Type::Number),
+            ])),
+        ),
+        (
+            "disks",
+            Type::list(Type::object([
+                ("size", Type::Number),
+                ("type", Type::String),
+            ])),
+        ),
     ]))
 }
 
 fn control_plane_type() -> Type {
-    let addresses = Type::object([("ipv4", Type::set(Type::String)), ("ipv6", Type::set(Type::String))]);
-    let acl = Type::object([("enabled", Type::Bool), ("addresses", Type::list(addresses))]);
+    let addresses = Type::object([
+        ("ipv4", Type::set(Type::String)),
+        ("ipv6", Type::set(Type::String)),
+    ]);
+    let acl = Type::object([
+        ("enabled", Type::Bool),
+        ("addresses", Type::list(addresses)),
+    ]);
     Type::list(Type::object([
         ("high_availability", Type::Bool),
         ("audit_logs_enabled", Type::Bool),
@@ -100,7 +126,11 @@ fn pool_out(p: &NodePool) -> PoolOut {
         taints: p
             .taints
             .iter()
-            .map(|t| TaintOut { effect: t.effect.as_str().to_string(), key: t.key.clone(), value: t.value.clone() })
+            .map(|t| TaintOut {
+                effect: t.effect.as_str().to_string(),
+                key: t.key.clone(),
+                value: t.value.clone(),
+            })
             .collect(),
         nodes: nodes_from_api(p),
         autoscaler: vec![AutoscalerOut {
@@ -108,7 +138,14 @@ fn pool_out(p: &NodePool) -> PoolOut {
             min: p.autoscaler.min as i64,
             max: p.autoscaler.max as i64,
         }],
-        disks: p.disks.iter().map(|d| DiskOut { size: d.size as i64, disk_type: d.disk_type.as_str().to_string() }).collect(),
+        disks: p
+            .disks
+            .iter()
+            .map(|d| DiskOut {
+                size: d.size as i64,
+                disk_type: d.disk_type.as_str().to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -197,9 +234,20 @@ impl DataSource for ClusterDataSource {
 
     async fn read(&self, req: DataSourceReadRequest, resp: &mut DataSourceReadResponse) {
         let diags = &mut resp.diagnostics;
-        let Some(state) = common::state(&req.ctx, diags) else { return };
-        let Some(id) = req.config.get("id").and_then(tfplugin::Value::as_i64).filter(|i| *i > 0) else {
-            diags.error_at("id", "Invalid cluster ID", "Expected a positive cluster ID.");
+        let Some(state) = common::state(&req.ctx, diags) else {
+            return;
+        };
+        let Some(id) = req
+            .config
+            .get("id")
+            .and_then(tfplugin::Value::as_i64)
+            .filter(|i| *i > 0)
+        else {
+            diags.error_at(
+                "id",
+                "Invalid cluster ID",
+                "Expected a positive cluster ID.",
+            );
             return;
         };
         let id = id as u64;
@@ -214,7 +262,11 @@ impl DataSource for ClusterDataSource {
         let pools = match cluster_pools(state, id).await {
             Ok(p) => p,
             Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to list the pools of LKE cluster {id}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to list the pools of LKE cluster {id}"),
+                    &e,
+                );
                 return;
             }
         };
@@ -227,14 +279,21 @@ impl DataSource for ClusterDataSource {
         let api_endpoints = match lke.list_api_endpoints(id).await {
             Ok(p) => p.data.into_iter().map(|e| e.endpoint).collect(),
             Err(e) if unavailable(&e) => vec![],
-            Err(e) => return common::api_error_plain(diags, "Unable to list the API endpoints", &e),
+            Err(e) => {
+                return common::api_error_plain(diags, "Unable to list the API endpoints", &e);
+            }
         };
-        let standard = cluster.tier.as_ref().is_none_or(|t| *t == LkeTier::Standard);
+        let standard = cluster
+            .tier
+            .as_ref()
+            .is_none_or(|t| *t == LkeTier::Standard);
         let dashboard_url = if standard {
             match lke.get_dashboard_url(id).await {
                 Ok(d) => Some(d.url),
                 Err(e) if unavailable(&e) => None,
-                Err(e) => return common::api_error_plain(diags, "Unable to read the dashboard URL", &e),
+                Err(e) => {
+                    return common::api_error_plain(diags, "Unable to read the dashboard URL", &e);
+                }
             }
         } else {
             None
@@ -245,7 +304,13 @@ impl DataSource for ClusterDataSource {
             None => match lke.get_control_plane_acl(id).await {
                 Ok(a) => Some(a),
                 Err(e) if matches!(e.status(), Some(400 | 404)) => None,
-                Err(e) => return common::api_error_plain(diags, "Unable to read the control plane ACL", &e),
+                Err(e) => {
+                    return common::api_error_plain(
+                        diags,
+                        "Unable to read the control plane ACL",
+                        &e,
+                    );
+                }
             },
         };
         resp.set_state(&ClusterOut {
@@ -253,9 +318,17 @@ impl DataSource for ClusterDataSource {
             label: cluster.label.clone(),
             region: cluster.region.clone(),
             k8s_version: cluster.k8s_version.clone(),
-            tier: cluster.tier.as_ref().map_or("standard", LkeTier::as_str).to_string(),
+            tier: cluster
+                .tier
+                .as_ref()
+                .map_or("standard", LkeTier::as_str)
+                .to_string(),
             tags: cluster.tags.clone(),
-            status: cluster.status.as_ref().map_or("ready", |s| s.as_str()).to_string(),
+            status: cluster
+                .status
+                .as_ref()
+                .map_or("ready", |s| s.as_str())
+                .to_string(),
             created: cluster.created.clone(),
             updated: cluster.updated.clone(),
             apl_enabled: cluster.apl_enabled.unwrap_or(false),
@@ -274,7 +347,10 @@ impl DataSource for ClusterDataSource {
                         let addrs = a.addresses.unwrap_or_default();
                         vec![AclOut {
                             enabled: a.enabled,
-                            addresses: vec![AddressesOut { ipv4: addrs.ipv4, ipv6: addrs.ipv6 }],
+                            addresses: vec![AddressesOut {
+                                ipv4: addrs.ipv4,
+                                ipv6: addrs.ipv6,
+                            }],
                         }]
                     })
                     .unwrap_or_default(),
@@ -285,7 +361,10 @@ impl DataSource for ClusterDataSource {
 
 /// Orders version ids newest first (`1.33` > `1.9`, `v1.33.1+lke1` > `v1.32.4+lke3`).
 fn version_key(v: &str) -> Vec<u64> {
-    v.trim_start_matches('v').split(['.', '+', '-']).map(|p| p.trim_start_matches("lke").parse().unwrap_or(0)).collect()
+    v.trim_start_matches('v')
+        .split(['.', '+', '-'])
+        .map(|p| p.trim_start_matches("lke").parse().unwrap_or(0))
+        .collect()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -324,29 +403,56 @@ impl DataSource for VersionsDataSource {
 
     async fn read(&self, req: DataSourceReadRequest, resp: &mut DataSourceReadResponse) {
         let diags = &mut resp.diagnostics;
-        let Some(state) = common::state(&req.ctx, diags) else { return };
-        let tier = req.config.get("tier").and_then(tfplugin::Value::as_str).map(str::to_string);
+        let Some(state) = common::state(&req.ctx, diags) else {
+            return;
+        };
+        let tier = req
+            .config
+            .get("tier")
+            .and_then(tfplugin::Value::as_str)
+            .map(str::to_string);
         let lke = state.client.lke();
         let params = ListParams::new().page_size(500);
         let result = match tier.as_deref() {
             Some("enterprise") => lke
                 .list_tier_versions(&LkeTier::Enterprise, &params)
                 .await
-                .map(|p| p.data.into_iter().map(|v| VersionOut { id: v.id, tier: v.tier.as_str().to_string() }).collect()),
+                .map(|p| {
+                    p.data
+                        .into_iter()
+                        .map(|v| VersionOut {
+                            id: v.id,
+                            tier: v.tier.as_str().to_string(),
+                        })
+                        .collect()
+                }),
             Some(t) => lke
                 .list_tier_versions(&LkeTier::Standard, &params)
                 .await
-                .map(|p| p.data.into_iter().map(|v| VersionOut { id: v.id, tier: t.to_string() }).collect()),
-            None => lke
-                .list_versions(&params)
-                .await
-                .map(|p| p.data.into_iter().map(|v| VersionOut { id: v.id, tier: "standard".into() }).collect()),
+                .map(|p| {
+                    p.data
+                        .into_iter()
+                        .map(|v| VersionOut {
+                            id: v.id,
+                            tier: t.to_string(),
+                        })
+                        .collect()
+                }),
+            None => lke.list_versions(&params).await.map(|p| {
+                p.data
+                    .into_iter()
+                    .map(|v| VersionOut {
+                        id: v.id,
+                        tier: "standard".into(),
+                    })
+                    .collect()
+            }),
         };
         let mut versions: Vec<VersionOut> = match result {
             Ok(v) => v,
             Err(e) => return common::api_error_plain(diags, "Unable to list LKE versions", &e),
         };
-        versions.sort_by(|a, b| version_key(&b.id).cmp(&version_key(&a.id)));
+        versions.sort_by_key(|v| std::cmp::Reverse(version_key(&v.id)));
         resp.set_state(&serde_json::json!({ "tier": tier, "versions": versions }));
     }
 }
@@ -383,8 +489,15 @@ impl DataSource for TypesDataSource {
     }
 
     fn schema(&self) -> Schema {
-        let price = Type::list(Type::object([("hourly", Type::Number), ("monthly", Type::Number)]));
-        let region_prices = Type::list(Type::object([("id", Type::String), ("hourly", Type::Number), ("monthly", Type::Number)]));
+        let price = Type::list(Type::object([
+            ("hourly", Type::Number),
+            ("monthly", Type::Number),
+        ]));
+        let region_prices = Type::list(Type::object([
+            ("id", Type::String),
+            ("hourly", Type::Number),
+            ("monthly", Type::Number),
+        ]));
         Schema::new()
             .description("Lists the LKE service types (control plane plans) with their prices.")
             .attr("id", computed(Type::String, "An identifier of this listing."))
@@ -405,8 +518,15 @@ impl DataSource for TypesDataSource {
 
     async fn read(&self, req: DataSourceReadRequest, resp: &mut DataSourceReadResponse) {
         let diags = &mut resp.diagnostics;
-        let Some(state) = common::state(&req.ctx, diags) else { return };
-        let types = match state.client.lke().list_types(&ListParams::new().page_size(500)).await {
+        let Some(state) = common::state(&req.ctx, diags) else {
+            return;
+        };
+        let types = match state
+            .client
+            .lke()
+            .list_types(&ListParams::new().page_size(500))
+            .await
+        {
             Ok(p) => p.data,
             Err(e) => return common::api_error_plain(diags, "Unable to list LKE types", &e),
         };
@@ -415,16 +535,27 @@ impl DataSource for TypesDataSource {
             .map(|t| TypeOut {
                 id: t.id,
                 label: t.label,
-                price: vec![PriceOut { hourly: t.price.hourly, monthly: t.price.monthly }],
+                price: vec![PriceOut {
+                    hourly: t.price.hourly,
+                    monthly: t.price.monthly,
+                }],
                 region_prices: t
                     .region_prices
                     .into_iter()
-                    .map(|r| RegionPriceOut { id: r.id, hourly: r.hourly, monthly: r.monthly })
+                    .map(|r| RegionPriceOut {
+                        id: r.id,
+                        hourly: r.hourly,
+                        monthly: r.monthly,
+                    })
                     .collect(),
                 transfer: t.transfer as i64,
             })
             .collect();
-        let id = out.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(",");
+        let id = out
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
         resp.set_state(&serde_json::json!({ "id": id, "types": out }));
     }
 }

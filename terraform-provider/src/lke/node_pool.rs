@@ -7,14 +7,18 @@ use std::time::Duration;
 use linode_sdk::models::linode_types::LinodeClass;
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{
-    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest, ReadRequest,
-    ReadResponse, UpdateRequest, ValidateRequest,
+    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest,
+    ReadRequest, ReadResponse, UpdateRequest, ValidateRequest,
 };
 use tfplugin::schema::{Attribute, Block, Schema};
-use tfplugin::{AttributePath, Context, Diagnostics, Resource, Type, Val, Value, async_trait, validators};
+use tfplugin::{
+    AttributePath, Context, Diagnostics, Resource, Type, Val, Value, async_trait, validators,
+};
 
 use super::cluster::{PoolModel, create_pool_request, pool_from_api, pool_update_request};
-use super::{AutoscalerModel, NodeModel, TaintModel, cluster_pools, nodes_type, taint_block, wait_options};
+use super::{
+    AutoscalerModel, NodeModel, TaintModel, cluster_pools, nodes_type, taint_block, wait_options,
+};
 use crate::LinodeState;
 use crate::common;
 
@@ -86,7 +90,11 @@ impl NodePoolModel {
 fn ids(m: &NodePoolModel, diags: &mut Diagnostics) -> Option<(u64, u64)> {
     let cluster = m.cluster_id.get().copied().filter(|c| *c > 0);
     let Some(cluster) = cluster else {
-        diags.error_at("cluster_id", "Invalid cluster ID", "The node pool has no cluster ID.");
+        diags.error_at(
+            "cluster_id",
+            "Invalid cluster ID",
+            "The node pool has no cluster ID.",
+        );
         return None;
     };
     let id = common::parse_id(m.id.get().map_or("", String::as_str), "id", diags)?;
@@ -120,17 +128,32 @@ async fn wait_ready(
     target: u32,
     diags: &mut Diagnostics,
 ) {
-    tracing::info!(cluster_id, pool_id = id, target, "waiting for LKE pool nodes to be ready");
+    tracing::info!(
+        cluster_id,
+        pool_id = id,
+        target,
+        "waiting for LKE pool nodes to be ready"
+    );
     let opts = wait_options(state, ctx, READY_TIMEOUT);
-    if let Err(e) = state.client.lke().wait_for_pool_count(cluster_id, id, target, &opts).await {
-        diags.error(format!("LKE node pool {id} did not become ready"), e.to_string());
+    if let Err(e) = state
+        .client
+        .lke()
+        .wait_for_pool_count(cluster_id, id, target, &opts)
+        .await
+    {
+        diags.error(
+            format!("LKE node pool {id} did not become ready"),
+            e.to_string(),
+        );
     }
 }
 
 /// The node count the API should reach: the configured count, or the autoscaler's minimum.
 fn target(m: &NodePoolModel, api_count: Option<u32>) -> u32 {
     if m.autoscaler.is_empty() {
-        m.node_count.get().map_or(api_count.unwrap_or(1), |c| *c as u32)
+        m.node_count
+            .get()
+            .map_or(api_count.unwrap_or(1), |c| *c as u32)
     } else {
         api_count.unwrap_or_else(|| m.autoscaler[0].min.get().copied().unwrap_or(1) as u32)
     }
@@ -203,19 +226,33 @@ impl Resource for NodePoolResource {
     }
 
     async fn validate(&self, req: &ValidateRequest, diags: &mut Diagnostics) {
-        let autoscaler = req.config.get("autoscaler").and_then(Value::as_elements).unwrap_or_default();
+        let autoscaler = req
+            .config
+            .get("autoscaler")
+            .and_then(Value::as_elements)
+            .unwrap_or_default();
         if req.config.get("node_count").is_some_and(Value::is_null)
             && autoscaler.is_empty()
             && req.config.get("autoscaler").is_some_and(Value::is_known)
         {
-            diags.error_at("node_count", "Missing node count", "Set `node_count`, or an `autoscaler` block.");
+            diags.error_at(
+                "node_count",
+                "Missing node count",
+                "Set `node_count`, or an `autoscaler` block.",
+            );
         }
         if let Some(a) = autoscaler.first()
-            && let (Some(min), Some(max)) = (a.get("min").and_then(Value::as_i64), a.get("max").and_then(Value::as_i64))
+            && let (Some(min), Some(max)) = (
+                a.get("min").and_then(Value::as_i64),
+                a.get("max").and_then(Value::as_i64),
+            )
             && min > max
         {
             diags.error_at(
-                AttributePath::root().attr("autoscaler").index(0).attr("min"),
+                AttributePath::root()
+                    .attr("autoscaler")
+                    .index(0)
+                    .attr("min"),
                 "Invalid autoscaler bounds",
                 format!("The autoscaler minimum ({min}) is greater than its maximum ({max})."),
             );
@@ -224,22 +261,45 @@ impl Resource for NodePoolResource {
 
     async fn modify_plan(&self, req: &mut ModifyPlanRequest, diags: &mut Diagnostics) {
         let ctx: Context = req.ctx.clone();
-        let Some(state) = common::state(&ctx, diags) else { return };
-        let (Some(config), Some(mut plan)) = (req.config_as::<NodePoolModel>(diags), req.plan_as::<NodePoolModel>(diags)) else {
+        let Some(state) = common::state(&ctx, diags) else {
             return;
         };
-        let prior = if req.is_create() { None } else { req.state_as::<NodePoolModel>(diags) };
+        let (Some(config), Some(mut plan)) = (
+            req.config_as::<NodePoolModel>(diags),
+            req.plan_as::<NodePoolModel>(diags),
+        ) else {
+            return;
+        };
+        let prior = if req.is_create() {
+            None
+        } else {
+            req.state_as::<NodePoolModel>(diags)
+        };
         if prior.is_none()
             && let (Some(t), Some(cluster_id)) = (config.node_type.get(), config.cluster_id.get())
-            && let Some(ty) = state.catalog.check_type(&state.client, t, "type", diags).await
+            && let Some(ty) = state
+                .catalog
+                .check_type(&state.client, t, "type", diags)
+                .await
             && ty.class == LinodeClass::Gpu
         {
             match state.client.lke().get_opt(*cluster_id as u64).await {
                 Ok(Some(cluster)) => {
-                    let regions = state.catalog.regions(&state.client).await.map(<[_]>::to_vec).unwrap_or_default();
-                    if regions.iter().any(|r| r.id == cluster.region && !r.has_capability("GPU Linodes")) {
-                        let mut gpu: Vec<&str> =
-                            regions.iter().filter(|r| r.has_capability("GPU Linodes")).map(|r| r.id.as_str()).collect();
+                    let regions = state
+                        .catalog
+                        .regions(&state.client)
+                        .await
+                        .map(<[_]>::to_vec)
+                        .unwrap_or_default();
+                    if regions
+                        .iter()
+                        .any(|r| r.id == cluster.region && !r.has_capability("GPU Linodes"))
+                    {
+                        let mut gpu: Vec<&str> = regions
+                            .iter()
+                            .filter(|r| r.has_capability("GPU Linodes"))
+                            .map(|r| r.id.as_str())
+                            .collect();
                         gpu.sort_unstable();
                         diags.error_at(
                             "type",
@@ -252,8 +312,16 @@ impl Resource for NodePoolResource {
                         );
                     }
                 }
-                Ok(None) => diags.error_at("cluster_id", "Unknown LKE cluster", format!("LKE cluster {cluster_id} does not exist.")),
-                Err(e) => common::api_error_plain(diags, "Unable to read the LKE cluster for validation", &e),
+                Ok(None) => diags.error_at(
+                    "cluster_id",
+                    "Unknown LKE cluster",
+                    format!("LKE cluster {cluster_id} does not exist."),
+                ),
+                Err(e) => common::api_error_plain(
+                    diags,
+                    "Unable to read the LKE cluster for validation",
+                    &e,
+                ),
             }
         }
         if diags.has_errors() {
@@ -273,10 +341,15 @@ impl Resource for NodePoolResource {
 
     async fn create(&self, req: CreateRequest, resp: &mut ApplyResponse) {
         let diags = &mut resp.diagnostics;
-        let (Some(state), Some(m)) = (common::state(&req.ctx, diags), req.plan_as::<NodePoolModel>(diags)) else {
+        let (Some(state), Some(m)) = (
+            common::state(&req.ctx, diags),
+            req.plan_as::<NodePoolModel>(diags),
+        ) else {
             return;
         };
-        let Some(cluster_id) = m.cluster_id.get().map(|c| *c as u64) else { return };
+        let Some(cluster_id) = m.cluster_id.get().map(|c| *c as u64) else {
+            return;
+        };
         let body = create_pool_request(&m.as_pool());
         let created = match state.client.lke().create_pool(cluster_id, &body).await {
             Ok(p) => p,
@@ -295,8 +368,15 @@ impl Resource for NodePoolResource {
         state.lke_pools.invalidate(&key);
         match find_pool(state, cluster_id, created.id, &m).await {
             Ok(Some(new)) => resp.set_state(&new),
-            Ok(None) => resp.diagnostics.error("LKE node pool vanished", format!("Node pool {} was deleted while it was created.", created.id)),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, "Unable to read the LKE node pool", &e),
+            Ok(None) => resp.diagnostics.error(
+                "LKE node pool vanished",
+                format!("Node pool {} was deleted while it was created.", created.id),
+            ),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                "Unable to read the LKE node pool",
+                &e,
+            ),
         }
         if resp.diagnostics.has_errors() {
             super::unknowns_to_null(&mut resp.state);
@@ -305,25 +385,38 @@ impl Resource for NodePoolResource {
 
     async fn read(&self, req: ReadRequest, resp: &mut ReadResponse) {
         let diags = &mut resp.diagnostics;
-        let (Some(state), Some(prior)) = (common::state(&req.ctx, diags), req.state_as::<NodePoolModel>(diags)) else {
+        let (Some(state), Some(prior)) = (
+            common::state(&req.ctx, diags),
+            req.state_as::<NodePoolModel>(diags),
+        ) else {
             return;
         };
-        let Some((cluster_id, id)) = ids(&prior, diags) else { return };
+        let Some((cluster_id, id)) = ids(&prior, diags) else {
+            return;
+        };
         match find_pool(state, cluster_id, id, &prior).await {
             Ok(Some(m)) => resp.set_state(&m),
             Ok(None) => resp.remove(),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read LKE node pool {id}"), &e),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to read LKE node pool {id}"),
+                &e,
+            ),
         }
     }
 
     async fn update(&self, req: UpdateRequest, resp: &mut ApplyResponse) {
         let diags = &mut resp.diagnostics;
-        let (Some(state), Some(m), Some(prior)) =
-            (common::state(&req.ctx, diags), req.plan_as::<NodePoolModel>(diags), req.state_as::<NodePoolModel>(diags))
-        else {
+        let (Some(state), Some(m), Some(prior)) = (
+            common::state(&req.ctx, diags),
+            req.plan_as::<NodePoolModel>(diags),
+            req.state_as::<NodePoolModel>(diags),
+        ) else {
             return;
         };
-        let Some((cluster_id, id)) = ids(&prior, diags) else { return };
+        let Some((cluster_id, id)) = ids(&prior, diags) else {
+            return;
+        };
         let key = cluster_id.to_string();
         let api = match cluster_pools(state, cluster_id).await {
             Ok(pools) => pools.iter().find(|p| p.id == id).cloned(),
@@ -333,26 +426,52 @@ impl Resource for NodePoolResource {
             }
         };
         let enterprise = api.as_ref().is_some_and(|a| a.k8s_version.is_some());
-        if let Some(body) = pool_update_request(&m.as_pool(), &prior.as_pool(), api.as_ref(), enterprise) {
+        if let Some(body) =
+            pool_update_request(&m.as_pool(), &prior.as_pool(), api.as_ref(), enterprise)
+        {
             if let Err(e) = state.client.lke().update_pool(cluster_id, id, &body).await {
                 state.lke_pools.invalidate(&key);
-                common::api_error(diags, &format!("Unable to update LKE node pool {id}"), &e, |f| {
-                    Some(AttributePath::root().attr(if f == "count" { "node_count" } else { f }))
-                });
+                common::api_error(
+                    diags,
+                    &format!("Unable to update LKE node pool {id}"),
+                    &e,
+                    |f| {
+                        Some(AttributePath::root().attr(if f == "count" {
+                            "node_count"
+                        } else {
+                            f
+                        }))
+                    },
+                );
                 return;
             }
             state.lke_pools.invalidate(&key);
             if let Some(count) = body.count {
                 wait_ready(state, &req.ctx, cluster_id, id, count, diags).await;
             } else if body.autoscaler.is_some_and(|a| !a.enabled) {
-                wait_ready(state, &req.ctx, cluster_id, id, target(&m, api.as_ref().map(|a| a.count)), diags).await;
+                wait_ready(
+                    state,
+                    &req.ctx,
+                    cluster_id,
+                    id,
+                    target(&m, api.as_ref().map(|a| a.count)),
+                    diags,
+                )
+                .await;
             }
         }
         state.lke_pools.invalidate(&key);
         match find_pool(state, cluster_id, id, &m).await {
             Ok(Some(new)) => resp.set_state(&new),
-            Ok(None) => resp.diagnostics.error("LKE node pool vanished", format!("Node pool {id} was deleted during the update.")),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, "Unable to read the LKE node pool", &e),
+            Ok(None) => resp.diagnostics.error(
+                "LKE node pool vanished",
+                format!("Node pool {id} was deleted during the update."),
+            ),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                "Unable to read the LKE node pool",
+                &e,
+            ),
         }
         if resp.diagnostics.has_errors() {
             super::unknowns_to_null(&mut resp.state);
@@ -360,20 +479,29 @@ impl Resource for NodePoolResource {
     }
 
     async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
-        let (Some(state), Some(m)) = (common::state(&req.ctx, diags), req.state_as::<NodePoolModel>(diags)) else {
+        let (Some(state), Some(m)) = (
+            common::state(&req.ctx, diags),
+            req.state_as::<NodePoolModel>(diags),
+        ) else {
             return;
         };
-        let Some((cluster_id, id)) = ids(&m, diags) else { return };
+        let Some((cluster_id, id)) = ids(&m, diags) else {
+            return;
+        };
         match state.client.lke().delete_pool(cluster_id, id).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
-            Err(e) => common::api_error_plain(diags, &format!("Unable to delete LKE node pool {id}"), &e),
+            Err(e) => {
+                common::api_error_plain(diags, &format!("Unable to delete LKE node pool {id}"), &e)
+            }
         }
         state.lke_pools.invalidate(&cluster_id.to_string());
     }
 
     async fn import(&self, req: ImportRequest, resp: &mut ImportResponse) {
-        let Some([cluster_id, id]) = common::parse_import_ids::<2>(&req.id, "<cluster_id>,<id>", &mut resp.diagnostics) else {
+        let Some([cluster_id, id]) =
+            common::parse_import_ids::<2>(&req.id, "<cluster_id>,<id>", &mut resp.diagnostics)
+        else {
             return;
         };
         resp.set_attr("cluster_id", Value::from(cluster_id as i64));

@@ -1,0 +1,1 @@
+terraform import linode_lke_cluster.prod 12345
