@@ -610,7 +610,7 @@ fn api_error(method: &str, path: &str, status: u16, headers: &HeaderMap, body: &
         path: path.to_owned(),
         errors,
         body: raw,
-        retry_after: crate::retry::server_hint(headers),
+        retry_after: crate::retry::server_hint(headers, status == 429),
         maintenance_mode: headers.contains_key("x-maintenance-mode"),
     }
 }

@@ -78,7 +78,7 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     /// The start (at most 512 bytes) of a body that was not an error envelope.
     pub body: Option<String>,
-    /// The server's `Retry-After` (or rate-limit reset) hint, if it sent one.
+    /// The server's `Retry-After` hint (on 429 also the `X-RateLimit-Reset` wait), if any.
     pub retry_after: Option<Duration>,
     /// Whether the response carried `X-Maintenance-Mode`.
     pub maintenance_mode: bool,

@@ -13,7 +13,7 @@
 //! | timeout or broken connection after sending | retry | **no** |
 //!
 //! Waits come from [`backon`]'s jittered exponential backoff; a server hint
-//! (`Retry-After`, else `X-RateLimit-Reset`) replaces the backoff step. Every wait is
+//! (`Retry-After`, else on 429 `X-RateLimit-Reset`) replaces the backoff step. Every wait is
 //! clamped to `[min_delay, max_delay]`, and retrying stops when the next wait would
 //! exceed the total budget or the attempt limit is reached.
 
@@ -190,7 +190,9 @@ pub fn classify(method: &Method, outcome: Outcome<'_>) -> RetryDecision {
             _ => RetryDecision::Stop,
         },
         Outcome::Response { status, headers, errors } => {
-            let hint = server_hint(headers);
+            // Linode sends X-RateLimit-Reset on every response; it only says how long to
+            // wait when the request was rate limited.
+            let hint = server_hint(headers, status == 429);
             let reason = match status {
                 429 => RetryReason::RateLimited,
                 400 if errors.iter().any(|e| e.reason == "Linode busy.") => RetryReason::LinodeBusy,
@@ -204,14 +206,14 @@ pub fn classify(method: &Method, outcome: Outcome<'_>) -> RetryDecision {
     }
 }
 
-/// The server's wait hint: `Retry-After` (seconds or HTTP date), else the time until
-/// `X-RateLimit-Reset` (epoch seconds).
-pub fn server_hint(headers: &HeaderMap) -> Option<Duration> {
-    server_hint_at(headers, SystemTime::now())
+/// The server's wait hint: `Retry-After` (seconds or HTTP date), else, when
+/// `rate_limited`, the time until `X-RateLimit-Reset` (epoch seconds).
+pub fn server_hint(headers: &HeaderMap, rate_limited: bool) -> Option<Duration> {
+    server_hint_at(headers, rate_limited, SystemTime::now())
 }
 
 /// [`server_hint`] relative to a given `now` (for tests).
-pub fn server_hint_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+pub fn server_hint_at(headers: &HeaderMap, rate_limited: bool, now: SystemTime) -> Option<Duration> {
     let now_secs = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
     if let Some(v) = headers.get(http::header::RETRY_AFTER).and_then(|v| v.to_str().ok()) {
         let v = v.trim();
@@ -222,6 +224,9 @@ pub fn server_hint_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> 
             let at = u64::try_from(at.unix_timestamp()).unwrap_or(0);
             return Some(Duration::from_secs(at.saturating_sub(now_secs)));
         }
+    }
+    if !rate_limited {
+        return None;
     }
     let reset = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim().parse::<u64>().ok()?;
     Some(Duration::from_secs(reset.saturating_sub(now_secs)))
@@ -287,13 +292,18 @@ mod tests {
     fn retry_after_and_reset_headers() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let mut h = HeaderMap::new();
-        assert_eq!(server_hint_at(&h, now), None);
+        assert_eq!(server_hint_at(&h, true, now), None);
         h.insert("x-ratelimit-reset", HeaderValue::from_static("1700000007"));
-        assert_eq!(server_hint_at(&h, now), Some(Duration::from_secs(7)));
+        assert_eq!(server_hint_at(&h, true, now), Some(Duration::from_secs(7)));
+        assert_eq!(server_hint_at(&h, false, now), None, "the reset header only matters on 429");
+        let busy = [FieldError { field: None, reason: "Linode busy.".into() }];
+        let d = classify(&Method::GET, Outcome::Response { status: 400, headers: &h, errors: &busy });
+        assert_eq!(d, RetryDecision::Retry { reason: RetryReason::LinodeBusy, server_hint: None });
         h.insert(http::header::RETRY_AFTER, HeaderValue::from_static("3"));
-        assert_eq!(server_hint_at(&h, now), Some(Duration::from_secs(3)), "Retry-After wins");
+        assert_eq!(server_hint_at(&h, true, now), Some(Duration::from_secs(3)), "Retry-After wins");
+        assert_eq!(server_hint_at(&h, false, now), Some(Duration::from_secs(3)));
         h.insert(http::header::RETRY_AFTER, HeaderValue::from_static("Tue, 14 Nov 2023 22:13:30 GMT"));
-        assert_eq!(server_hint_at(&h, now), Some(Duration::from_secs(10)));
+        assert_eq!(server_hint_at(&h, true, now), Some(Duration::from_secs(10)));
         let d = decide(Method::GET, 429, &h, None);
         assert!(matches!(d, RetryDecision::Retry { reason: RetryReason::RateLimited, server_hint: Some(_) }));
     }

@@ -244,3 +244,41 @@ async fn post_is_retried_when_the_connection_is_refused() {
     // Two waits of 1 s and 2 s: the create was re-sent twice, since nothing reached the server.
     assert!(start.elapsed() >= Duration::from_secs(3), "waited {:?}", start.elapsed());
 }
+
+#[tokio::test]
+async fn rate_limit_reset_is_ignored_when_not_rate_limited() {
+    // Linode sends X-RateLimit-Reset on every response; a busy/5xx retry must not wait for
+    // it. With a 10 s budget, waiting for a reset 120 s away would forbid the retry.
+    let server = MockServer::start().await;
+    let reset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 120;
+    flaky(&server, "GET", "/v4/lke/clusters/5", busy().insert_header("X-RateLimit-Reset", reset.to_string().as_str())).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(
+            RetryPolicy::default()
+                .with_min_delay(Duration::from_millis(1))
+                .with_max_delay(Duration::from_secs(60))
+                .with_total_budget(Duration::from_secs(10))
+                .with_jitter(false),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(client.lke().get(5).await.unwrap().id, 5);
+    assert_eq!(hits(&server).await, 2);
+
+    // The same header on a 429 is honoured, so the retry does not fit the budget.
+    let server = MockServer::start().await;
+    flaky(&server, "GET", "/v4/lke/clusters/5", ResponseTemplate::new(429).insert_header("X-RateLimit-Reset", reset.to_string().as_str())).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(
+            RetryPolicy::default()
+                .with_min_delay(Duration::from_millis(1))
+                .with_max_delay(Duration::from_secs(60))
+                .with_total_budget(Duration::from_secs(10)),
+        )
+        .build()
+        .unwrap();
+    assert!(client.lke().get(5).await.unwrap_err().is_rate_limited());
+    assert_eq!(hits(&server).await, 1);
+}
