@@ -296,6 +296,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_resource_config::Request>,
     ) -> RpcResult<pb::validate_resource_config::Response> {
         let req = req.into_inner();
+        tracing::debug!(rpc = "ValidateResourceConfig", type_name = %req.type_name, "request");
         let mut diags = Diagnostics::new();
         let resp = |d: &Diagnostics| pb::validate_resource_config::Response { diagnostics: diags_to_pb(d) };
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
@@ -314,6 +315,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> RpcResult<pb::upgrade_resource_state::Response> {
         let req = req.into_inner();
+        tracing::debug!(rpc = "UpgradeResourceState", type_name = %req.type_name, "request");
         let mut diags = Diagnostics::new();
         let resp = |d: &Diagnostics| pb::upgrade_resource_state::Response {
             upgraded_state: None,
@@ -367,6 +369,7 @@ impl pb::provider_server::Provider for ProviderService {
 
     async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> RpcResult<pb::read_resource::Response> {
         let req = req.into_inner();
+        tracing::debug!(rpc = "ReadResource", type_name = %req.type_name, "request");
         let mut diags = Diagnostics::new();
         let resp = |d: &Diagnostics| pb::read_resource::Response {
             new_state: req.current_state.clone(),
@@ -414,6 +417,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::plan_resource_change::Request>,
     ) -> RpcResult<pb::plan_resource_change::Response> {
         let req = req.into_inner();
+        tracing::debug!(rpc = "PlanResourceChange", type_name = %req.type_name, "request");
         let mut diags = Diagnostics::new();
         let resp = |d: &Diagnostics| pb::plan_resource_change::Response {
             planned_state: req.proposed_new_state.clone(),
@@ -462,6 +466,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::apply_resource_change::Request>,
     ) -> RpcResult<pb::apply_resource_change::Response> {
         let req = req.into_inner();
+        tracing::debug!(rpc = "ApplyResourceChange", type_name = %req.type_name, "request");
         let mut diags = Diagnostics::new();
         // On failure before the provider ran, keep the prior state.
         let resp = |d: &Diagnostics| pb::apply_resource_change::Response {
@@ -546,6 +551,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::import_resource_state::Request>,
     ) -> RpcResult<pb::import_resource_state::Response> {
         let req = req.into_inner();
+        tracing::debug!(rpc = "ImportResourceState", type_name = %req.type_name, "request");
         let mut diags = Diagnostics::new();
         let resp = |d: &Diagnostics| pb::import_resource_state::Response {
             diagnostics: diags_to_pb(d),
@@ -607,6 +613,7 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::read_data_source::Request>,
     ) -> RpcResult<pb::read_data_source::Response> {
         let req = req.into_inner();
+        tracing::debug!(rpc = "ReadDataSource", type_name = %req.type_name, "request");
         let mut diags = Diagnostics::new();
         let resp = |d: &Diagnostics| pb::read_data_source::Response {
             diagnostics: diags_to_pb(d),

@@ -109,7 +109,10 @@ fn client_identity() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>
 
 /// Connects, handshakes, sends the HTTP/2 preface and an empty SETTINGS frame, and returns
 /// the negotiated ALPN protocol and how many bytes the server answered (0 = refused).
-async fn talk(hs: &Handshake, identity: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>) -> (Option<Vec<u8>>, usize) {
+async fn connect(
+    hs: &Handshake,
+    identity: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
+) -> Option<tokio_rustls::client::TlsStream<tokio::net::UnixStream>> {
     let builder = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -123,7 +126,11 @@ async fn talk(hs: &Handshake, identity: Option<(CertificateDer<'static>, Private
     assert_eq!(hs.network, "unix");
     let sock = tokio::net::UnixStream::connect(&hs.address).await.expect("connect");
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let Ok(mut tls) = connector.connect(ServerName::try_from("localhost").unwrap(), sock).await else {
+    connector.connect(ServerName::try_from("localhost").unwrap(), sock).await.ok()
+}
+
+async fn talk(hs: &Handshake, identity: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>) -> (Option<Vec<u8>>, usize) {
+    let Some(mut tls) = connect(hs, identity).await else {
         return (None, 0);
     };
     let alpn = tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
@@ -167,4 +174,42 @@ fn run_by_hand_it_explains_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "nothing may go to stdout");
     assert!(String::from_utf8_lossy(&out.stderr).contains("This binary is a plugin"));
+}
+
+/// Calls a unary gRPC method with an empty request message; returns the `grpc-status`.
+async fn call_empty(tls: tokio_rustls::client::TlsStream<tokio::net::UnixStream>, method: &str) -> String {
+    let (client, conn) = h2::client::handshake(tls).await.expect("h2 handshake");
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let mut client = client.ready().await.expect("h2 ready");
+    let req = http::Request::builder()
+        .method("POST")
+        .uri(format!("http://localhost{method}"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())
+        .unwrap();
+    let (resp, mut send) = client.send_request(req, false).expect("send");
+    send.send_data(bytes::Bytes::from_static(&[0, 0, 0, 0, 0]), true).expect("body");
+    let resp = resp.await.expect("response");
+    assert_eq!(resp.status(), 200);
+    let mut body = resp.into_body();
+    while let Some(chunk) = body.data().await {
+        let chunk = chunk.expect("data");
+        let _ = body.flow_control().release_capacity(chunk.len());
+    }
+    let trailers = body.trailers().await.expect("trailers").unwrap_or_default();
+    trailers.get("grpc-status").and_then(|v| v.to_str().ok()).unwrap_or("missing").to_string()
+}
+
+#[tokio::test]
+async fn controller_shutdown_ends_the_process() {
+    let (terraform_pem, cert, key) = client_identity();
+    let (mut plugin, hs) = start_plugin(&terraform_pem);
+    let tls = connect(&hs, Some((cert, key))).await.expect("TLS with the right certificate");
+    assert_eq!(call_empty(tls, "/plugin.GRPCController/Shutdown").await, "0");
+    let status = tokio::task::spawn_blocking(move || plugin.0.wait()).await.unwrap().expect("wait");
+    assert_eq!(status.code(), Some(0));
+    assert!(!std::path::Path::new(&hs.address).exists(), "the socket directory is removed");
 }

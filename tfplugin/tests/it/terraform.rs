@@ -115,3 +115,20 @@ fn terraform_cli_cycle() {
         cycle(cli);
     }
 }
+
+#[test]
+fn plaintext_when_terraform_disables_tls() {
+    let Some(cli) = available_clis().into_iter().next() else {
+        eprintln!("notice: no Terraform CLI found; skipping the plaintext test");
+        return;
+    };
+    let mut wd = Workdir::new(&cli, "example.com/test/example", &example_binary()).expect("workdir");
+    wd.env("TF_DISABLE_PLUGIN_TLS", "1");
+    let root = wd.path().join("files");
+    std::fs::create_dir_all(&root).unwrap();
+    wd.write_config(&CONFIG.replace("TIMEOUTS", "")).unwrap();
+    let root_var = format!("root={}", root.display());
+    let out = wd.run_expect(&["apply", "-auto-approve", "-no-color", "-input=false", "-var", &root_var], 0);
+    assert!(out.contains("1 added"), "{out}");
+    wd.run_expect(&["destroy", "-auto-approve", "-no-color", "-input=false", "-var", &root_var], 0);
+}
