@@ -792,48 +792,76 @@ impl S3 for MockS3 {
     ) -> S3Result<S3Response<ListObjectVersionsOutput>> {
         let i = req.input;
         let prefix = i.prefix.clone().unwrap_or_default();
-        let (versions, markers) = self.shared.read(|s| {
+        let max = i.max_keys.unwrap_or(1000).clamp(1, 1000) as usize;
+        // Entries in S3 order: keys ascending, each key's versions newest first.
+        let entries: Vec<(String, ObjectVersion, bool)> = self.shared.read(|s| {
             let b = bucket(s, &i.bucket)?;
-            let mut versions = Vec::new();
-            let mut markers = Vec::new();
+            let mut out = Vec::new();
             for (k, vs) in b
                 .objects
                 .range(prefix.clone()..)
                 .take_while(|(k, _)| k.starts_with(&prefix))
             {
                 for (n, v) in vs.iter().enumerate().rev() {
-                    let latest = n + 1 == vs.len();
-                    if v.delete_marker {
-                        markers.push(DeleteMarkerEntry {
-                            key: Some(k.clone()),
-                            version_id: Some(v.version_id.clone()),
-                            is_latest: Some(latest),
-                            last_modified: Some(timestamp(v.modified_ms)),
-                            ..Default::default()
-                        });
-                    } else {
-                        versions.push(s3s::dto::ObjectVersion {
-                            key: Some(k.clone()),
-                            version_id: Some(v.version_id.clone()),
-                            is_latest: Some(latest),
-                            e_tag: Some(etag_of(v)),
-                            size: Some(v.data.len() as i64),
-                            last_modified: Some(timestamp(v.modified_ms)),
-                            storage_class: Some(ObjectVersionStorageClass::from(
-                                "STANDARD".to_string(),
-                            )),
-                            ..Default::default()
-                        });
-                    }
+                    out.push((k.clone(), v.clone(), n + 1 == vs.len()));
                 }
             }
-            Ok::<_, s3s::S3Error>((versions, markers))
+            Ok::<_, s3s::S3Error>(out)
         })?;
+        // Resume after (key_marker, version_id_marker), or after every version of key_marker.
+        let start = match (&i.key_marker, &i.version_id_marker) {
+            (Some(km), Some(vm)) if !vm.is_empty() => entries
+                .iter()
+                .position(|(k, v, _)| k == km && &v.version_id == vm)
+                .map_or_else(
+                    || entries.iter().take_while(|(k, _, _)| k <= km).count(),
+                    |p| p + 1,
+                ),
+            (Some(km), _) => entries.iter().take_while(|(k, _, _)| k <= km).count(),
+            _ => 0,
+        };
+        let page: Vec<_> = entries.iter().skip(start).take(max).collect();
+        let truncated = start + page.len() < entries.len();
+        let last = page
+            .last()
+            .map(|(k, v, _)| (k.clone(), v.version_id.clone()));
+        let mut versions = Vec::new();
+        let mut markers = Vec::new();
+        for (k, v, latest) in page {
+            if v.delete_marker {
+                markers.push(DeleteMarkerEntry {
+                    key: Some(k.clone()),
+                    version_id: Some(v.version_id.clone()),
+                    is_latest: Some(*latest),
+                    last_modified: Some(timestamp(v.modified_ms)),
+                    ..Default::default()
+                });
+            } else {
+                versions.push(s3s::dto::ObjectVersion {
+                    key: Some(k.clone()),
+                    version_id: Some(v.version_id.clone()),
+                    is_latest: Some(*latest),
+                    e_tag: Some(etag_of(v)),
+                    size: Some(v.data.len() as i64),
+                    last_modified: Some(timestamp(v.modified_ms)),
+                    storage_class: Some(ObjectVersionStorageClass::from("STANDARD".to_string())),
+                    ..Default::default()
+                });
+            }
+        }
+        let (next_key, next_version) = match (truncated, last) {
+            (true, Some((k, v))) => (Some(k), Some(v)),
+            _ => (None, None),
+        };
         Ok(S3Response::new(ListObjectVersionsOutput {
             name: Some(i.bucket),
             prefix: Some(prefix),
-            is_truncated: Some(false),
-            max_keys: Some(i.max_keys.unwrap_or(1000)),
+            key_marker: i.key_marker,
+            version_id_marker: i.version_id_marker,
+            is_truncated: Some(truncated),
+            next_key_marker: next_key,
+            next_version_id_marker: next_version,
+            max_keys: Some(max as i32),
             versions: Some(versions),
             delete_markers: Some(markers),
             ..Default::default()

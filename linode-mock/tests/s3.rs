@@ -570,3 +570,67 @@ async fn s3_faults_are_opt_in_and_leave_the_store_untouched() {
     let names: Vec<_> = keys.contents().iter().filter_map(|o| o.key()).collect();
     assert_eq!(names, ["a"], "the faulted put stored nothing");
 }
+
+#[tokio::test]
+async fn list_object_versions_pages_with_markers() {
+    let m = MockServer::builder().start().await.unwrap();
+    let s3 = client(&m, m.s3_access_key(), m.s3_secret_key());
+    s3.create_bucket().bucket("paged").send().await.unwrap();
+    s3.put_bucket_versioning()
+        .bucket("paged")
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    for key in ["a", "b", "c"] {
+        for n in 0..3 {
+            s3.put_object()
+                .bucket("paged")
+                .key(key)
+                .body(ByteStream::from(format!("{key}{n}").into_bytes()))
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    s3.delete_object()
+        .bucket("paged")
+        .key("b")
+        .send()
+        .await
+        .unwrap();
+    let (mut seen, mut markers, mut pages) = (Vec::new(), 0, 0);
+    let (mut km, mut vm): (Option<String>, Option<String>) = (None, None);
+    loop {
+        let out = s3
+            .list_object_versions()
+            .bucket("paged")
+            .max_keys(4)
+            .set_key_marker(km.take())
+            .set_version_id_marker(vm.take())
+            .send()
+            .await
+            .unwrap();
+        pages += 1;
+        seen.extend(out.versions().iter().map(|v| {
+            (
+                v.key().unwrap().to_string(),
+                v.version_id().unwrap().to_string(),
+            )
+        }));
+        markers += out.delete_markers().len();
+        if out.is_truncated() != Some(true) {
+            break;
+        }
+        km = out.next_key_marker().map(str::to_owned);
+        vm = out.next_version_id_marker().map(str::to_owned);
+    }
+    assert_eq!((seen.len(), markers, pages), (9, 1, 3));
+    let mut dedup = seen.clone();
+    dedup.dedup();
+    assert_eq!(dedup.len(), 9, "no version is listed twice");
+}
