@@ -147,3 +147,15 @@ async fn generic_calls_reach_endpoints_without_a_handler() {
     assert_eq!(fw["id"], 9);
     assert!(client.get_opt::<serde_json::Value>("/linode/instances/78").await.unwrap().is_none());
 }
+
+#[test]
+fn custom_ca_from_pem_or_file() {
+    // A self-signed test CA (public test data; its key was discarded).
+    let pem = include_bytes!("../data/test-ca.pem");
+    assert!(Client::builder().ca_cert_pem(pem.to_vec()).build().is_ok());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/test-ca.pem");
+    let from_env = linode_sdk::ClientBuilder::from_lookup(|n| (n == "LINODE_CA").then(|| path.to_owned()));
+    assert!(from_env.build().is_ok());
+    let err = Client::builder().ca_cert_pem(b"not a certificate".to_vec()).build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
