@@ -67,6 +67,16 @@ async fn zone_of(st: &LinodeState, private: &mut PrivateState, domain_id: u64) -
     Some(zone)
 }
 
+/// After a write: for a name given as an FQDN, remembers the zone name in private state so that
+/// refreshes compare names without fetching the domain (one GET per write, none per refresh).
+async fn remember_zone(st: &LinodeState, private: &mut PrivateState, plan: &RecordModel, domain_id: u64) -> Option<String> {
+    if plan.name.get().is_some_and(|n| n.trim_end_matches('.').contains('.')) {
+        zone_of(st, private, domain_id).await
+    } else {
+        None
+    }
+}
+
 impl RecordModel {
     /// The state for `r`, keeping the declared forms in `prior` that are equivalent to what the
     /// API stores (FQDN vs relative names, generated SRV names, trailing dots, case, TTL
@@ -302,7 +312,8 @@ impl Resource for DomainRecordResource {
         st.domain_records.invalidate(&domain_id.to_string());
         match result {
             Ok(r) => {
-                let mut model = RecordModel::from_api(&plan, domain_id, &r, None);
+                let zone = remember_zone(st, &mut resp.private, &plan, domain_id).await;
+                let mut model = RecordModel::from_api(&plan, domain_id, &r, zone.as_deref());
                 // The declared name is what the API was asked for: keep it (reads compare it with
                 // the zone when it is an FQDN).
                 if plan.name.is_known() {
@@ -368,7 +379,9 @@ impl Resource for DomainRecordResource {
         st.domain_records.invalidate(&domain_id.to_string());
         match result {
             Ok(r) => {
-                let mut model = RecordModel::from_api(&plan, domain_id, &r, None);
+                resp.private.remove("zone"); // the domain may have been renamed
+                let zone = remember_zone(st, &mut resp.private, &plan, domain_id).await;
+                let mut model = RecordModel::from_api(&plan, domain_id, &r, zone.as_deref());
                 if plan.name.is_known() {
                     model.name = plan.name.clone();
                 }

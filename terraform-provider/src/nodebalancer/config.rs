@@ -12,7 +12,7 @@ use linode_sdk::models::nodebalancers::{
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ReadRequest, ReadResponse,
-    UpdateRequest, UpgradeStateRequest, UpgradeStateResponse,
+    UpdateRequest, UpgradeStateRequest, UpgradeStateResponse, ValidateRequest,
 };
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::{AttributePath, Diagnostics, Resource, Type, Val, Value, async_trait, validators};
@@ -293,6 +293,21 @@ impl Resource for NodeBalancerConfigResource {
                     .computed()
                     .description("Backend health: one object with the number of nodes `up` and `down`."),
             )
+    }
+
+    async fn validate(&self, req: &ValidateRequest, diags: &mut Diagnostics) {
+        if req.config.get("protocol").and_then(Value::as_str) != Some("https") {
+            return;
+        }
+        for attr in ["ssl_cert", "ssl_key"] {
+            if req.config.get(attr).is_none_or(Value::is_null) {
+                diags.error_at(
+                    attr,
+                    format!("Missing {attr}"),
+                    "https configs terminate TLS on the NodeBalancer: set both ssl_cert and ssl_key.",
+                );
+            }
+        }
     }
 
     async fn create(&self, req: CreateRequest, resp: &mut ApplyResponse) {

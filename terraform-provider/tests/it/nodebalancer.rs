@@ -273,6 +273,11 @@ async fn config_reads_share_one_listing_and_validate() {
         (obj(&[("nodebalancer_id", Value::from(nb)), ("check_timeout", Value::from(31))]), "check_timeout"),
         (obj(&[("nodebalancer_id", Value::from(nb)), ("algorithm", Value::from("random"))]), "algorithm"),
         (obj(&[("nodebalancer_id", Value::from(nb)), ("stickiness", Value::from("forever"))]), "stickiness"),
+        (
+            obj(&[("nodebalancer_id", Value::from(nb)), ("protocol", Value::from("https")), ("ssl_cert", Value::from(CERT))]),
+            "ssl_key",
+        ),
+        (obj(&[("nodebalancer_id", Value::from(nb)), ("protocol", Value::from("https"))]), "ssl_cert"),
     ];
     for (config, attr) in cases {
         assert_error_on(&env.h.create("linode_nodebalancer_config", config).await.diagnostics, attr);
@@ -406,4 +411,18 @@ async fn data_sources_read_nodebalancers_and_configs() {
         )
         .await;
     assert_error_on(&missing.diagnostics, "id");
+}
+
+#[tokio::test]
+async fn config_state_upgrade_from_version_0() {
+    let env = support::setup().await;
+    let v0 = r#"{"id":"7","nodebalancer_id":3,"protocol":"http","port":80,"check_passive":true,
+        "ssl_key":"secret","node_status":{"up":"2","down":"1"},"removed_attribute":"x"}"#;
+    let out = env.h.upgrade_state("linode_nodebalancer_config", 0, v0).await.expect_ok();
+    assert_eq!(
+        get(&out, "node_status"),
+        &Value::list([Value::object([("up", Value::from(2)), ("down", Value::from(1))])])
+    );
+    assert_eq!(get(&out, "ssl_key"), &Value::from("secret"));
+    assert_eq!(get(&out, "nodebalancer_id"), &Value::from(3));
 }
