@@ -391,6 +391,22 @@ pub(crate) fn restore_configured(schema: &Schema, planned: &Value, new: &mut Val
     restored
 }
 
+/// Keeps `earlier` values (prior state on read, plan on apply) where the new value is
+/// semantically equal per [`Attribute::semantic_equality`](crate::schema::Attribute::semantic_equality).
+pub(crate) fn keep_semantically_equal(schema: &Schema, earlier: &Value, new: &mut Value) {
+    walk(schema, earlier, &NULL, new, &AttributePath::root(), &mut |attr, _path, old, _p, nv| {
+        if let Some(eq) = &attr.semantic_eq
+            && old.is_known()
+            && old.is_wholly_known()
+            && nv.is_known()
+            && old != nv
+            && eq(old, nv)
+        {
+            *nv = old.clone();
+        }
+    });
+}
+
 /// Sets write-only attributes to null (state never holds them).
 pub(crate) fn null_write_only(schema: &Schema, value: &mut Value) {
     walk(schema, &NULL, &NULL, value, &AttributePath::root(), &mut |attr, _path, _c, _p, v| {
@@ -565,6 +581,23 @@ mod tests {
         assert_eq!(first.detail, "was 2, but now 999");
         let still_unknown = Value::object([("a", Value::from(2)), ("b", Value::unknown())]);
         assert!(check_apply_result(&planned, &still_unknown).has_errors());
+    }
+
+    #[test]
+    fn semantically_equal_values_keep_the_earlier_form() {
+        let schema = Schema::new().attr(
+            "region",
+            Attribute::string().required().semantic_equality(|a, b| {
+                a.as_str().map(str::to_lowercase) == b.as_str().map(str::to_lowercase)
+            }),
+        );
+        let prior = Value::object([("region", Value::from("US-East"))]);
+        let mut new = Value::object([("region", Value::from("us-east"))]);
+        keep_semantically_equal(&schema, &prior, &mut new);
+        assert_eq!(new, prior);
+        let mut moved = Value::object([("region", Value::from("eu-west"))]);
+        keep_semantically_equal(&schema, &prior, &mut moved);
+        assert_eq!(moved.get("region"), Some(&Value::from("eu-west")));
     }
 
     #[test]

@@ -299,7 +299,11 @@ pub struct Attribute {
     pub(crate) default: Option<Value>,
     pub(crate) plan_modifiers: Vec<Arc<dyn PlanModifier>>,
     pub(crate) validators: Vec<Arc<dyn Validator>>,
+    pub(crate) semantic_eq: Option<SemanticEquality>,
 }
+
+/// Decides whether two values of an attribute mean the same thing (`(old, new) -> same?`).
+pub type SemanticEquality = Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>;
 
 impl Attribute {
     /// An attribute of type `ty`. Also see the shortcuts [`Attribute::string`] and friends.
@@ -320,6 +324,7 @@ impl Attribute {
             default: None,
             plan_modifiers: Vec::new(),
             validators: Vec::new(),
+            semantic_eq: None,
         }
     }
 
@@ -485,6 +490,16 @@ impl Attribute {
     #[must_use]
     pub fn use_state_for_unknown(self) -> Attribute {
         self.plan_modifier(UseStateForUnknown)
+    }
+
+    /// Declares when two values mean the same (e.g. case-insensitive names, reformatted
+    /// JSON). When a read or apply returns a value that is semantically equal to the one in
+    /// prior state (read) or in the plan (apply), the framework keeps the earlier value, so the
+    /// next plan shows no diff.
+    #[must_use]
+    pub fn semantic_equality(mut self, equal: impl Fn(&Value, &Value) -> bool + Send + Sync + 'static) -> Attribute {
+        self.semantic_eq = Some(Arc::new(equal));
+        self
     }
 
     /// The type of the attribute's value.

@@ -391,7 +391,7 @@ impl pb::provider_server::Provider for ProviderService {
             diagnostics: Diagnostics::new(),
             ty: entry.ty.clone(),
         };
-        let r = ReadRequest { ctx: self.ctx(), state, private };
+        let r = ReadRequest { ctx: self.ctx(), state: state.clone(), private };
         let ran = self.cancellable(&mut diags, entry.imp.read(r, &mut out)).await;
         diags.extend(out.diagnostics);
         if ran.is_none() || diags.has_errors() {
@@ -399,6 +399,7 @@ impl pb::provider_server::Provider for ProviderService {
         }
         let mut new = decode_or_return!(diags, out.state.conform(&entry.ty), resp);
         plan::null_write_only(&entry.schema, &mut new);
+        plan::keep_semantically_equal(&entry.schema, &state, &mut new);
         if !new.is_wholly_known() {
             diags.error("Provider returned unknown values from read", "Every value must be known after read.");
             return Ok(Response::new(resp(&diags)));
@@ -527,6 +528,7 @@ impl pb::provider_server::Provider for ProviderService {
                 new = prior;
             }
         } else {
+            plan::keep_semantically_equal(&entry.schema, &planned, &mut new);
             for path in plan::restore_configured(&entry.schema, &planned, &mut new) {
                 tracing::warn!(%path, "provider returned a value different from the configuration; keeping the configured value");
             }
