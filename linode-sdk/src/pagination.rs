@@ -102,7 +102,9 @@ impl From<Filter> for ListParams {
 ///
 /// Only the current page is held in memory, so consuming the stream item by item
 /// keeps memory flat however large the collection is. Starts at `params.page`
-/// (default 1) and stops after the last page the API reports.
+/// (default 1) and stops after the last page the API reports. Without an explicit
+/// `page_size` the stream asks for the maximum (500) to spend fewer requests of the
+/// paginated-collection rate limit.
 pub fn stream_all<T>(client: Client, path: String, params: ListParams) -> BoxStream<'static, Result<T>>
 where
     T: DeserializeOwned + Send + 'static,
@@ -115,6 +117,7 @@ where
         buf: VecDeque<T>,
     }
     let next = Some(params.page.unwrap_or(1));
+    let params = ListParams { page_size: Some(params.page_size.unwrap_or(MAX_PAGE_SIZE)), ..params };
     let state = State { client, path, params, next, buf: VecDeque::new() };
     stream::try_unfold(state, |mut st| async move {
         loop {
@@ -124,7 +127,9 @@ where
             let Some(page_no) = st.next else { return Ok(None) };
             let params = ListParams { page: Some(page_no), ..st.params.clone() };
             let page: Page<T> = st.client.list_page(&st.path, &params).await?;
-            st.next = (page.page < page.pages && !page.data.is_empty()).then_some(page.page + 1);
+            // Advance from the page we asked for, so a server that ignores `page` cannot
+            // make the stream loop.
+            st.next = (page_no < page.pages && !page.data.is_empty()).then_some(page_no + 1);
             st.buf = page.data.into();
         }
     })

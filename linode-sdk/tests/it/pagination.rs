@@ -84,3 +84,18 @@ async fn single_page_list_sends_page_params() {
     assert_eq!((p.page, p.pages, p.results), (2, 2, 30));
     assert!(!p.has_next());
 }
+
+#[tokio::test]
+async fn stream_defaults_to_500_and_cannot_loop_on_a_server_ignoring_page() {
+    let (server, client) = setup().await;
+    // The server always answers page 1 of 2.
+    Mock::given(method("GET"))
+        .and(path("/v4/regions"))
+        .and(query_param("page_size", "500"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "fr-par"}], "page": 1, "pages": 2, "results": 2})))
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client.regions().list_all(ListParams::new()).try_collect().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(hits(&server).await, 2);
+}
