@@ -232,6 +232,25 @@ pub(crate) fn split_bucket_id(id: &str) -> Option<(String, String)> {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn forbidden_is_retried_only_with_a_fresh_temporary_key() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let client = S3Client::new(S3Config::new("127.0.0.1:9", "ak", "sk")).unwrap();
+        let forbidden = || linode_sdk::Error::S3 { operation: "PutObject", status: Some(403), code: None, message: "denied".into() };
+        for (source, expect_ok, expect_calls) in [(KeySource::Temporary, true, 3), (KeySource::Provider, false, 1)] {
+            let session = S3Session { client: client.clone(), source, temp_key_id: None };
+            let calls = AtomicUsize::new(0);
+            let out = session
+                .call(|_| {
+                    let n = calls.fetch_add(1, Ordering::SeqCst);
+                    async move { if n < 2 { Err(forbidden()) } else { Ok(n) } }
+                })
+                .await;
+            assert_eq!(out.is_ok(), expect_ok, "{source:?}");
+            assert_eq!(calls.load(Ordering::SeqCst), expect_calls, "{source:?}");
+        }
+    }
+
     #[test]
     fn clusters_map_to_regions() {
         assert_eq!(cluster_to_region("us-mia-1"), "us-mia");

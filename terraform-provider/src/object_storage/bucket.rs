@@ -334,6 +334,13 @@ async fn read_s3(state: &LinodeState, m: &mut BucketModel, diags: &mut Diagnosti
     let (Some(label), Some(region)) = (m.label.get().cloned(), m.region_id()) else { return };
     let (ak, sk) = m.keys();
     if key_source(state, ak, sk).is_none() {
+        if !s3_managed(m) {
+            // Only the private flag asked for it (e.g. after import): nothing to warn about.
+            if m.versioning.is_null() {
+                m.versioning = Val::Known(false);
+            }
+            return;
+        }
         diags.warning(
             "Bucket versioning and lifecycle rules not refreshed",
             format!("Bucket {label:?}: {MISSING_KEYS_HELP}"),
@@ -827,6 +834,8 @@ impl Resource for BucketResource {
         resp.set_attr("label", label);
         resp.set_attr("region", region);
         resp.set_attr("acl", "private");
+        // Versioning and lifecycle rules may be in use: refresh them (when S3 keys are available).
+        resp.private.set(PRIVATE_S3_MANAGED, &true);
     }
 }
 

@@ -324,10 +324,11 @@ impl Resource for ObjectResource {
             .iter()
             .all(|n| !req.config.get(n).is_some_and(Value::is_unknown));
         if !config_etag_set {
+            // Single-part uploads have the MD5 of the stored bytes as ETag (whatever the
+            // Content-Encoding says about them).
             let predicted = if content_known {
                 match plan.body() {
-                    Ok(body) if plan.content_encoding.is_null() => Value::from(md5::hex(&body)),
-                    Ok(_) => Value::unknown(),
+                    Ok(body) => Value::from(md5::hex(&body)),
                     Err((attr, msg)) => {
                         if attr != "content" {
                             diags.error_at(attr.as_str(), "Invalid content", msg);
@@ -338,11 +339,8 @@ impl Resource for ObjectResource {
             } else {
                 Value::unknown()
             };
-            let prior_etag = req.state.get("etag").cloned().unwrap_or(Value::Null);
-            let keep_prior = !creating && predicted.is_unknown() && prior_etag.is_known() && content_known
-                && plan.content_encoding.is_known();
             if let Some(e) = req.plan.get_mut("etag") {
-                *e = if keep_prior { prior_etag } else { predicted };
+                *e = predicted;
             }
         }
         let upload = creating || UPLOADED.iter().any(|n| req.plan.get(n) != req.state.get(n));

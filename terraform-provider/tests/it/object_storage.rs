@@ -503,3 +503,37 @@ async fn data_sources_read_bucket_and_endpoints() {
     assert_eq!(eps[0].get("region"), Some(&Value::from("fr-par")));
     assert_eq!(eps[0].get("s3_endpoint"), Some(&Value::from(env.mock.s3_endpoint())));
 }
+
+const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const PKEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
+
+#[tokio::test]
+async fn certificate_is_uploaded_and_its_removal_detected() {
+    let env = setup().await;
+    let cert = |c: &str| Value::list([Value::object([("certificate", Value::from(c)), ("private_key", Value::from(PKEY))])]);
+    let config = bucket_config("tls-bucket", vec![("cert", cert(CERT))]);
+    let state = create_ok(&env, BUCKET, config.clone()).await;
+    let api = client(&env.mock);
+    assert!(api.object_storage().get_bucket_ssl("us-east", "tls-bucket").await.unwrap().ssl);
+    api.object_storage().delete_bucket_ssl("us-east", "tls-bucket").await.unwrap();
+    let state = env.h.read(BUCKET, &state).await.expect_ok();
+    assert_eq!(state.get("cert"), Some(&Value::list([])));
+    let state = env.h.update(BUCKET, &state, config).await.expect_ok();
+    assert!(api.object_storage().get_bucket_ssl("us-east", "tls-bucket").await.unwrap().ssl);
+    let out = env.h.update(BUCKET, &state, bucket_config("tls-bucket", vec![("cert", cert("not a certificate"))])).await;
+    assert_error_on(&out.diagnostics, "cert");
+}
+
+#[tokio::test]
+async fn import_of_a_versioned_bucket_reads_versioning() {
+    let env = setup().await;
+    let config = bucket_config("imp-bucket", vec![("versioning", Value::from(true)), ("lifecycle_rule", Value::list([rule("r1", "a/", 2)]))]);
+    create_ok(&env, BUCKET, config.clone()).await;
+    let imported = env.h.import(BUCKET, "us-east:imp-bucket").await.expect_ok();
+    assert_eq!(imported.get("versioning"), Some(&Value::from(true)));
+    assert_eq!(rule_ids(&imported), ["r1"]);
+    let plan = env.h.plan_update(BUCKET, &imported, config).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(!plan.has_changes(), "{:?}", plan.planned_state);
+    assert!(env.h.import(BUCKET, "no-colon").await.diagnostics.has_errors());
+}
