@@ -165,6 +165,16 @@ async fn temporary_keys_are_used_and_revoked() {
     assert_eq!(s3(&env.mock).get_bucket_versioning("temp-key-bucket").await.unwrap(), VersioningStatus::Enabled);
     let state = h.read(BUCKET, &state).await.expect_ok();
     assert!(!h.plan_update(BUCKET, &state, config).await.has_changes());
+    // Objects work with temporary keys too.
+    let obj = Value::object([
+        ("bucket", Value::from("temp-key-bucket")),
+        ("key", Value::from("o.txt")),
+        ("region", Value::from("us-east")),
+        ("content", Value::from("via temp key")),
+    ]);
+    let obj_state = h.create(OBJECT, obj).await.expect_ok();
+    h.read(OBJECT, &obj_state).await.expect_ok();
+    assert_no_errors(&h.destroy(OBJECT, &obj_state).await);
     let keys: Vec<_> = client(&env.mock).object_storage().list_all_keys(ListParams::new()).try_collect().await.unwrap();
     assert!(keys.is_empty(), "temporary keys left behind: {keys:?}");
     // The requests show keys were created (limited to the bucket) and deleted.
@@ -536,4 +546,61 @@ async fn import_of_a_versioned_bucket_reads_versioning() {
     assert_no_errors(&plan.diagnostics);
     assert!(!plan.has_changes(), "{:?}", plan.planned_state);
     assert!(env.h.import(BUCKET, "no-colon").await.diagnostics.has_errors());
+}
+
+#[tokio::test]
+async fn key_regions_update_in_place_and_deleted_key_leaves_state() {
+    let env = setup().await;
+    let config = |regions: &[&str]| {
+        Value::object([
+            ("label", Value::from("regional")),
+            ("regions", Value::set(regions.iter().map(|r| Value::from(*r)))),
+        ])
+    };
+    let state = create_ok(&env, KEY, config(&["us-east"])).await;
+    let details = state.get("regions_details").and_then(Value::as_elements).unwrap();
+    assert_eq!(details.len(), 1);
+    assert_eq!(details[0].get("s3_endpoint"), Some(&Value::from(env.mock.s3_endpoint())));
+    let secret = str_attr(&state, "secret_key").to_string();
+    let plan = env.h.plan_update(KEY, &state, config(&["us-east", "fr-par"])).await;
+    assert!(!plan.requires_replacement());
+    let state = env.h.apply(&plan).await.expect_ok();
+    assert_eq!(state.get("regions_details").and_then(Value::as_elements).unwrap().len(), 2);
+    assert_eq!(str_attr(&state, "secret_key"), secret);
+    let state = env.h.read(KEY, &state).await.expect_ok();
+    assert!(!env.h.plan_update(KEY, &state, config(&["us-east", "fr-par"])).await.has_changes());
+    let id: u64 = str_attr(&state, "id").parse().unwrap();
+    client(&env.mock).object_storage().delete_key(id).await.unwrap();
+    let out = env.h.read(KEY, &state).await;
+    assert_no_errors(&out.diagnostics);
+    assert!(out.state.is_null());
+}
+
+#[tokio::test]
+async fn object_acl_changed_out_of_band_is_put_back() {
+    let env = setup().await;
+    create_ok(&env, BUCKET, bucket_config("objacl-bucket", vec![])).await;
+    let config = Value::object([
+        ("bucket", Value::from("objacl-bucket")),
+        ("key", Value::from("page.html")),
+        ("region", Value::from("us-east")),
+        ("content", Value::from("<h1>hi</h1>")),
+        ("acl", Value::from("public-read")),
+    ]);
+    let state = create_ok(&env, OBJECT, config.clone()).await;
+    let api = client(&env.mock);
+    let acl = api.object_storage().get_object_acl("us-east", "objacl-bucket", "page.html").await.unwrap();
+    assert_eq!(serde_json::to_value(&acl.acl).unwrap(), "public-read");
+    let private = linode_sdk::models::object_storage::UpdateObjectAcl {
+        name: "page.html".into(),
+        acl: linode_sdk::models::object_storage::ObjectAcl::Private,
+    };
+    api.object_storage().update_object_acl("us-east", "objacl-bucket", &private).await.unwrap();
+    let state = env.h.read(OBJECT, &state).await.expect_ok();
+    assert_eq!(str_attr(&state, "acl"), "private");
+    let plan = env.h.plan_update(OBJECT, &state, config).await;
+    assert!(plan.has_changes() && !plan.requires_replacement());
+    env.h.apply(&plan).await.expect_ok();
+    let acl = api.object_storage().get_object_acl("us-east", "objacl-bucket", "page.html").await.unwrap();
+    assert_eq!(serde_json::to_value(&acl.acl).unwrap(), "public-read");
 }
