@@ -55,6 +55,22 @@ impl Default for FaultConfig {
 }
 
 impl FaultConfig {
+    /// Checks that every rate lies in `0..=1`; the error names the first bad field.
+    pub fn validate(&self) -> Result<(), &'static str> {
+        for (name, rate) in [
+            ("http_5xx", self.http_5xx),
+            ("rate_limit_429", self.rate_limit_429),
+            ("busy_400", self.busy_400),
+            ("latency_rate", self.latency_rate),
+            ("drop_connection", self.drop_connection),
+        ] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(name);
+            }
+        }
+        Ok(())
+    }
+
     /// Whether no fault can trigger.
     pub fn is_quiet(&self) -> bool {
         self.http_5xx <= 0.0

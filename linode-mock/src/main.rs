@@ -53,9 +53,9 @@ struct Args {
     /// Injected latency in ms.
     #[arg(long, env = "LINODE_MOCK_FAULT_LATENCY_MS", default_value_t = 0)]
     fault_latency_ms: u64,
-    /// Rate of requests that get the injected latency (0..1).
-    #[arg(long, env = "LINODE_MOCK_FAULT_LATENCY_RATE", default_value_t = 0.0)]
-    fault_latency_rate: f64,
+    /// Rate of requests that get the injected latency (0..1; default 1 when a latency is set).
+    #[arg(long, env = "LINODE_MOCK_FAULT_LATENCY_RATE")]
+    fault_latency_rate: Option<f64>,
     /// Rate of dropped connections (0..1).
     #[arg(long, env = "LINODE_MOCK_FAULT_DROP_RATE", default_value_t = 0.0)]
     fault_drop_rate: f64,
@@ -112,7 +112,9 @@ async fn main() -> std::process::ExitCode {
             retry_after: args.fault_retry_after,
             busy_400: args.fault_busy_rate,
             latency_ms: args.fault_latency_ms,
-            latency_rate: args.fault_latency_rate,
+            latency_rate: args
+                .fault_latency_rate
+                .unwrap_or(if args.fault_latency_ms > 0 { 1.0 } else { 0.0 }),
             drop_connection: args.fault_drop_rate,
             only_paths: (!args.fault_only_path.is_empty()).then_some(args.fault_only_path),
             s3: args.fault_s3,
@@ -122,6 +124,10 @@ async fn main() -> std::process::ExitCode {
         state_file: args.state,
         ..MockConfig::default()
     };
+    if let Err(field) = config.faults.validate() {
+        tracing::error!(field, "fault rates must be between 0 and 1");
+        return std::process::ExitCode::FAILURE;
+    }
     let handle = match MockServer::start(config).await {
         Ok(h) => h,
         Err(e) => {

@@ -63,16 +63,8 @@ async fn put_faults(
     }
     let cfg: FaultConfig = serde_json::from_value(body)
         .map_err(|e| ApiError::bad_request(format!("invalid fault config: {e}")))?;
-    for (name, rate) in [
-        ("http_5xx", cfg.http_5xx),
-        ("rate_limit_429", cfg.rate_limit_429),
-        ("busy_400", cfg.busy_400),
-        ("latency_rate", cfg.latency_rate),
-        ("drop_connection", cfg.drop_connection),
-    ] {
-        if !(0.0..=1.0).contains(&rate) {
-            return Err(ApiError::field(name, "rates must be between 0 and 1"));
-        }
+    if let Err(field) = cfg.validate() {
+        return Err(ApiError::field(field, "rates must be between 0 and 1"));
     }
     if let Some(seed) = seed {
         app.faults.reseed(seed);
