@@ -347,7 +347,7 @@ fn control_plane_options(cp: &ControlPlaneModel) -> ControlPlaneOptions {
                 ipv6: ad.ipv6.unwrap_or_default(),
             });
             ControlPlaneAclOptions {
-                enabled: Some(a.enabled.get().copied().unwrap_or(true)),
+                enabled: Some(a.enabled.get().copied().unwrap_or(!a.addresses.is_empty())),
                 addresses,
                 revision_id: None,
             }
@@ -1027,6 +1027,18 @@ impl Resource for ClusterResource {
         let Some(state) = common::state(&ctx, diags) else {
             return;
         };
+        // A `dynamic` block over a collection not known yet: nothing to match or check until it is.
+        let known = |v: &Value| {
+            v.is_known()
+                && v.as_elements()
+                    .is_none_or(|e| e.iter().all(Value::is_known))
+        };
+        if !["pool", "control_plane"]
+            .iter()
+            .all(|b| req.config.get(b).is_none_or(known))
+        {
+            return;
+        }
         let (Some(config), Some(mut plan)) = (
             req.config_as::<ClusterModel>(diags),
             req.plan_as::<ClusterModel>(diags),

@@ -730,7 +730,7 @@ async fn create_timeout_is_a_clear_error_and_keeps_the_cluster_in_state() {
 }
 
 #[tokio::test]
-async fn destroy_waits_for_deletion() {
+async fn destroy_waits_for_deletion_unless_told_not_to() {
     let env = setup().await;
     let state = create(
         &env,
@@ -738,8 +738,39 @@ async fn destroy_waits_for_deletion() {
     )
     .await;
     let id = cluster_id(&state);
+    env.mock.clear_requests();
     assert_no_errors(&env.h.destroy(CLUSTER, &state).await);
     assert!(sdk(&env).lke().get_opt(id).await.unwrap().is_none());
+    let after_delete = |env: &Env| {
+        let c = calls(env);
+        let at = c.iter().position(|(m, _)| m == "DELETE").expect("a DELETE");
+        c[at + 1..]
+            .iter()
+            .filter(|(m, p)| m == "GET" && p.ends_with(&format!("/lke/clusters/{id}")))
+            .count()
+    };
+    assert!(after_delete(&env) >= 1, "polled until the cluster is gone");
+
+    // skip_lke_cluster_delete_poll: return right after the DELETE.
+    let state = create(
+        &env,
+        cluster("bye2", "us-east", vec![pool("g6-standard-1", 1)]),
+    )
+    .await;
+    let id = cluster_id(&state);
+    let h = Harness::new(LinodeProvider::with_env(|_| None));
+    let mut config = provider_config(&env.mock);
+    if let Value::Object(m) = &mut config {
+        m.insert("skip_lke_cluster_delete_poll".into(), Value::from(true));
+    }
+    assert_no_errors(&h.configure(config).await);
+    env.mock.clear_requests();
+    assert_no_errors(&h.destroy(CLUSTER, &state).await);
+    let polls = calls(&env)
+        .iter()
+        .filter(|(m, p)| m == "GET" && p.ends_with(&format!("/lke/clusters/{id}")))
+        .count();
+    assert_eq!(polls, 0);
 }
 
 #[tokio::test]
