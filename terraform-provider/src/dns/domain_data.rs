@@ -111,7 +111,11 @@ impl DataSource for DomainDataSource {
         };
         match found {
             Some(d) if m.domain.get().is_none_or(|n| n.eq_ignore_ascii_case(&d.domain)) => {
-                resp.set_state(&DomainDataModel::from(&d));
+                let mut out = DomainDataModel::from(&d);
+                if m.domain.is_known() {
+                    out.domain = m.domain.clone(); // configured values come back as configured
+                }
+                resp.set_state(&out);
             }
             Some(d) => diags.error_at(
                 "domain",

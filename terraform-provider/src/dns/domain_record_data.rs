@@ -112,7 +112,7 @@ impl DataSource for DomainRecordDataSource {
         };
         resp.set_state(&RecordDataModel {
             id: Val::Known(r.id as i64),
-            name: Val::Known(r.name.clone()),
+            name: if m.name.is_known() { m.name.clone() } else { Val::Known(r.name.clone()) },
             domain_id: Val::Known(domain_id as i64),
             record_type: Val::Known(r.record_type.as_str().to_string()),
             ttl_sec: Val::Known(r.ttl_sec.into()),

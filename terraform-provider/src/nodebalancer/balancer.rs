@@ -146,7 +146,7 @@ pub(crate) struct NodeBalancerModel {
 
 impl NodeBalancerModel {
     /// The state for `nb` and its firewalls; `prior` supplies what the API does not echo
-    /// (`firewall_id`) and the declared case of tags.
+    /// (`firewall_id`, the firewall attached at creation) and the declared case of tags.
     pub(crate) fn from_api(prior: &NodeBalancerModel, nb: &NodeBalancer, firewalls: &[Firewall]) -> Self {
         let same_tags = |p: &[String]| {
             p.len() == nb.tags.len() && p.iter().all(|t| nb.tags.iter().any(|a| a.eq_ignore_ascii_case(t)))
@@ -157,12 +157,9 @@ impl NodeBalancerModel {
             region: Val::Known(nb.region.clone()),
             client_conn_throttle: Val::Known(nb.client_conn_throttle.into()),
             client_udp_sess_throttle: Val::Known(nb.client_udp_sess_throttle.unwrap_or(0).into()),
-            firewall_id: match &prior.firewall_id {
-                Val::Known(id) => Val::Known(*id),
-                // After import: the attached firewall, when there is exactly one.
-                _ if firewalls.len() == 1 => Val::Known(firewalls[0].id as i64),
-                _ => Val::Null,
-            },
+            // Only set at creation (firewalls attached later, e.g. by linode_firewall, show in
+            // `firewalls` and must not plan a replacement).
+            firewall_id: prior.firewall_id.clone().resolve(None),
             hostname: Val::Known(nb.hostname.clone()),
             ipv4: Val::Known(nb.ipv4.clone()),
             ipv6: nb.ipv6.clone().into(),

@@ -95,7 +95,11 @@ impl ConfigModel {
             check_path: Val::Known(c.check_path.clone().unwrap_or_default()),
             check_body: Val::Known(c.check_body.clone().unwrap_or_default()),
             check_passive: Val::Known(c.check_passive),
-            cipher_suite: Val::Known(c.cipher_suite.as_str().to_string()),
+            // Some API versions report `none` for configs without TLS: keep the planned value then.
+            cipher_suite: match (&prior.cipher_suite, c.cipher_suite.as_str()) {
+                (Val::Known(p), "none") if c.protocol.as_str() != "https" => Val::Known(p.clone()),
+                (_, api) => Val::Known(api.to_string()),
+            },
             ssl_commonname: Val::Known(c.ssl_commonname.clone().unwrap_or_default()),
             ssl_fingerprint: Val::Known(c.ssl_fingerprint.clone().unwrap_or_default()),
             ssl_cert: keep_secret(&prior.ssl_cert, c.ssl_cert.as_deref()),

@@ -511,6 +511,11 @@ async fn data_sources_find_domains_and_records() {
         .await
         .expect_ok();
     assert_eq!(get(&by_fqdn, "id"), &Value::from(r.id));
+    assert_eq!(get(&by_fqdn, "name"), &Value::from("hello.data.example.com"), "configured values are kept");
+    let upper =
+        env.h.read_data_source("linode_domain", obj(&[("domain", Value::from("Data.Example.com"))])).await.expect_ok();
+    assert_eq!(get(&upper, "domain"), &Value::from("Data.Example.com"));
+    assert_eq!(get(&upper, "id"), &Value::from(domain_id.to_string()));
     let missing = env
         .h
         .read_data_source(

@@ -426,3 +426,21 @@ async fn config_state_upgrade_from_version_0() {
     assert_eq!(get(&out, "ssl_key"), &Value::from("secret"));
     assert_eq!(get(&out, "nodebalancer_id"), &Value::from(3));
 }
+
+#[tokio::test]
+async fn firewall_id_is_kept_and_replaces_when_changed() {
+    let env = support::setup().await;
+    let config = obj(&[("label", Value::from("fw-lb")), ("firewall_id", Value::from(4242))]);
+    let state = env.h.create("linode_nodebalancer", config.clone()).await.expect_ok();
+    let refreshed = env.h.read("linode_nodebalancer", &state).await.expect_ok();
+    assert_eq!(get(&refreshed, "firewall_id"), &Value::from(4242));
+    assert!(!env.h.plan_update("linode_nodebalancer", &refreshed, config).await.has_changes());
+    let other = obj(&[("label", Value::from("fw-lb")), ("firewall_id", Value::from(4343))]);
+    assert!(env.h.plan_update("linode_nodebalancer", &refreshed, other).await.requires_replacement());
+
+    // Imported (or attached later by linode_firewall): no firewall_id, so no replacement.
+    let imported = env.h.import("linode_nodebalancer", &id_of(&state).to_string()).await.expect_ok();
+    assert_eq!(get(&imported, "firewall_id"), &Value::Null);
+    let plain = obj(&[("label", Value::from("fw-lb"))]);
+    assert!(!env.h.plan_update("linode_nodebalancer", &imported, plain).await.requires_replacement());
+}
