@@ -49,6 +49,7 @@ pub fn header_is(name: &'static str, value: &'static str) -> impl Fn(&wiremock::
 }
 
 /// Matches a request whose query has the key `name` (with or without a value).
+#[cfg(feature = "s3")]
 pub fn has_query(name: &'static str) -> impl Fn(&wiremock::Request) -> bool {
     move |r: &wiremock::Request| r.url.query_pairs().any(|(k, _)| k == name)
 }
