@@ -68,9 +68,25 @@ pub(crate) fn master_key_from(lookup: impl Fn(&str) -> Option<String>, diags: &m
     }
 }
 
-/// The master key from the process environment (read per operation, never stored).
+tokio::task_local! {
+    static MASTER_KEY_TEXT: Option<String>;
+}
+
+/// Runs `f` with `key` (hex or base64 text; `None`: no key) as the secrets master key instead of
+/// the `LINODE_SECRETS_KEY` environment variable, for the operations `f` runs on this task only.
+/// For programs that embed the provider (and tests, which cannot change the environment of a
+/// process whose tests run in parallel).
+pub async fn with_master_key<F: std::future::Future>(key: Option<String>, f: F) -> F::Output {
+    MASTER_KEY_TEXT.scope(key, f).await
+}
+
+/// The master key: the one given to [`with_master_key`] for this task, else `LINODE_SECRETS_KEY`
+/// (read per operation, never stored).
 pub(crate) fn master_key(diags: &mut Diagnostics) -> Option<MasterKey> {
-    master_key_from(|name| std::env::var(name).ok(), diags)
+    match MASTER_KEY_TEXT.try_with(Clone::clone) {
+        Ok(text) => master_key_from(|_| text.clone(), diags),
+        Err(_) => master_key_from(|name| std::env::var(name).ok(), diags),
+    }
 }
 
 /// Where a store lives and how to reach it.
