@@ -67,6 +67,16 @@ async fn zone_of(st: &LinodeState, private: &mut PrivateState, domain_id: u64) -
     Some(zone)
 }
 
+/// An SRV service or protocol: the declared form when equivalent; otherwise (e.g. after import)
+/// the API's value without the leading underscore it adds, as configurations usually write it
+/// (`service = "sip"`).
+fn srv_part(prior: &Val<String>, api: Option<&str>) -> Val<String> {
+    match keep_string(prior, api, rules::same_srv_part) {
+        Val::Known(v) if !prior.is_known() => Val::Known(v.strip_prefix('_').map(str::to_string).unwrap_or(v)),
+        other => other,
+    }
+}
+
 /// After a write: for a name given as an FQDN, remembers the zone name in private state so that
 /// refreshes compare names without fetching the domain (one GET per write, none per refresh).
 async fn remember_zone(st: &LinodeState, private: &mut PrivateState, plan: &RecordModel, domain_id: u64) -> Option<String> {
@@ -108,8 +118,8 @@ impl RecordModel {
                 _ => Val::Known(r.target.clone()),
             },
             priority: keep_exact(&prior.priority, i64::from(r.priority)),
-            protocol: keep_string(&prior.protocol, r.protocol.as_deref(), rules::same_srv_part),
-            service: keep_string(&prior.service, r.service.as_deref(), rules::same_srv_part),
+            protocol: srv_part(&prior.protocol, r.protocol.as_deref()),
+            service: srv_part(&prior.service, r.service.as_deref()),
             tag: keep_string(&prior.tag, r.tag.as_deref(), |a, b| a == b),
             port: keep_exact(&prior.port, i64::from(r.port)),
             weight: keep_exact(&prior.weight, i64::from(r.weight)),

@@ -247,6 +247,10 @@ async fn record_names_targets_and_ttls_never_drift() {
     let refreshed = env.h.read("linode_domain_record", &srv_state).await.expect_ok();
     assert_eq!(refreshed, srv_state);
     assert!(!env.h.plan_update("linode_domain_record", &refreshed, srv.clone()).await.has_changes());
+    let imported =
+        env.h.import("linode_domain_record", &format!("{domain_id},{}", id_of(&srv_state))).await.expect_ok();
+    assert_eq!(get(&imported, "service"), &Value::from("sip"), "imported without the API's underscore");
+    assert!(!env.h.plan_update("linode_domain_record", &imported, srv.clone()).await.has_changes());
 
     // A declared SRV name (FQDN form of the generated one) is kept too.
     let named_srv = record(
