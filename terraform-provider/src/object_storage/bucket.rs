@@ -729,57 +729,11 @@ impl Resource for BucketResource {
     }
 
     async fn update(&self, req: UpdateRequest, resp: &mut ApplyResponse) {
-        let diags = &mut resp.diagnostics;
-        let Some(state) = common::state(&req.ctx, diags) else { return };
-        let Some(mut plan) = req.plan_as::<BucketModel>(diags) else { return };
-        let Some(prior) = req.state_as::<BucketModel>(diags) else { return };
-        let (Some(label), Some(region)) = (prior.label.get().cloned(), prior.region_id()) else { return };
-        let api = state.client.object_storage();
-        let acl_change = plan.acl.is_known() && plan.acl != prior.acl;
-        let cors_change = plan.cors_enabled.is_known() && plan.cors_enabled != prior.cors_enabled;
-        if acl_change || cors_change {
-            let access = UpdateBucketAccess {
-                acl: plan.acl.get().map(|a| parse_acl(a)),
-                cors_enabled: plan.cors_enabled.get().copied(),
-            };
-            if let Err(e) = api.update_bucket_access(&region, &label, &access).await {
-                common::api_error(diags, "Unable to update the bucket's access", &e, field_attr);
-                return;
-            }
+        update_bucket(&req, resp).await;
+        if resp.diagnostics.has_errors() {
+            // Nothing is half-recorded: the next plan retries every change (all are idempotent).
+            resp.state = req.state.clone();
         }
-        if plan.cert != prior.cert {
-            if !prior.cert.is_empty()
-                && let Err(e) = api.delete_bucket_ssl(&region, &label).await
-                && !e.is_not_found()
-            {
-                common::api_error_plain(diags, "Unable to delete the bucket's old certificate", &e);
-                return;
-            }
-            if let Some(cert) = plan.cert.first() {
-                let ssl = UploadBucketSsl {
-                    certificate: cert.certificate.get().cloned().unwrap_or_default(),
-                    private_key: cert.private_key.get().cloned().unwrap_or_default(),
-                };
-                if let Err(e) = api.upload_bucket_ssl(&region, &label, &ssl).await {
-                    common::api_error(diags, "Unable to upload the bucket's certificate", &e, field_attr);
-                    return;
-                }
-            }
-        }
-        apply_s3(state, &mut plan, Some(&prior), diags).await;
-        if diags.has_errors() {
-            return;
-        }
-        if plan.versioning.is_unknown() {
-            plan.versioning = prior.versioning.clone();
-        }
-        if plan.cors_enabled.is_unknown() {
-            read_access(state, &mut plan, &region, &label, diags).await;
-        }
-        if s3_managed(&plan) || s3_managed(&prior) {
-            resp.private.set(PRIVATE_S3_MANAGED, &true);
-        }
-        resp.set_state(&plan);
     }
 
     async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
@@ -837,6 +791,61 @@ impl Resource for BucketResource {
         // Versioning and lifecycle rules may be in use: refresh them (when S3 keys are available).
         resp.private.set(PRIVATE_S3_MANAGED, &true);
     }
+}
+
+/// Applies an update (the caller restores the prior state on errors).
+async fn update_bucket(req: &UpdateRequest, resp: &mut ApplyResponse) {
+    let diags = &mut resp.diagnostics;
+    let Some(state) = common::state(&req.ctx, diags) else { return };
+    let Some(mut plan) = req.plan_as::<BucketModel>(diags) else { return };
+    let Some(prior) = req.state_as::<BucketModel>(diags) else { return };
+    let (Some(label), Some(region)) = (prior.label.get().cloned(), prior.region_id()) else { return };
+    let api = state.client.object_storage();
+    let acl_change = plan.acl.is_known() && plan.acl != prior.acl;
+    let cors_change = plan.cors_enabled.is_known() && plan.cors_enabled != prior.cors_enabled;
+    if acl_change || cors_change {
+        let access = UpdateBucketAccess {
+            acl: plan.acl.get().map(|a| parse_acl(a)),
+            cors_enabled: plan.cors_enabled.get().copied(),
+        };
+        if let Err(e) = api.update_bucket_access(&region, &label, &access).await {
+            common::api_error(diags, "Unable to update the bucket's access", &e, field_attr);
+            return;
+        }
+    }
+    if plan.cert != prior.cert {
+        if !prior.cert.is_empty()
+            && let Err(e) = api.delete_bucket_ssl(&region, &label).await
+            && !e.is_not_found()
+        {
+            common::api_error_plain(diags, "Unable to delete the bucket's old certificate", &e);
+            return;
+        }
+        if let Some(cert) = plan.cert.first() {
+            let ssl = UploadBucketSsl {
+                certificate: cert.certificate.get().cloned().unwrap_or_default(),
+                private_key: cert.private_key.get().cloned().unwrap_or_default(),
+            };
+            if let Err(e) = api.upload_bucket_ssl(&region, &label, &ssl).await {
+                common::api_error(diags, "Unable to upload the bucket's certificate", &e, field_attr);
+                return;
+            }
+        }
+    }
+    apply_s3(state, &mut plan, Some(&prior), diags).await;
+    if diags.has_errors() {
+        return;
+    }
+    if plan.versioning.is_unknown() {
+        plan.versioning = prior.versioning.clone();
+    }
+    if plan.cors_enabled.is_unknown() {
+        read_access(state, &mut plan, &region, &label, diags).await;
+    }
+    if s3_managed(&plan) || s3_managed(&prior) {
+        resp.private.set(PRIVATE_S3_MANAGED, &true);
+    }
+    resp.set_state(&plan);
 }
 
 /// Deletes every object version and delete marker, then any remaining current object.

@@ -324,6 +324,7 @@ impl Resource for KeyResource {
             Ok(k) => k,
             Err(e) => {
                 common::api_error(diags, "Unable to update the Object Storage key", &e, field_attr);
+                resp.state = req.state.clone();
                 return;
             }
         };

@@ -604,3 +604,15 @@ async fn object_acl_changed_out_of_band_is_put_back() {
     let acl = api.object_storage().get_object_acl("us-east", "objacl-bucket", "page.html").await.unwrap();
     assert_eq!(serde_json::to_value(&acl.acl).unwrap(), "public-read");
 }
+
+#[tokio::test]
+async fn failed_update_keeps_the_prior_state() {
+    let env = setup().await;
+    let state = create_ok(&env, BUCKET, bucket_config("fail-bucket", vec![])).await;
+    // The bucket disappears between plan and apply: the ACL change fails and is not recorded.
+    let plan = env.h.plan_update(BUCKET, &state, bucket_config("fail-bucket", vec![("acl", Value::from("public-read"))])).await;
+    client(&env.mock).object_storage().delete_bucket("us-east", "fail-bucket").await.unwrap();
+    let out = env.h.apply(&plan).await;
+    assert!(out.diagnostics.has_errors());
+    assert_eq!(str_attr(&out.state, "acl"), "private");
+}
