@@ -70,7 +70,8 @@ data "linode_domain" "zone" {
 
 data "linode_domain_record" "www" {
   domain_id = linode_domain.zone.id
-  name      = "www"
+  # Referencing the record (not the literal "www") makes Terraform read it after it exists.
+  name = linode_domain_record.www.name
 }
 
 output "zone_id" {
