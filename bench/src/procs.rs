@@ -40,17 +40,44 @@ pub fn self_vmhwm_kb() -> Option<u64> {
 }
 
 /// Pids of the live children of `ppid` whose command name starts with `comm_prefix`.
+///
+/// Reads `/proc/<ppid>/task/*/children` (a few small files: each thread lists the children it
+/// started), and falls back to scanning every `/proc/<pid>/stat` when the kernel lacks them.
 pub fn children_named(ppid: u32, comm_prefix: &str) -> Vec<u32> {
+    let named = |pid: &u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| parse_stat(&s))
+            .is_some_and(|(comm, pp)| pp == ppid && comm.starts_with(comm_prefix))
+    };
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{ppid}/task")) {
+        let mut kids: Vec<u32> = Vec::new();
+        let mut any = false;
+        for t in tasks.flatten() {
+            if let Ok(text) = std::fs::read_to_string(t.path().join("children")) {
+                any = true;
+                kids.extend(parse_children(&text));
+            }
+        }
+        if any {
+            kids.sort_unstable();
+            kids.dedup();
+            kids.retain(named);
+            return kids;
+        }
+    }
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
     dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|s| parse_stat(&s))
-                .is_some_and(|(comm, pp)| pp == ppid && comm.starts_with(comm_prefix))
-        })
+        .filter(named)
+        .collect()
+}
+
+/// The pids of a `/proc/<pid>/task/<tid>/children` file.
+pub fn parse_children(text: &str) -> Vec<u32> {
+    text.split_whitespace()
+        .filter_map(|p| p.parse().ok())
         .collect()
 }
 
@@ -98,7 +125,7 @@ fn tail(s: &str, n: usize) -> &str {
 }
 
 /// Runs `cmd` to completion, timing it, while a sampler thread reads the `VmHWM` of the command
-/// and of its children whose name starts with `child_prefix` every 10 ms. Output goes to files in
+/// and of its children whose name starts with `child_prefix` every 20 ms. Output goes to files in
 /// `scratch` (no pipe can fill up) and is read back at the end.
 pub fn run_watched(
     mut cmd: Command,
@@ -132,7 +159,7 @@ pub fn run_watched(
                         }
                     }
                 }
-                std::thread::sleep(Duration::from_millis(10));
+                std::thread::sleep(Duration::from_millis(20));
             }
             (own, kids)
         })
@@ -176,6 +203,29 @@ mod tests {
         let s = "7 (a (b) c) R 1 7 7";
         assert_eq!(parse_stat(s), Some(("a (b) c".to_string(), 1)));
         assert_eq!(parse_stat("garbage"), None);
+    }
+
+    #[test]
+    fn children_files() {
+        assert_eq!(parse_children("12 345 \n"), vec![12, 345]);
+        assert_eq!(parse_children(""), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn finds_a_named_child() {
+        let mut child = Command::new("sleep").arg("5").spawn().unwrap();
+        let me = std::process::id();
+        let mut found = Vec::new();
+        for _ in 0..100 {
+            found = children_named(me, "sleep");
+            if !found.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(found, vec![child.id()]);
     }
 
     #[test]
