@@ -138,10 +138,24 @@ impl ProviderService {
         }
     }
 
-    /// Runs `fut` unless the provider is stopped first, in which case it is dropped.
+    /// Runs `fut` unless the provider is stopped first, in which case it is dropped. A panic in
+    /// provider code becomes an error diagnostic instead of a broken connection.
     async fn cancellable<T>(&self, diags: &mut Diagnostics, fut: impl Future<Output = T>) -> Option<T> {
+        use futures::FutureExt as _;
         tokio::select! {
-            out = fut => Some(out),
+            out = std::panic::AssertUnwindSafe(fut).catch_unwind() => match out {
+                Ok(v) => Some(v),
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".into());
+                    tracing::error!(%message, "provider code panicked");
+                    diags.error("The provider panicked", format!("{message}\nThis is a bug in the provider."));
+                    None
+                }
+            },
             () = self.inner.cancel.cancelled() => {
                 diags.error("Operation cancelled", "Terraform stopped the provider while the operation was running.");
                 None

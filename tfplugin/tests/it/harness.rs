@@ -91,6 +91,7 @@ impl Resource for Widget {
     async fn create(&self, req: CreateRequest, resp: &mut ApplyResponse) {
         let Some(store) = req.ctx.client::<Shared>(&mut resp.diagnostics).cloned() else { return };
         let Some(mut m) = req.plan_as::<WidgetModel>(&mut resp.diagnostics) else { return };
+        assert_ne!(m.name, "boom", "widgets named boom crash the provider");
         let hang = store.lock().unwrap().hang.clone();
         if let Some(started) = hang {
             started.notify_one();
@@ -439,4 +440,15 @@ async fn ephemeral_open_and_close() {
     assert_eq!(store.lock().unwrap().next, 1);
     assert!(h.close_ephemeral("test_token", out.private).await.is_empty());
     assert_eq!(store.lock().unwrap().next, 0);
+}
+
+#[tokio::test]
+async fn panics_become_diagnostics() {
+    let (h, _) = harness().await;
+    let out = h.create(W, config("boom", "eu", &[])).await;
+    let err = out.diagnostics.errors().next().expect("an error");
+    assert_eq!(err.summary, "The provider panicked");
+    assert!(err.detail.contains("widgets named boom crash the provider"), "{}", err.detail);
+    // The provider keeps serving.
+    assert!(!h.create(W, config("fine", "eu", &[])).await.diagnostics.has_errors());
 }
