@@ -1,7 +1,8 @@
 //! `linode_nodebalancer`: a NodeBalancer (managed load balancer).
 
 use linode_sdk::models::nodebalancers::{
-    CreateNodeBalancer, Firewall, FirewallRule, NodeBalancer, NodeBalancerTransfer, UpdateNodeBalancer,
+    CreateNodeBalancer, Firewall, FirewallRule, NodeBalancer, NodeBalancerTransfer, NodeBalancerVpcOptions,
+    UpdateNodeBalancer,
 };
 use linode_sdk::{Client, ListParams};
 use regex::Regex;
@@ -142,6 +143,16 @@ pub(crate) struct NodeBalancerModel {
     pub tags: Val<Vec<String>>,
     pub transfer: Val<Vec<TransferModel>>,
     pub firewalls: Val<Vec<FirewallModel>>,
+    pub vpcs: Val<Vec<VpcModel>>,
+}
+
+/// A VPC attachment (`vpcs`), set at creation.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub(crate) struct VpcModel {
+    pub subnet_id: i64,
+    pub ipv4_range: Val<String>,
+    pub ipv6_range: Val<String>,
+    pub ipv4_range_auto_assign: Val<bool>,
 }
 
 impl NodeBalancerModel {
@@ -171,8 +182,44 @@ impl NodeBalancerModel {
             },
             transfer: Val::Known(vec![TransferModel::from(&nb.transfer)]),
             firewalls: Val::Known(firewalls.iter().map(FirewallModel::from).collect()),
+            // The API does not return VPC attachments with the NodeBalancer: keep the configured
+            // ones (ranges Linode chose stay unset).
+            vpcs: match &prior.vpcs {
+                Val::Known(v) => Val::Known(
+                    v.iter()
+                        .map(|x| VpcModel {
+                            subnet_id: x.subnet_id,
+                            ipv4_range: x.ipv4_range.clone().resolve(None),
+                            ipv6_range: x.ipv6_range.clone().resolve(None),
+                            ipv4_range_auto_assign: Val::Null,
+                        })
+                        .collect(),
+                ),
+                _ => Val::Null,
+            },
         }
     }
+}
+
+/// The `vpcs` of the create request; the write-only `ipv4_range_auto_assign` comes from the
+/// configuration (plans never hold it).
+fn vpc_options(plan: &NodeBalancerModel, config: &Value) -> Option<Vec<NodeBalancerVpcOptions>> {
+    let vpcs = plan.vpcs.get()?;
+    let configured = config.get("vpcs").and_then(Value::as_elements).unwrap_or_default();
+    Some(
+        vpcs.iter()
+            .enumerate()
+            .map(|(i, v)| NodeBalancerVpcOptions {
+                subnet_id: u64::try_from(v.subnet_id).unwrap_or_default(),
+                ipv4_range: v.ipv4_range.get().cloned(),
+                ipv6_range: v.ipv6_range.get().cloned(),
+                ipv4_range_auto_assign: configured
+                    .get(i)
+                    .and_then(|c| c.get("ipv4_range_auto_assign"))
+                    .and_then(Value::as_bool),
+            })
+            .collect(),
+    )
 }
 
 /// The NodeBalancer and its firewalls, `None` when it is gone.
@@ -287,6 +334,42 @@ impl Resource for NodeBalancerResource {
                     "The Cloud Firewalls attached to the NodeBalancer, with their policies and rules.",
                 ),
             )
+            .attr(
+                "vpcs",
+                Attribute::list_nested(
+                    Schema::new()
+                        .attr(
+                            "subnet_id",
+                            Attribute::number().required().description("The VPC subnet to attach the NodeBalancer to."),
+                        )
+                        .attr(
+                            "ipv4_range",
+                            Attribute::string()
+                                .optional()
+                                .computed()
+                                .description("The IPv4 range (CIDR) of the subnet the NodeBalancer uses."),
+                        )
+                        .attr(
+                            "ipv6_range",
+                            Attribute::string()
+                                .optional()
+                                .computed()
+                                .description("The IPv6 range (CIDR) of the subnet the NodeBalancer uses."),
+                        )
+                        .attr(
+                            "ipv4_range_auto_assign",
+                            Attribute::bool()
+                                .optional()
+                                .write_only()
+                                .description("Let Linode choose the IPv4 range (write-only, Terraform 1.11+)."),
+                        ),
+                )
+                .optional()
+                .requires_replace()
+                .description(
+                    "VPC subnets to attach at creation (API v4beta). Changing them replaces the NodeBalancer.",
+                ),
+            )
     }
 
     async fn modify_plan(&self, req: &mut ModifyPlanRequest, diags: &mut Diagnostics) {
@@ -313,6 +396,7 @@ impl Resource for NodeBalancerResource {
             client_udp_sess_throttle: u32_of(&plan.client_udp_sess_throttle),
             tags: plan.tags.get().cloned(),
             firewall_id: plan.firewall_id.get().and_then(|f| u64::try_from(*f).ok()),
+            vpcs: vpc_options(&plan, &req.config),
             ..Default::default()
         };
         let nb = match st.client.nodebalancers().create(&body).await {

@@ -444,3 +444,25 @@ async fn firewall_id_is_kept_and_replaces_when_changed() {
     let plain = obj(&[("label", Value::from("fw-lb"))]);
     assert!(!env.h.plan_update("linode_nodebalancer", &imported, plain).await.requires_replacement());
 }
+
+#[tokio::test]
+async fn vpcs_are_kept_and_replace_when_changed() {
+    let env = support::setup().await;
+    let vpcs = |subnet: i64| {
+        Value::list([Value::object([
+            ("subnet_id", Value::from(subnet)),
+            ("ipv4_range_auto_assign", Value::from(true)),
+        ])])
+    };
+    let config = obj(&[("label", Value::from("vpc-lb")), ("vpcs", vpcs(10))]);
+    let plan = env.h.plan_create("linode_nodebalancer", config.clone()).await;
+    assert_no_errors(&plan.diagnostics);
+    let vpc = &get(&plan.planned_state, "vpcs").as_elements().unwrap()[0];
+    assert_eq!(vpc.get("ipv4_range_auto_assign"), Some(&Value::Null), "write-only: never planned");
+    let state = env.h.apply(&plan).await.expect_ok();
+    let refreshed = env.h.read("linode_nodebalancer", &state).await.expect_ok();
+    assert_eq!(refreshed, state);
+    assert!(!env.h.plan_update("linode_nodebalancer", &refreshed, config).await.has_changes());
+    let moved = obj(&[("label", Value::from("vpc-lb")), ("vpcs", vpcs(11))]);
+    assert!(env.h.plan_update("linode_nodebalancer", &refreshed, moved).await.requires_replacement());
+}
