@@ -160,6 +160,7 @@ impl Resource for KeyResource {
                 Attribute::set(Type::String)
                     .optional()
                     .computed()
+                    .use_state_for_unknown()
                     .validate(validators::size_between(1, 1000))
                     .description("Regions the key works in (all regions, or those of `bucket_access`, when unset)."),
             )

@@ -251,6 +251,7 @@ async fn acl_updates_in_place_and_drift_is_detected() {
     let config = bucket_config("acl-bucket", vec![("acl", Value::from("public-read")), ("cors_enabled", Value::from(true))]);
     let plan = env.h.plan_update(BUCKET, &state, config.clone()).await;
     assert!(!plan.requires_replacement());
+    assert!(plan.planned_state.is_wholly_known(), "{:?}", plan.planned_state);
     let state = env.h.apply(&plan).await.expect_ok();
     assert_eq!(str_attr(&state, "acl"), "public-read");
     let stored = env.mock.state_json().to_string();
@@ -304,6 +305,7 @@ async fn key_secret_is_kept_and_import_warns() {
     // Label changes in place, keeping the secret.
     let plan = env.h.plan_update(KEY, &state, Value::object([("label", Value::from("ci-key-2"))])).await;
     assert!(!plan.requires_replacement());
+    assert!(plan.planned_state.is_wholly_known(), "only the label changes: {:?}", plan.planned_state);
     let state = env.h.apply(&plan).await.expect_ok();
     assert_eq!(str_attr(&state, "secret_key"), secret);
     assert!(!env.h.plan_update(KEY, &state, Value::object([("label", Value::from("ci-key-2"))])).await.has_changes());
