@@ -922,8 +922,12 @@ fn platform_section(report: &mut Report, p: &PlatformResults) {
              the NodeBalancer, DNS and bucket chains run in parallel and are instantaneous in the \
              emulator. So the fastest possible apply is the zero-delay apply (Terraform, the \
              provider and every request, without waiting) plus `max(node_ready_delay, \
-             kubeconfig_delay)`. Waiting overhead = wall − critical path: time lost between the \
-             moment the cluster is ready and the moment the provider notices (poll intervals)."
+             kubeconfig_delay)`. (The issue's rough \"cluster create + node ready delay + \
+             kubeconfig delay\" would add the two delays; the emulator runs them concurrently, so \
+             the longer one is the path.) Waiting overhead = wall − critical path: time lost \
+             between the moment the cluster is ready and the moment the provider notices (poll \
+             intervals). The estimate is slightly high (work after the cluster's creation that \
+             overlaps the wait is counted twice), so an overhead within ±0.1 s is noise."
                 .into(),
             "The provider waits for the kubeconfig (polled every `event_poll_ms`, default 4000 ms) \
              and then for the nodes (polled every `lke_node_ready_poll_ms`, default 3000 ms); the \
