@@ -686,6 +686,45 @@ fn plan_pool(c: &PoolModel, p: Option<&PoolModel>, version_changes: bool) -> Poo
     planned
 }
 
+/// An unknown planned value becomes the prior one.
+fn keep<T: Clone>(planned: &mut Val<T>, prior: &Val<T>) {
+    if planned.is_unknown() {
+        *planned = prior.clone();
+    }
+}
+
+/// Plans the computed parts of `control_plane`: unset flags keep their prior values, an unset
+/// `acl.enabled` means "enabled when addresses are given" (what apply sends), and an unset
+/// address family is empty.
+fn plan_control_plane(
+    plan: &mut ClusterModel,
+    config: &ClusterModel,
+    prior: Option<&ClusterModel>,
+) {
+    let Some(pc) = plan.control_plane.first_mut() else {
+        return;
+    };
+    let prior_cp = prior.and_then(|p| p.control_plane.first());
+    if let Some(prc) = prior_cp {
+        keep(&mut pc.high_availability, &prc.high_availability);
+        keep(&mut pc.audit_logs_enabled, &prc.audit_logs_enabled);
+    }
+    let config_acl = config.control_plane.first().and_then(|c| c.acl.first());
+    if let (Some(pa), Some(ca)) = (pc.acl.first_mut(), config_acl) {
+        if ca.enabled.is_null() {
+            pa.enabled = Val::Known(!ca.addresses.is_empty());
+        }
+        if let Some(ad) = pa.addresses.first_mut() {
+            if ad.ipv4.is_unknown() {
+                ad.ipv4 = Val::Known(vec![]);
+            }
+            if ad.ipv6.is_unknown() {
+                ad.ipv6 = Val::Known(vec![]);
+            }
+        }
+    }
+}
+
 fn gpu_regions(regions: &[linode_sdk::models::regions::Region]) -> String {
     let mut ids: Vec<&str> = regions
         .iter()
@@ -1078,23 +1117,19 @@ impl Resource for ClusterResource {
             .zip(&matches)
             .map(|(c, m)| plan_pool(c, m.map(|j| &prior_pools[j]), version_changes))
             .collect();
+        plan_control_plane(&mut plan, &config, prior.as_ref());
         if let Some(p) = &prior {
-            // Only the order of pools changed: nothing else does.
-            let mut reordered = plan.clone();
-            reordered.pool.sort_by_key(|x| x.id.get().copied());
-            let mut prior_sorted = p.clone();
-            prior_sorted.pool.sort_by_key(|x| x.id.get().copied());
-            reordered.status = prior_sorted.status.clone();
-            if reordered.pool == prior_sorted.pool
-                && (ClusterModel {
-                    pool: vec![],
-                    ..reordered
-                }) == (ClusterModel {
-                    pool: vec![],
-                    ..prior_sorted
-                })
-            {
-                plan.status = p.status.clone();
+            // Values an update never changes stay as they are (not "known after apply").
+            keep(&mut plan.tier, &p.tier);
+            keep(&mut plan.apl_enabled, &p.apl_enabled);
+            keep(&mut plan.subnet_id, &p.subnet_id);
+            keep(&mut plan.vpc_id, &p.vpc_id);
+            keep(&mut plan.stack_type, &p.stack_type);
+            keep(&mut plan.api_endpoints, &p.api_endpoints);
+            keep(&mut plan.kubeconfig, &p.kubeconfig);
+            keep(&mut plan.dashboard_url, &p.dashboard_url);
+            if !version_changes {
+                keep(&mut plan.status, &p.status);
             }
         }
         req.set_plan(&plan, diags);
