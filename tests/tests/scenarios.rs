@@ -109,8 +109,8 @@ fn nodebalancer_scenario() {
 fn lke_scenario() {
     run(&Scenario {
         folder: "lke",
-        import_address: "linode_lke_cluster.example",
-        import_id: id,
+        import_address: "linode_lke_node_pool.workers",
+        import_id: |v| format!("{},{}", num(v, "cluster_id"), id(v)),
         drift: |mock| {
             let cluster = find(mock, "/lke/clusters", "label", "scenario-lke");
             let (status, body) =

@@ -39,6 +39,9 @@ resource "linode_lke_node_pool" "workers" {
 
 data "linode_lke_cluster" "example" {
   id = linode_lke_cluster.example.id
+
+  # Read the cluster after its separately managed pool exists, so `pools` lists both.
+  depends_on = [linode_lke_node_pool.workers]
 }
 
 output "pool_ids" {
