@@ -257,6 +257,14 @@ pub(crate) fn wait_options(state: &LinodeState, ctx: &Context, timeout: Duration
         .cancel(ctx.cancellation().clone())
 }
 
+/// A sort key for Kubernetes version ids (`1.33` > `1.9`, `v1.33.1+lke1` > `v1.32.4+lke3`).
+pub(crate) fn version_key(v: &str) -> Vec<u64> {
+    v.trim_start_matches('v')
+        .split(['.', '+', '-'])
+        .map(|p| p.trim_start_matches("lke").parse().unwrap_or(0))
+        .collect()
+}
+
 /// Replaces every unknown in `v` with null (for states returned alongside an error).
 pub(crate) fn unknowns_to_null(v: &mut Value) {
     match v {

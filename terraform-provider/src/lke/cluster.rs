@@ -832,6 +832,16 @@ async fn validate_against_catalog(
     {
         let tier = tier_of(config).or_else(|| prior.and_then(tier_of));
         match valid_versions(state, tier).await {
+            Ok(_)
+                if let Some(old) = prior.and_then(|p| p.k8s_version.get())
+                    && super::version_key(v) < super::version_key(old) =>
+            {
+                diags.error_at(
+                    "k8s_version",
+                    "Kubernetes version cannot be downgraded",
+                    format!("The cluster runs Kubernetes {old}; LKE cannot downgrade it to {v}."),
+                )
+            }
             Ok(versions) if !versions.contains(v) => diags.error_at(
                 "k8s_version",
                 "Unknown Kubernetes version",

@@ -9,7 +9,7 @@ use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::{DataSource, Type, async_trait, validators};
 
-use super::{NodeModel, cluster_pools, nodes_from_api, nodes_type};
+use super::{NodeModel, cluster_pools, nodes_from_api, nodes_type, version_key};
 use crate::common;
 
 fn computed(ty: Type, description: &str) -> Attribute {
@@ -357,14 +357,6 @@ impl DataSource for ClusterDataSource {
             }],
         });
     }
-}
-
-/// Orders version ids newest first (`1.33` > `1.9`, `v1.33.1+lke1` > `v1.32.4+lke3`).
-fn version_key(v: &str) -> Vec<u64> {
-    v.trim_start_matches('v')
-        .split(['.', '+', '-'])
-        .map(|p| p.trim_start_matches("lke").parse().unwrap_or(0))
-        .collect()
 }
 
 #[derive(Serialize, Deserialize)]

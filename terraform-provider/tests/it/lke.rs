@@ -224,6 +224,19 @@ async fn reordering_pools_replaces_nothing() {
         vec![ids[1], ids[0]],
         "pool ids follow the pools, not the positions"
     );
+    for attr in [
+        "status",
+        "kubeconfig",
+        "api_endpoints",
+        "dashboard_url",
+        "tier",
+    ] {
+        assert_eq!(
+            plan.planned_state.get(attr),
+            state.get(attr),
+            "{attr} stays known"
+        );
+    }
     for p in pools(&plan.planned_state) {
         assert!(
             p.get("nodes").is_some_and(Value::is_known),
@@ -698,6 +711,10 @@ async fn k8s_upgrade_recycles_in_place_and_ha_cannot_be_turned_off() {
     }
     let plan = env.h.plan_update(CLUSTER, &after, no_ha).await;
     assert_error_at(&plan.diagnostics, "control_plane.0.high_availability");
+
+    let downgrade = with_attr(&config, "label", Value::from("up2"));
+    let plan = env.h.plan_update(CLUSTER, &after, downgrade).await;
+    assert_error_at(&plan.diagnostics, "k8s_version");
 }
 
 #[tokio::test]
