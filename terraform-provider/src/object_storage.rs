@@ -10,6 +10,7 @@ mod bucket;
 mod bucket_data_source;
 mod endpoints_data_source;
 mod key;
+mod lifecycle;
 mod md5;
 mod object;
 

@@ -3,7 +3,9 @@
 use linode_sdk::models::object_storage::{
     Bucket, CreateBucket, EndpointType, ObjectAcl, UpdateBucketAccess, UploadBucketSsl,
 };
-use linode_sdk::s3::{LifecycleRule, VersioningStatus};
+use linode_sdk::s3::VersioningStatus;
+
+use super::lifecycle::{self, Rule as LifecycleRule};
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest, ReadRequest,
@@ -115,7 +117,7 @@ fn lifecycle_schema() -> Schema {
             Block::list(
                 Schema::new()
                     .description("When current objects expire.")
-                    .attr("date", Attribute::string().optional().description("The date (YYYY-MM-DD) objects expire on. Not supported yet by this provider's S3 client."))
+                    .attr("date", Attribute::string().optional().description("The date (YYYY-MM-DD, midnight UTC) objects expire on."))
                     .attr(
                         "days",
                         Attribute::number()
@@ -125,7 +127,7 @@ fn lifecycle_schema() -> Schema {
                     )
                     .attr(
                         "expired_object_delete_marker",
-                        Attribute::bool().optional().description("Whether to remove expired delete markers. Not supported yet by this provider's S3 client."),
+                        Attribute::bool().optional().description("Whether to remove delete markers that have no noncurrent versions left (versioned buckets)."),
                     ),
             )
             .max_items(1),
@@ -145,19 +147,18 @@ fn lifecycle_schema() -> Schema {
         )
 }
 
-/// Converts a rule of the configuration to the S3 client's.
+/// Converts a rule of the configuration to its S3 form.
 fn to_sdk(rule: &RuleModel) -> LifecycleRule {
+    let exp = rule.expiration.first();
     LifecycleRule {
         id: rule.id.get().cloned(),
         prefix: rule.prefix.get().cloned().unwrap_or_default(),
         enabled: rule.enabled.get().copied().unwrap_or(true),
-        expiration_days: rule.expiration.first().and_then(|e| e.days.get()).map(|d| *d as i32),
-        noncurrent_version_expiration_days: rule
-            .noncurrent_version_expiration
-            .first()
-            .and_then(|e| e.days.get())
-            .map(|d| *d as i32),
-        abort_incomplete_multipart_upload_days: rule.abort_incomplete_multipart_upload_days.get().map(|d| *d as i32),
+        expiration_days: exp.and_then(|e| e.days.get()).map(|d| *d as i32),
+        expiration_date: exp.and_then(|e| e.date.get()).cloned(),
+        expired_object_delete_marker: exp.and_then(|e| e.expired_object_delete_marker.get()).copied(),
+        noncurrent_days: rule.noncurrent_version_expiration.first().and_then(|e| e.days.get()).map(|d| *d as i32),
+        abort_days: rule.abort_incomplete_multipart_upload_days.get().map(|d| *d as i32),
     }
 }
 
@@ -173,14 +174,19 @@ fn from_sdk(rule: &LifecycleRule, known: Option<&RuleModel>) -> RuleModel {
         id: rule.id.clone().into(),
         prefix,
         enabled: Val::Known(rule.enabled),
-        abort_incomplete_multipart_upload_days: rule.abort_incomplete_multipart_upload_days.map(i64::from).into(),
-        expiration: rule
-            .expiration_days
-            .map(|d| ExpirationModel { date: Val::Null, days: Val::Known(i64::from(d)), expired_object_delete_marker: Val::Null })
-            .into_iter()
-            .collect(),
+        abort_incomplete_multipart_upload_days: rule.abort_days.map(i64::from).into(),
+        expiration: (rule.expiration_days.is_some()
+            || rule.expiration_date.is_some()
+            || rule.expired_object_delete_marker.is_some())
+        .then(|| ExpirationModel {
+            date: rule.expiration_date.clone().into(),
+            days: rule.expiration_days.map(i64::from).into(),
+            expired_object_delete_marker: rule.expired_object_delete_marker.into(),
+        })
+        .into_iter()
+        .collect(),
         noncurrent_version_expiration: rule
-            .noncurrent_version_expiration_days
+            .noncurrent_days
             .map(|d| NoncurrentModel { days: Val::Known(i64::from(d)) })
             .into_iter()
             .collect(),
@@ -227,6 +233,18 @@ fn fill_rule_ids(rules: &mut [RuleModel]) {
 /// Whether two rules agree on everything but the id.
 fn same_rule_content(a: &RuleModel, b: &RuleModel) -> bool {
     RuleModel { id: Val::Null, ..a.clone() } == RuleModel { id: Val::Null, ..b.clone() }
+}
+
+/// Whether `d` is a `YYYY-MM-DD` date.
+fn valid_date(d: &str) -> bool {
+    let parts: Vec<&str> = d.split('-').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && matches!(parts[1].parse::<u8>(), Ok(1..=12))
+        && matches!(parts[2].parse::<u8>(), Ok(1..=31))
 }
 
 fn parse_acl(acl: &str) -> ObjectAcl {
@@ -318,7 +336,7 @@ async fn apply_s3(state: &LinodeState, plan: &mut BucketModel, prior: Option<&Bu
             session
                 .call(|s3| {
                     let (b, r) = (bucket.clone(), rules.clone());
-                    async move { s3.put_lifecycle_rules(&b, &r).await }
+                    async move { lifecycle::put(&s3, &b, &r).await }
                 })
                 .await
         };
@@ -359,7 +377,7 @@ async fn read_s3(state: &LinodeState, m: &mut BucketModel, diags: &mut Diagnosti
         Ok(v) => m.versioning = Val::Known(v == VersioningStatus::Enabled),
         Err(e) => diags.error("Unable to read bucket versioning", e.to_string()),
     }
-    match session.call(|s3| { let b = bucket.clone(); async move { s3.get_lifecycle_rules(&b).await } }).await {
+    match session.call(|s3| { let b = bucket.clone(); async move { lifecycle::get(&s3, &b).await } }).await {
         Ok(rules) => m.lifecycle_rule = order_rules(&m.lifecycle_rule, &rules),
         Err(e) => diags.error("Unable to read the bucket's lifecycle rules", e.to_string()),
     }
@@ -550,22 +568,17 @@ impl Resource for BucketResource {
             }
             if let Some(e) = rule.expiration.first() {
                 let epath = path.clone().attr("expiration").index(0);
-                if !e.date.is_null() {
-                    diags.error_at(
-                        epath.clone().attr("date"),
-                        "Unsupported lifecycle setting",
-                        "Expiration by date is not supported yet by this provider; use `days`.",
-                    );
-                }
-                if !e.expired_object_delete_marker.is_null() {
-                    diags.error_at(
-                        epath.clone().attr("expired_object_delete_marker"),
-                        "Unsupported lifecycle setting",
-                        "`expired_object_delete_marker` is not supported yet by this provider; use `days`.",
-                    );
+                if let Some(d) = e.date.get()
+                    && !valid_date(d)
+                {
+                    diags.error_at(epath.clone().attr("date"), "Invalid date", format!("{d:?} is not a date like 2027-01-31."));
                 }
                 if e.days.is_null() && e.date.is_null() && e.expired_object_delete_marker.is_null() {
-                    diags.error_at(epath.attr("days"), "Missing expiration", "Set `days` in the expiration block.");
+                    diags.error_at(
+                        epath.attr("days"),
+                        "Missing expiration",
+                        "Set `days`, `date` or `expired_object_delete_marker` in the expiration block.",
+                    );
                 }
             }
         }

@@ -618,3 +618,44 @@ async fn failed_update_keeps_the_prior_state() {
     assert!(out.diagnostics.has_errors());
     assert_eq!(str_attr(&out.state, "acl"), "private");
 }
+
+#[tokio::test]
+async fn lifecycle_expiration_by_date_and_delete_markers() {
+    let env = setup().await;
+    let rules = Value::list([
+        Value::object([
+            ("id", Value::from("by-date")),
+            ("enabled", Value::from(true)),
+            ("expiration", Value::list([Value::object([("date", Value::from("2027-01-31"))])])),
+        ]),
+        Value::object([
+            ("id", Value::from("markers")),
+            ("prefix", Value::from("old/")),
+            ("enabled", Value::from(false)),
+            ("expiration", Value::list([Value::object([("expired_object_delete_marker", Value::from(true))])])),
+            ("noncurrent_version_expiration", Value::list([Value::object([("days", Value::from(9))])])),
+        ]),
+    ]);
+    let config = bucket_config("dated-bucket", vec![("versioning", Value::from(true)), ("lifecycle_rule", rules)]);
+    let state = create_ok(&env, BUCKET, config.clone()).await;
+    let out = s3(&env.mock).inner().get_bucket_lifecycle_configuration().bucket("dated-bucket").send().await.unwrap();
+    let by_date = out.rules().iter().find(|r| r.id() == Some("by-date")).unwrap();
+    assert_eq!(by_date.expiration().and_then(|e| e.date()).map(|d| d.secs()), Some(1_801_353_600));
+    let markers = out.rules().iter().find(|r| r.id() == Some("markers")).unwrap();
+    assert_eq!(markers.expiration().and_then(|e| e.expired_object_delete_marker()), Some(true));
+    assert_eq!(markers.noncurrent_version_expiration().and_then(|n| n.noncurrent_days()), Some(9));
+    assert_eq!(markers.status().as_str(), "Disabled");
+
+    let state = env.h.read(BUCKET, &state).await.expect_ok();
+    let plan = env.h.plan_update(BUCKET, &state, config).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(!plan.has_changes(), "{:?}", plan.planned_state);
+
+    let bad = Value::list([Value::object([
+        ("id", Value::from("x")),
+        ("enabled", Value::from(true)),
+        ("expiration", Value::list([Value::object([("date", Value::from("31/01/2027"))])])),
+    ])]);
+    let plan = env.h.plan_create(BUCKET, bucket_config("dated-2", vec![("lifecycle_rule", bad)])).await;
+    assert_error_on(&plan.diagnostics, "lifecycle_rule[0].expiration[0].date");
+}
