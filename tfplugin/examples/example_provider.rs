@@ -3,7 +3,9 @@
 //! * provider `example`: optional `root` directory (shared with every resource after configure);
 //! * resource `example_file`: `path` (replaces), `content`, computed `id` and `size`, optional
 //!   `mode` with a default, a `tag` list block, a `timeouts` block, import by path;
-//! * data source `example_file`: reads a file's content and size.
+//! * data source `example_file`: reads a file's content and size;
+//! * ephemeral resource `example_token` (Terraform 1.10+): a made-up secret, usable in the
+//!   write-only `secret` attribute of `example_file` (Terraform 1.11+), stored in `<path>.secret`.
 //!
 //! Build it with `cargo build -p tfplugin --example example_provider`, copy it as
 //! `terraform-provider-example` into a directory named by `dev_overrides`.
@@ -13,13 +15,14 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
+use tfplugin::ephemeral::{OpenRequest, OpenResponse};
 use tfplugin::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ReadRequest, ReadResponse,
     UpdateRequest,
 };
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::{
-    ConfigureRequest, DataSource, Diagnostics, Provider, ProviderData, Resource, ServeOptions, Val, async_trait,
+    ConfigureRequest, DataSource, Diagnostics, EphemeralResource, Provider, ProviderData, Resource, ServeOptions, Val, async_trait,
     validators,
 };
 
@@ -61,6 +64,31 @@ impl Provider for ExampleProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(FileDataSource)]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(TokenEphemeral)]
+    }
+}
+
+/// `ephemeral "example_token"`: never stored in plan or state.
+struct TokenEphemeral;
+
+#[async_trait]
+impl EphemeralResource for TokenEphemeral {
+    fn type_name(&self) -> &str {
+        "example_token"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attr("scope", Attribute::string().required())
+            .attr("value", Attribute::string().computed().sensitive())
+    }
+
+    async fn open(&self, req: OpenRequest, resp: &mut OpenResponse) {
+        let scope = req.config.get("scope").and_then(tfplugin::Value::as_str).unwrap_or_default();
+        resp.set_result(&serde_json::json!({ "value": format!("token-{scope}") }));
     }
 }
 
@@ -110,6 +138,21 @@ fn write_file(root: &Root, m: &FileModel, diags: &mut Diagnostics) -> Option<i64
     }
 }
 
+fn secret_path(file: &Path) -> PathBuf {
+    let mut s = file.as_os_str().to_owned();
+    s.push(".secret");
+    PathBuf::from(s)
+}
+
+/// Writes the write-only `secret` (only ever present in the configuration).
+fn write_secret(root: &Root, path: &str, config: &tfplugin::Value, diags: &mut Diagnostics) {
+    if let Some(secret) = config.get("secret").and_then(tfplugin::Value::as_str)
+        && let Err(e) = std::fs::write(secret_path(&root.resolve(path)), secret)
+    {
+        diags.error_at("secret", "Unable to write the secret", e.to_string());
+    }
+}
+
 /// `example_file`.
 struct FileResource;
 
@@ -127,6 +170,10 @@ impl Resource for FileResource {
             .attr("content", Attribute::string().required())
             .attr("mode", Attribute::string().default("0644").validate(validators::one_of(&["0644", "0600"])))
             .attr("size", Attribute::number().computed().description("Bytes in the file."))
+            .attr(
+                "secret",
+                Attribute::string().optional().write_only().description("Written to <path>.secret; never stored."),
+            )
             .block(
                 "tag",
                 Block::list(
@@ -153,6 +200,7 @@ impl Resource for FileResource {
                 return;
             }
         };
+        write_secret(root, &m.path, &req.config, diags);
         m.id = Val::Known(m.path.clone());
         m.size = Val::Known(size);
         resp.set_state(&m);
@@ -193,6 +241,7 @@ impl Resource for FileResource {
             return;
         };
         let Some(size) = write_file(root, &m, diags) else { return };
+        write_secret(root, &m.path, &req.config, diags);
         m.size = Val::Known(size);
         resp.set_state(&m);
     }
@@ -203,6 +252,7 @@ impl Resource for FileResource {
         };
         let file = root.resolve(&m.path);
         let _ = std::fs::remove_file(sidecar_path(&file));
+        let _ = std::fs::remove_file(secret_path(&file));
         if let Err(e) = std::fs::remove_file(&file)
             && e.kind() != std::io::ErrorKind::NotFound
         {

@@ -20,7 +20,7 @@ use crate::value::{Type, Value};
 /// Encodes `model`, keeping top-level attributes of `current` that the model lacks.
 pub(crate) fn merge_model<M: Serialize + ?Sized>(current: &Value, model: &M, ty: &Type) -> Result<Value, crate::ValueError> {
     let mut v = crate::value::untyped_from_model(model)?;
-    if let (Value::Object(new), Value::Object(old)) = (&mut v, current) {
+    if let (Value::Object(new) | Value::Map(new), Value::Object(old)) = (&mut v, current) {
         for (k, old_v) in old {
             new.entry(k.clone()).or_insert_with(|| old_v.clone());
         }

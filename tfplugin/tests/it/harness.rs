@@ -437,6 +437,7 @@ async fn ephemeral_open_and_close() {
     assert_eq!(bad.diagnostics.errors().next().unwrap().path, Some(AttributePath::new("scope")));
     let out = h.open_ephemeral("test_token", Value::object([("scope", Value::from("read"))])).await;
     assert_eq!(out.state.get("value"), Some(&Value::from("tok-read")));
+    assert_eq!(out.state.get("scope"), Some(&Value::from("read")), "set_result keeps configured attributes");
     assert_eq!(store.lock().unwrap().next, 1);
     assert!(h.close_ephemeral("test_token", out.private).await.is_empty());
     assert_eq!(store.lock().unwrap().next, 0);

@@ -132,3 +132,53 @@ fn plaintext_when_terraform_disables_tls() {
     assert!(out.contains("1 added"), "{out}");
     wd.run_expect(&["destroy", "-auto-approve", "-no-color", "-input=false", "-var", &root_var], 0);
 }
+
+/// Ephemeral resources (Terraform 1.10+) feeding write-only attributes (1.11+).
+#[test]
+fn ephemeral_value_into_write_only_attribute() {
+    let recent: Vec<_> = available_clis()
+        .into_iter()
+        .filter(|cli| {
+            cli.version().and_then(|v| {
+                let mut p = v.split('.').map(|x| x.parse::<u32>().unwrap_or(0));
+                Some((p.next()?, p.next()?))
+            }) >= Some((1, 11))
+        })
+        .collect();
+    for cli in &recent {
+        let wd = Workdir::new(cli, "example.com/test/example", &example_binary()).expect("workdir");
+        let root = wd.path().join("files");
+        std::fs::create_dir_all(&root).unwrap();
+        wd.write_config(&format!(
+            r#"
+terraform {{
+  required_providers {{
+    example = {{ source = "example.com/test/example" }}
+  }}
+}}
+provider "example" {{ root = "{}" }}
+ephemeral "example_token" "t" {{
+  scope = "deploy"
+}}
+resource "example_file" "f" {{
+  path    = "s.txt"
+  content = "x"
+  secret  = ephemeral.example_token.t.value
+}}
+"#,
+            root.display()
+        ))
+        .unwrap();
+        if cli.init_supports_dev_overrides() {
+            wd.run_expect(&["init", "-no-color", "-input=false"], 0);
+        }
+        let out = wd.run_expect(&["apply", "-auto-approve", "-no-color", "-input=false"], 0);
+        assert!(out.contains("1 added"), "{out}");
+        assert_eq!(std::fs::read_to_string(root.join("s.txt.secret")).unwrap(), "token-deploy");
+        let state = std::fs::read_to_string(wd.path().join("terraform.tfstate")).unwrap();
+        assert!(!state.contains("token-deploy"), "write-only values must not reach state");
+        wd.run_expect(&["plan", "-detailed-exitcode", "-no-color", "-input=false"], 0);
+        wd.run_expect(&["destroy", "-auto-approve", "-no-color", "-input=false"], 0);
+        assert!(!root.join("s.txt.secret").exists());
+    }
+}
