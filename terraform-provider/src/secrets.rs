@@ -21,7 +21,7 @@ use tfplugin::schema::Attribute;
 use tfplugin::{AttributePath, DataSource, Diagnostics, EphemeralResource, Resource, validators};
 
 use crate::LinodeState;
-use crate::object_storage::S3Session;
+use crate::object_storage::{KeySource, S3Session};
 
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
@@ -122,6 +122,22 @@ impl OpenStore {
         });
         match S3Session::open(state, &endpoint, loc.region, loc.bucket, loc.access_key, loc.secret_key).await {
             Ok(session) => {
+                if session.source == KeySource::Temporary {
+                    // A fresh temporary key may be refused for a moment: wait until the bucket
+                    // answers through the session's 403 retry before the store uses the client.
+                    let bucket = loc.bucket.to_string();
+                    let warm = session
+                        .call(|s3| {
+                            let bucket = bucket.clone();
+                            async move { s3.get_bucket_versioning(&bucket).await }
+                        })
+                        .await;
+                    if let Err(e) = warm {
+                        crate::common::api_error_plain(diags, "Unable to reach the secrets bucket over S3", &e);
+                        session.close(state, diags).await;
+                        return Err(());
+                    }
+                }
                 let store = SecretStore::new(session.client.clone(), loc.bucket, loc.prefix);
                 Ok(Some(OpenStore { store, session }))
             }

@@ -14,7 +14,7 @@ use tfplugin::{Diagnostics, Resource, Type, Val, Value, async_trait};
 use super::{DEFAULT_PREFIX, Location, OpenStore, location_attrs, master_key, rfc3339, store_error};
 use crate::LinodeState;
 use crate::common;
-use crate::object_storage::check_obj_region;
+use crate::object_storage::{MISSING_KEYS_HELP, check_obj_region, key_source};
 
 /// The resource.
 pub struct SecretResource;
@@ -257,6 +257,15 @@ impl Resource for SecretResource {
             && (req.is_create() || req.state.get("region") != req.config.get("region"))
         {
             check_obj_region(state, region, "region".into(), diags).await;
+        }
+        // S3 credentials: resource keys, provider keys or temporary keys (unknown keys: later).
+        let attr = |a: &str| req.config.get(a).cloned().unwrap_or(Value::Null);
+        let (access, secret) = (attr("access_key"), attr("secret_key"));
+        if !access.is_unknown()
+            && !secret.is_unknown()
+            && key_source(state, access.as_str(), secret.as_str()).is_none()
+        {
+            diags.error_at("access_key", "No S3 credentials for the secrets bucket", MISSING_KEYS_HELP);
         }
         // A plan that writes a value needs the master key: say so now rather than at apply.
         if req.plan != req.state {

@@ -216,7 +216,7 @@ async fn legacy_terraform_uses_value_and_rejects_value_wo() {
         assert_no_errors(&h.configure(provider_config(&env.mock)).await);
         let state = h.create(SECRET, secret_config("app/legacy", vec![("value", Value::from("legacy-value"))])).await.expect_ok();
         assert_eq!(stored_value(&env.mock, "app/legacy").await, "legacy-value");
-        assert!(str_attr(&state, "version_id").len() > 0);
+        assert!(!str_attr(&state, "version_id").is_empty());
 
         let planned = h.plan_create(SECRET, wo("app/wo", "v", 1)).await;
         assert_error_on(&planned.diagnostics, "value_wo");
@@ -436,6 +436,38 @@ async fn ephemeral_secret_returns_the_value() {
         let other_key = MasterKey::generate().to_base64().to_string();
         let wrong = with_master_key(Some(other_key), env.h.open_ephemeral(SECRET, location(vec![("name", Value::from("app/api-key"))]))).await;
         assert!(wrong.diagnostics.to_string().contains("master key"), "{}", wrong.diagnostics);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn temporary_keys_are_used_and_revoked_and_missing_keys_fail_the_plan() {
+    keyed(async {
+        let env = env_with_bucket().await;
+        let mut config = provider_config(&env.mock);
+        if let Value::Object(m) = &mut config {
+            m.insert("obj_access_key".into(), Value::Null);
+            m.insert("obj_secret_key".into(), Value::Null);
+        }
+        let no_keys = Harness::new(LinodeProvider::with_env(|_| None));
+        assert_no_errors(&no_keys.configure(config.clone()).await);
+        let planned = no_keys.plan_create(SECRET, wo("app/temp", "temp-key-value", 1)).await;
+        assert_error_on(&planned.diagnostics, "access_key");
+        assert!(planned.diagnostics.to_string().contains("obj_use_temp_keys"));
+
+        if let Value::Object(m) = &mut config {
+            m.insert("obj_use_temp_keys".into(), Value::from(true));
+        }
+        let temp = Harness::new(LinodeProvider::with_env(|_| None));
+        assert_no_errors(&temp.configure(config).await);
+        let state = temp.create(SECRET, wo("app/temp", "temp-key-value", 1)).await.expect_ok();
+        temp.read(SECRET, &state).await.expect_ok();
+        assert_no_errors(&temp.destroy(SECRET, &state).await);
+        let reqs = env.mock.requests();
+        let created = reqs.iter().filter(|r| r.method == "POST" && r.path.ends_with("/object-storage/keys")).count();
+        let deleted = reqs.iter().filter(|r| r.method == "DELETE" && r.path.contains("/object-storage/keys/")).count();
+        assert!(created >= 3, "expected temporary keys for create, read and delete, saw {created}");
+        assert_eq!(created, deleted, "every temporary key is revoked");
     })
     .await;
 }
