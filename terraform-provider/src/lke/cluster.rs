@@ -686,6 +686,32 @@ fn plan_pool(c: &PoolModel, p: Option<&PoolModel>, version_changes: bool) -> Poo
     planned
 }
 
+/// After an update, values this apply did not touch (planned as known from the prior state) are
+/// kept as planned, even if something else moved them meanwhile (an autoscaler adding a node
+/// between plan and apply): Terraform rejects a known planned value that changes. The next
+/// refresh shows the new values.
+fn settle_to_plan(new: &mut ClusterModel, planned: &ClusterModel) {
+    fn settle<T: Clone>(v: &mut Val<T>, planned: &Val<T>) {
+        if planned.is_known() {
+            *v = planned.clone();
+        }
+    }
+    settle(&mut new.tier, &planned.tier);
+    settle(&mut new.apl_enabled, &planned.apl_enabled);
+    settle(&mut new.subnet_id, &planned.subnet_id);
+    settle(&mut new.vpc_id, &planned.vpc_id);
+    settle(&mut new.stack_type, &planned.stack_type);
+    settle(&mut new.api_endpoints, &planned.api_endpoints);
+    settle(&mut new.kubeconfig, &planned.kubeconfig);
+    settle(&mut new.dashboard_url, &planned.dashboard_url);
+    settle(&mut new.status, &planned.status);
+    for (np, pp) in new.pool.iter_mut().zip(&planned.pool) {
+        if np.id == pp.id {
+            settle(&mut np.nodes, &pp.nodes);
+        }
+    }
+}
+
 /// An unknown planned value becomes the prior one.
 fn keep<T: Clone>(planned: &mut Val<T>, prior: &Val<T>) {
     if planned.is_unknown() {
@@ -1276,6 +1302,7 @@ impl Resource for ClusterResource {
         let Some(id) = cluster_id(&prior, diags) else {
             return;
         };
+        let planned = m.clone();
         let started = Instant::now();
         let timeout = timeouts::get(&req.plan, "update", UPDATE_TIMEOUT);
         let lke = state.client.lke();
@@ -1417,7 +1444,10 @@ impl Resource for ClusterResource {
         }
         state.lke_pools.invalidate(&key);
         match read_cluster(state, id, &m, false).await {
-            Ok(Some(new)) if !resp.diagnostics.has_errors() => resp.set_state(&new),
+            Ok(Some(mut new)) if !resp.diagnostics.has_errors() => {
+                settle_to_plan(&mut new, &planned);
+                resp.set_state(&new)
+            }
             Ok(Some(new)) => {
                 resp.set_state(&new);
                 unknowns_to_null(&mut resp.state);

@@ -1030,3 +1030,39 @@ async fn node_pool_autoscaler_count_is_not_drift_and_plan_checks_gpu_region() {
         .diagnostics;
     assert_error_at(&d, "autoscaler.0.min");
 }
+
+#[tokio::test]
+async fn nodes_replaced_between_plan_and_apply_do_not_break_the_apply() {
+    let env = setup().await;
+    let state = create(
+        &env,
+        cluster("drift", "us-east", vec![pool("g6-standard-1", 1)]),
+    )
+    .await;
+    let (id, pid) = (cluster_id(&state), pool_ids(&state)[0] as u64);
+    let plan = env
+        .h
+        .plan_update(
+            CLUSTER,
+            &state,
+            cluster("drift2", "us-east", vec![pool("g6-standard-1", 1)]),
+        )
+        .await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(
+        pools(&plan.planned_state)[0]
+            .get("nodes")
+            .is_some_and(Value::is_known)
+    );
+
+    // Something replaces the pool's node after the plan.
+    sdk(&env).lke().recycle_pool(id, pid).await.unwrap();
+    let after = env.h.apply(&plan).await.expect_ok();
+    assert_eq!(after.get("label").and_then(Value::as_str), Some("drift2"));
+    let fresh_read = fresh(&env).await.read(CLUSTER, &after).await.expect_ok();
+    assert_ne!(
+        pools(&fresh_read)[0].get("nodes"),
+        pools(&after)[0].get("nodes"),
+        "the next refresh sees the new node"
+    );
+}
