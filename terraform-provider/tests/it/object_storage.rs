@@ -245,7 +245,7 @@ async fn deprecated_cluster_maps_to_region_and_import_accepts_it() {
 }
 
 #[tokio::test]
-async fn acl_updates_in_place_and_drift_is_detected() {
+async fn acl_and_cors_update_in_place_and_label_replaces() {
     let env = setup().await;
     let state = create_ok(&env, BUCKET, bucket_config("acl-bucket", vec![])).await;
     let config = bucket_config("acl-bucket", vec![("acl", Value::from("public-read")), ("cors_enabled", Value::from(true))]);
