@@ -142,6 +142,31 @@ impl Workdir {
         Workdir { dir, cli: cli.clone(), env }
     }
 
+    /// Installs the provider through a filesystem mirror instead of a development override, so
+    /// `terraform init` installs it like a released provider (needed by commands whose init path
+    /// ignores development overrides, e.g. a backend migration).
+    pub fn use_filesystem_mirror(&mut self) {
+        let platform = "linux_amd64";
+        let version = env!("CARGO_PKG_VERSION");
+        let mirror = self.path().join("mirror");
+        let dir = mirror.join(format!("registry.terraform.io/{PROVIDER_SOURCE}/{version}/{platform}"));
+        std::fs::create_dir_all(&dir).expect("mirror dir");
+        std::fs::copy(
+            paths::binary("terraform-provider-linode"),
+            dir.join(format!("terraform-provider-linode_v{version}")),
+        )
+        .expect("copy provider into the mirror");
+        let rc = self.path().join("cli.tfrc");
+        std::fs::write(
+            &rc,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"{PROVIDER_SOURCE}\"]\n  }}\n}}\n",
+                mirror.display()
+            ),
+        )
+        .expect("write cli config");
+    }
+
     /// The directory.
     pub fn path(&self) -> &Path {
         self.dir.path()

@@ -47,9 +47,10 @@ resource "linode_object_storage_bucket" "infra_state" {
     let start = example.find("  backend \"s3\" {").expect("backend block");
     let end = start + example[start..].find("\n  }\n").expect("end of backend block") + "\n  }\n".len();
     let local_only = format!("{}{}", &example[..start], &example[end..]);
-    let stack = Workdir::empty(&cli, &mock);
+    let mut stack = Workdir::empty(&cli, &mock);
+    stack.use_filesystem_mirror();
     stack.write("main.tf", &local_only);
-    stack.init();
+    stack.ok(&["init", "-input=false", "-no-color"]);
     stack.apply();
     assert!(stack.state_file().contains("state.example.org"), "local state holds the domain");
 

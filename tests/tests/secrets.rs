@@ -2,7 +2,8 @@
 //! write-only attributes): the Grafana admin password goes into the versioned bucket through
 //! `value_wo`, and appears neither in terraform.tfstate nor in Terraform's and the provider's
 //! logs at TF_LOG=trace; bumping `value_wo_version` writes a new version; destroy leaves the
-//! emulator empty.
+//! emulator empty. The ephemeral `linode_secret` copies the value into a second secret, just as
+//! invisibly.
 
 use acceptance::terraform::{Workdir, newest};
 use acceptance::{Mock, paths};
@@ -64,6 +65,30 @@ fn secret_value_never_reaches_state_or_trace_logs() {
     let after = wd.resource_values("linode_secret.grafana_admin");
     assert_ne!(after["version_id"], first_version.as_str(), "no new version after the bump");
 
+    // The ephemeral resource reads the value for one run only: copy it into a second secret
+    // through its write-only attribute.
+    wd.write(
+        "copy.tf",
+        r#"
+ephemeral "linode_secret" "grafana_admin" {
+  bucket = linode_secret.grafana_admin.bucket
+  region = linode_secret.grafana_admin.region
+  name   = linode_secret.grafana_admin.name
+}
+
+resource "linode_secret" "grafana_admin_copy" {
+  bucket           = linode_secret.grafana_admin.bucket
+  region           = linode_secret.grafana_admin.region
+  name             = "backup/grafana-admin-password"
+  value_wo         = ephemeral.linode_secret.grafana_admin.value
+  value_wo_version = 1
+}
+"#,
+    );
+    let copy = wd.apply();
+    let copied = wd.resource_values("linode_secret.grafana_admin_copy");
+    assert!(copied["version_id"].as_str().is_some_and(|v| !v.is_empty()), "{copied}");
+
     let state = wd.state_file();
     let trace = std::fs::read_to_string(&log).expect("TF_LOG_PATH written");
     assert!(trace.contains("linode_secret"), "the trace log does not cover the provider");
@@ -72,6 +97,7 @@ fn secret_value_never_reaches_state_or_trace_logs() {
         assert_absent(&trace, value, "the TF_LOG=trace log");
         assert_absent(&applied.all(), value, "apply's output");
         assert_absent(&rotation.all(), value, "apply's output");
+        assert_absent(&copy.all(), value, "apply's output");
     }
     assert_absent(&trace, &key, "the TF_LOG=trace log (master key)");
 
