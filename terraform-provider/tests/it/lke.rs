@@ -195,9 +195,27 @@ async fn create_waits_for_ready_nodes_and_kubeconfig_then_reads_without_drift() 
     // GET cluster, list pools, kubeconfig, api-endpoints, dashboard.
     assert_eq!(calls(&env).len(), 5, "{:?}", calls(&env));
     assert_eq!(read, state);
-    let plan = env.h.plan_update(CLUSTER, &read, config).await;
+    let plan = env.h.plan_update(CLUSTER, &read, config.clone()).await;
     assert_no_errors(&plan.diagnostics);
     assert!(!plan.has_changes(), "{:#?}", plan.planned_state);
+
+    // A label changed out of band is detected and planned back in place.
+    let renamed = linode_sdk::models::lke::UpdateLkeCluster {
+        label: Some("renamed".into()),
+        ..Default::default()
+    };
+    sdk(&env)
+        .lke()
+        .update(cluster_id(&state), &renamed)
+        .await
+        .unwrap();
+    let h = fresh(&env).await;
+    let read = h.read(CLUSTER, &state).await.expect_ok();
+    assert_eq!(read.get("label").and_then(Value::as_str), Some("renamed"));
+    let plan = h.plan_update(CLUSTER, &read, config).await;
+    assert!(plan.has_changes() && !plan.requires_replacement());
+    let back = h.apply(&plan).await.expect_ok();
+    assert_eq!(back.get("label").and_then(Value::as_str), Some("prod"));
 }
 
 #[tokio::test]
