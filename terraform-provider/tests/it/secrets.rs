@@ -348,6 +348,16 @@ async fn data_sources_expose_metadata_and_no_values() {
         assert!(!format!("{meta:?}").contains("grafana-pw-xyz"));
         let vllm = env.h.read_data_source(SECRET, location(vec![("name", Value::from("platform/vllm-api-key"))])).await.expect_ok();
         assert_eq!(vllm.get("due"), Some(&Value::from(true)));
+        // A pinned version is described even after a newer one.
+        let first = vllm.get("version_id").cloned().unwrap();
+        old_store.put(&key(), "platform/vllm-api-key", &"vllm-key-2".into(), PutOptions::default()).await.unwrap();
+        let pinned = location(vec![("name", Value::from("platform/vllm-api-key")), ("version", first.clone())]);
+        let pinned = env.h.read_data_source(SECRET, pinned).await.expect_ok();
+        assert_eq!(pinned.get("version_id"), Some(&first));
+        assert_eq!(pinned.get("revision"), Some(&Value::from(1)));
+        let latest = env.h.read_data_source(SECRET, location(vec![("name", Value::from("platform/vllm-api-key"))])).await.expect_ok();
+        assert_eq!(latest.get("revision"), Some(&Value::from(2)));
+        assert_ne!(latest.get("version_id"), Some(&first));
         let missing = env.h.read_data_source(SECRET, location(vec![("name", Value::from("platform/nope"))])).await;
         assert_error_on(&missing.diagnostics, "name");
 
