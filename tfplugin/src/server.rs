@@ -28,6 +28,12 @@ use crate::value::{Type, Value};
 pub(crate) use convert::{decode_dv, diags_from_pb, encode_dv, path_from_pb};
 use convert::{diags_to_pb, path_to_pb, schema_to_pb};
 
+
+/// How long an operation may take to return after Terraform stops the provider (it sees the
+/// cancellation through its context). Terraform itself waits for operations in flight after the
+/// first interrupt.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A registered object with its schema computed once.
 struct Entry<T: ?Sized> {
     imp: Arc<T>,
@@ -138,26 +144,39 @@ impl ProviderService {
         }
     }
 
-    /// Runs `fut` unless the provider is stopped first, in which case it is dropped. A panic in
+    /// Runs `fut`. When Terraform stops the provider, the operation sees the cancellation through
+    /// its context and gets [`STOP_GRACE`] to return on its own (so a create that already made
+    /// something can still report it and nothing is orphaned); only then is it dropped. A panic in
     /// provider code becomes an error diagnostic instead of a broken connection.
     async fn cancellable<T>(&self, diags: &mut Diagnostics, fut: impl Future<Output = T>) -> Option<T> {
         use futures::FutureExt as _;
-        tokio::select! {
-            out = std::panic::AssertUnwindSafe(fut).catch_unwind() => match out {
-                Ok(v) => Some(v),
-                Err(panic) => {
-                    let message = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "unknown panic".into());
-                    tracing::error!(%message, "provider code panicked");
-                    diags.error("The provider panicked", format!("{message}\nThis is a bug in the provider."));
-                    None
-                }
-            },
+        let fut = std::panic::AssertUnwindSafe(fut).catch_unwind();
+        tokio::pin!(fut);
+        let out = tokio::select! {
+            out = &mut fut => out,
             () = self.inner.cancel.cancelled() => {
-                diags.error("Operation cancelled", "Terraform stopped the provider while the operation was running.");
+                match tokio::time::timeout(STOP_GRACE, &mut fut).await {
+                    Ok(out) => out,
+                    Err(_) => {
+                        diags.error(
+                            "Operation cancelled",
+                            "Terraform stopped the provider while the operation was running, and it did not finish in time.",
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        match out {
+            Ok(v) => Some(v),
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                tracing::error!(%message, "provider code panicked");
+                diags.error("The provider panicked", format!("{message}\nThis is a bug in the provider."));
                 None
             }
         }

@@ -20,6 +20,9 @@ struct Store {
     widgets: BTreeMap<String, WidgetModel>,
     /// When set, create waits on this forever (to test cancellation) after signalling `started`.
     hang: Option<Arc<Notify>>,
+    /// With `hang`: return a partial object once Terraform stops the provider, as a create that
+    /// already made something must.
+    graceful_stop: bool,
     /// When set, the API "normalises" sizes and returns a different computed serial.
     misbehave: bool,
 }
@@ -92,10 +95,21 @@ impl Resource for Widget {
         let Some(store) = req.ctx.client::<Shared>(&mut resp.diagnostics).cloned() else { return };
         let Some(mut m) = req.plan_as::<WidgetModel>(&mut resp.diagnostics) else { return };
         assert_ne!(m.name, "boom", "widgets named boom crash the provider");
-        let hang = store.lock().unwrap().hang.clone();
+        let (hang, graceful) = {
+            let s = store.lock().unwrap();
+            (s.hang.clone(), s.graceful_stop)
+        };
         if let Some(started) = hang {
             started.notify_one();
-            std::future::pending::<()>().await;
+            if !graceful {
+                std::future::pending::<()>().await;
+            }
+            req.ctx.cancellation().cancelled().await;
+            m.id = Val::Known("w-partial".into());
+            m.serial = Val::Known(0);
+            resp.set_state(&m);
+            resp.diagnostics.error("Interrupted", "stopped while waiting for the widget");
+            return;
         }
         // The write-only secret is only in the configuration.
         assert_eq!(req.config.get("secret").and_then(Value::as_str), Some("hunter2"));
@@ -366,7 +380,7 @@ async fn inconsistent_results_become_clear_diagnostics() {
     assert_eq!(out.state, state, "the prior state is kept");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn stop_provider_cancels_work_in_flight() {
     let (h, store) = harness().await;
     let started = Arc::new(Notify::new());
@@ -378,6 +392,24 @@ async fn stop_provider_cancels_work_in_flight() {
     let err = out.diagnostics.errors().next().expect("cancelled");
     assert_eq!(err.summary, "Operation cancelled");
     assert!(out.state.is_null());
+}
+
+#[tokio::test]
+async fn a_stopped_create_that_returns_keeps_what_it_made() {
+    let (h, store) = harness().await;
+    let started = Arc::new(Notify::new());
+    {
+        let mut s = store.lock().unwrap();
+        s.hang = Some(started.clone());
+        s.graceful_stop = true;
+    }
+    let (out, ()) = tokio::join!(h.create(W, config("a", "eu", &[])), async {
+        started.notified().await;
+        h.stop().await;
+    });
+    let err = out.diagnostics.errors().next().expect("an error");
+    assert_eq!(err.summary, "Interrupted");
+    assert_eq!(out.state.get("id"), Some(&Value::from("w-partial")), "the partial object is reported");
 }
 
 #[tokio::test]
