@@ -153,7 +153,8 @@ pub enum RetryReason {
     LinodeBusy,
     /// HTTP 408.
     RequestTimeout,
-    /// HTTP 502, 503 or 504.
+    /// HTTP 500, 502, 503 or 504 of an idempotent request (never a `POST`: the server may have
+    /// acted on it).
     ServerUnavailable,
     /// The connection failed before anything was sent.
     ConnectFailed,
@@ -197,7 +198,7 @@ pub fn classify(method: &Method, outcome: Outcome<'_>) -> RetryDecision {
                 429 => RetryReason::RateLimited,
                 400 if errors.iter().any(|e| e.reason == "Linode busy.") => RetryReason::LinodeBusy,
                 408 if idempotent => RetryReason::RequestTimeout,
-                502 | 504 if idempotent => RetryReason::ServerUnavailable,
+                500 | 502 | 504 if idempotent => RetryReason::ServerUnavailable,
                 503 if idempotent && !headers.contains_key("x-maintenance-mode") => RetryReason::ServerUnavailable,
                 _ => return RetryDecision::Stop,
             };
@@ -254,12 +255,12 @@ mod tests {
     #[test]
     fn status_rules_for_idempotent_methods() {
         let h = HeaderMap::new();
-        for status in [429, 408, 502, 503, 504] {
+        for status in [429, 408, 500, 502, 503, 504] {
             assert!(retries(decide(Method::GET, status, &h, None)), "GET {status}");
             assert!(retries(decide(Method::PUT, status, &h, None)), "PUT {status}");
             assert!(retries(decide(Method::DELETE, status, &h, None)), "DELETE {status}");
         }
-        for status in [400, 401, 403, 404, 500] {
+        for status in [400, 401, 403, 404, 501] {
             assert!(!retries(decide(Method::GET, status, &h, None)), "GET {status}");
         }
         assert!(retries(decide(Method::GET, 400, &h, Some("Linode busy."))));

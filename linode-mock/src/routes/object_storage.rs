@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/object-storage/buckets/{region}/{bucket}/access",
-            post(set_access).put(set_access),
+            get(get_access).post(set_access).put(set_access),
         )
         .route(
             "/object-storage/buckets/{region}/{bucket}/ssl",
@@ -209,6 +209,23 @@ async fn delete_bucket(
         }
         s.buckets.remove(&name);
         Ok(empty())
+    })
+}
+
+/// `GET .../access` (newer than the 4.189 spec): the canned ACL and the CORS switch.
+async fn get_access(
+    State(app): State<AppState>,
+    Path((region, name)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    app.read(|s| {
+        bucket_in(s, &region, &name).map(|b| {
+            Json(json!({
+                "acl": b.acl,
+                "acl_xml": null,
+                "cors_enabled": b.cors_enabled,
+                "cors_xml": null,
+            }))
+        })
     })
 }
 
