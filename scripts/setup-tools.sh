@@ -58,5 +58,7 @@ if [ ! -x "$tools/bin/terraform-1.0.3" ]; then
 fi
 
 for tf in "$tools/bin/terraform-1.15" "$tools/bin/terraform-1.0.3"; do
-  TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$tf" version | head -n 1 >&2
+  # Not `| head`: under pipefail, Terraform killed by SIGPIPE would fail the script.
+  version="$(TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$tf" version)"
+  echo "${version%%$'\n'*}" >&2
 done
