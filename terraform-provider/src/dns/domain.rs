@@ -214,7 +214,13 @@ impl Resource for DomainResource {
             expire_sec: u32_of(&plan.expire_sec),
             tags: plan.tags.get().cloned(),
         };
-        match st.client.domains().create(&body).await {
+        let domains = st.client.domains();
+        let find = || async {
+            let filter = linode_sdk::Filter::new().eq("domain", body.domain.clone());
+            let page = domains.list(&linode_sdk::ListParams::new().filter(filter)).await?;
+            Ok(page.data.into_iter().find(|d| d.domain.eq_ignore_ascii_case(&body.domain)))
+        };
+        match common::create_reconciled("domain", || domains.create(&body), find).await {
             Ok(d) => resp.set_state(&DomainModel::from_api(&plan, &d)),
             Err(e) => common::api_error(diags, "Unable to create the domain", &e, common::same_name),
         }

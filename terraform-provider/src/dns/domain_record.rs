@@ -318,7 +318,14 @@ impl Resource for DomainRecordResource {
             ttl_sec: u32_of(&plan.ttl_sec),
             tag: plan.tag.get().cloned(),
         };
-        let result = st.client.domains().create_record(domain_id, &body).await;
+        let domains = st.client.domains();
+        let find = || async {
+            let records: Vec<DomainRecord> =
+                domains.list_all_records(domain_id, ListParams::new().page_size(500)).try_collect().await?;
+            Ok(records.into_iter().find(|r| same_record(r, &body)))
+        };
+        let result =
+            common::create_reconciled("domain record", || domains.create_record(domain_id, &body), find).await;
         st.domain_records.invalidate(&domain_id.to_string());
         match result {
             Ok(r) => {
@@ -422,4 +429,19 @@ impl Resource for DomainRecordResource {
         resp.set_attr("domain_id", domain_id);
         resp.set_attr("id", id.to_string());
     }
+}
+
+/// Whether `r` is the record `body` asked for (used to adopt a create that was applied although
+/// the API answered with an error). Names and targets are compared as DNS compares them.
+fn same_record(r: &DomainRecord, body: &CreateDomainRecord) -> bool {
+    let norm = |s: &str| s.trim_end_matches('.').to_ascii_lowercase();
+    r.record_type == body.record_type
+        && norm(&r.target) == norm(body.target.as_deref().unwrap_or_default())
+        && match body.name.as_deref() {
+            Some(name) if body.record_type != RecordType::Srv => {
+                let (have, want) = (norm(&r.name), norm(name));
+                have == want || want.starts_with(&format!("{have}."))
+            }
+            _ => true,
+        }
 }

@@ -1199,7 +1199,13 @@ impl Resource for ClusterResource {
             },
         };
         let lke = state.client.lke();
-        let cluster = match lke.create(&body).await {
+        // Cluster labels are unique per account: after an ambiguous failure, look for it by label.
+        let find = || async {
+            let filter = linode_sdk::Filter::new().eq("label", body.label.clone());
+            let page = lke.list(&linode_sdk::ListParams::new().filter(filter)).await?;
+            Ok(page.data.into_iter().find(|c| c.label == body.label))
+        };
+        let cluster = match common::create_reconciled("LKE cluster", || lke.create(&body), find).await {
             Ok(c) => c,
             Err(e) => {
                 common::api_error(diags, "Unable to create LKE cluster", &e, api_field);

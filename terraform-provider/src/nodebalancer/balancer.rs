@@ -399,7 +399,21 @@ impl Resource for NodeBalancerResource {
             vpcs: vpc_options(&plan, &req.config),
             ..Default::default()
         };
-        let nb = match st.client.nodebalancers().create(&body).await {
+        let nodebalancers = st.client.nodebalancers();
+        // NodeBalancer labels are unique per account: after an ambiguous failure, look for it by
+        // label. Without a label there is nothing to look for, so the create is not repeated.
+        let created = match body.label.clone() {
+            Some(label) => {
+                let find = || async {
+                    let filter = linode_sdk::Filter::new().eq("label", label.clone());
+                    let page = nodebalancers.list(&linode_sdk::ListParams::new().filter(filter)).await?;
+                    Ok(page.data.into_iter().find(|nb| nb.label == label))
+                };
+                common::create_reconciled("NodeBalancer", || nodebalancers.create(&body), find).await
+            }
+            None => nodebalancers.create(&body).await,
+        };
+        let nb = match created {
             Ok(nb) => nb,
             Err(e) => return common::api_error(diags, "Unable to create the NodeBalancer", &e, common::same_name),
         };

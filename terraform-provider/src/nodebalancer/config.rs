@@ -324,7 +324,21 @@ impl Resource for NodeBalancerConfigResource {
             return;
         };
         let body = CreateNodeBalancerConfig { config: plan.options(None), nodes: None };
-        let result = st.client.nodebalancers().create_config(nb, &body).await;
+        // A NodeBalancer has one config per port.
+        let nodebalancers = st.client.nodebalancers();
+        let find = || async {
+            let configs: Vec<_> = nodebalancers
+                .list_all_configs(nb, linode_sdk::ListParams::new().page_size(500))
+                .try_collect()
+                .await?;
+            Ok(configs.into_iter().find(|c| Some(c.port) == body.config.port))
+        };
+        let result = common::create_reconciled(
+            "NodeBalancer config",
+            || nodebalancers.create_config(nb, &body),
+            find,
+        )
+        .await;
         st.nodebalancer_configs.invalidate(&nb.to_string());
         match result {
             Ok(c) => resp.set_state(&ConfigModel::from_api(&plan, &c)),
