@@ -128,8 +128,11 @@ fn object_storage_scenario() {
         import_address: "linode_object_storage_bucket.assets",
         import_id: |v| format!("{}:{}", v["region"].as_str().unwrap_or("fr-par"), v["label"].as_str().unwrap_or("")),
         drift: |mock| {
-            let key = find(mock, "/object-storage/keys", "label", "scenario-assets");
-            let (status, body) = mock.api("DELETE", &format!("/object-storage/keys/{}", key["id"]), None);
+            let (status, body) = mock.api(
+                "PUT",
+                "/object-storage/buckets/fr-par/scenario-assets/access",
+                Some(json!({"acl": "public-read"})),
+            );
             assert_eq!(status, 200, "{body}");
         },
         mock_args: &[],
