@@ -5,6 +5,7 @@ mod support;
 
 mod catalog;
 mod dns;
+mod docs;
 mod lke;
 mod nodebalancer;
 mod object_storage;
