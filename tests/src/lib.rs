@@ -22,7 +22,7 @@ pub fn platform_expected_counts() -> std::collections::BTreeMap<String, usize> {
         ("nb_nodes", 0),
         ("domains", 1),
         ("records", 9),
-        ("buckets", 3),
+        ("buckets", 4),
         ("obj_keys", 1),
     ]
     .into_iter()

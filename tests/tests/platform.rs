@@ -26,6 +26,8 @@ fn platform_applies_on_every_terraform() {
         assert!(outputs["nodebalancer"]["value"]["ipv4"].as_str().is_some_and(|s| s.contains('.')), "{outputs}");
         let buckets = outputs["bucket_endpoints"]["value"].as_object().expect("bucket endpoints");
         assert_eq!(buckets.len(), 3, "{outputs}");
+        let missing = outputs["secrets_missing"]["value"].as_array().expect("secrets_missing");
+        assert_eq!(missing.len(), 6, "no bundle key is in the fresh store yet: {outputs}");
 
         wd.destroy();
         mock.assert_empty();

@@ -213,3 +213,25 @@ resource "linode_object_storage_key" "platform" {
     }
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Secrets
+# ---------------------------------------------------------------------------------------------
+
+# The secret manager's store: client-side-encrypted secrets, one object version per secret
+# version (see infra/secrets/README.md). Values are written by operators with `linode-secrets`
+# or by `linode_secret` resources; this configuration only reads metadata.
+resource "linode_object_storage_bucket" "secrets" {
+  label      = "${var.name}-secrets"
+  region     = local.region.buckets
+  acl        = "private"
+  versioning = true
+}
+
+# The platform's secret bundle (infra/secrets/bundles/platform.yaml): which keys exist in the
+# store, which are missing, which are due for rotation. Metadata only: no value reaches state.
+data "linode_secret_bundle" "platform" {
+  bucket      = linode_object_storage_bucket.secrets.label
+  region      = linode_object_storage_bucket.secrets.region
+  bundle_yaml = file("${path.module}/secrets-bundle.yaml")
+}

@@ -38,3 +38,13 @@ output "workload_access_key" {
   description = "Access key ID of the workloads' Object Storage key (the secret stays in state, marked sensitive)."
   value       = linode_object_storage_key.platform.access_key
 }
+
+output "secrets_missing" {
+  description = "Keys of the platform's secret bundle that the store does not hold yet."
+  value       = data.linode_secret_bundle.platform.missing
+}
+
+output "secrets_due" {
+  description = "Keys of the platform's secret bundle that are due for rotation."
+  value       = data.linode_secret_bundle.platform.due
+}
