@@ -19,6 +19,7 @@ pub struct Mock {
     /// The accepted token.
     pub token: String,
     agent: ureq::Agent,
+    _state_dir: Option<tempfile::TempDir>,
 }
 
 fn agent() -> ureq::Agent {
@@ -85,6 +86,7 @@ impl Mock {
             child,
             _dir: dir,
             agent: agent(),
+            _state_dir: None,
         })
     }
 
@@ -160,6 +162,70 @@ impl Mock {
     }
 }
 
+/// Starts `bin` with domains holding `counts[i]` records each, seeded through a state file
+/// (`--state`): one domain and one record per count are created over the API, the emulator's
+/// state dump is taken, the record is replicated in it, and a second emulator starts from that
+/// file. Creating thousands of records over the API costs the emulator time that grows with the
+/// number of records, and none of it is measured. Returns the emulator and the domain ids.
+pub fn start_seeded(bin: &Path, counts: &[usize]) -> Res<(Mock, Vec<u64>)> {
+    let first = Mock::start(bin, &[])?;
+    let mut ids = Vec::new();
+    for (i, &count) in counts.iter().enumerate() {
+        ids.push(first.seed_domain(&format!("list-{i}.example.com"), count.min(1), 1)?);
+    }
+    let mut state = first.admin("GET", "/state", None)?;
+    drop(first);
+    replicate_records(&mut state, &ids, counts)?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("state.json");
+    std::fs::write(&file, serde_json::to_vec(&state)?)?;
+    let file_arg = file.display().to_string();
+    let mut mock = Mock::start(bin, &["--state", &file_arg])?;
+    mock._state_dir = Some(dir);
+    for (&id, &count) in ids.iter().zip(counts) {
+        let page = mock.api("GET", &format!("/domains/{id}/records?page_size=25"), None)?;
+        if page["results"].as_u64() != Some(count as u64) {
+            return Err(format!(
+                "seeded domain {id} serves {} records, not {count}",
+                page["results"]
+            )
+            .into());
+        }
+    }
+    Ok((mock, ids))
+}
+
+/// Replaces the records of `domains` in a state dump by `counts[i]` copies of their first record,
+/// renamed like [`seed_record`], and moves the record id allocator past them.
+pub fn replicate_records(state: &mut Value, domains: &[u64], counts: &[usize]) -> Res<()> {
+    let records = state["records"]
+        .as_object()
+        .ok_or("state dump without records")?
+        .clone();
+    let mut next = state["ids"]["record"]
+        .as_u64()
+        .ok_or("state dump without ids.record")?;
+    let mut out = serde_json::Map::new();
+    for (&domain, &count) in domains.iter().zip(counts) {
+        let template = records
+            .values()
+            .find(|r| r["domain_id"].as_u64() == Some(domain))
+            .ok_or_else(|| format!("no record of domain {domain} to replicate"))?;
+        for i in 0..count {
+            next += 1;
+            let mut r = template.clone();
+            let fields = seed_record(i);
+            r["id"] = json!(next);
+            r["doc"]["name"] = fields["name"].clone();
+            r["doc"]["target"] = fields["target"].clone();
+            out.insert(next.to_string(), r);
+        }
+    }
+    state["records"] = Value::Object(out);
+    state["ids"]["record"] = json!(next);
+    Ok(())
+}
+
 /// The body of the `i`-th seeded record: an A record `host-<i>` with a TTL.
 pub fn seed_record(i: usize) -> Value {
     json!({
@@ -180,6 +246,28 @@ impl Drop for Mock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replicated_records_get_fresh_ids_and_names() {
+        let mut state = json!({
+            "ids": {"record": 7, "domain": 2},
+            "records": {
+                "5": {"id": 5, "domain_id": 1, "doc": {"name": "host-0", "target": "192.0.2.1", "type": "A"}},
+                "7": {"id": 7, "domain_id": 2, "doc": {"name": "host-0", "target": "192.0.2.1", "type": "A"}}
+            }
+        });
+        replicate_records(&mut state, &[1, 2], &[3, 2]).unwrap();
+        let recs = state["records"].as_object().unwrap();
+        assert_eq!(recs.len(), 5);
+        assert_eq!(state["ids"]["record"], 12);
+        assert_eq!(recs["8"]["domain_id"], 1);
+        assert_eq!(recs["8"]["id"], 8);
+        assert_eq!(recs["10"]["doc"]["name"], "host-2");
+        assert_eq!(recs["12"]["domain_id"], 2);
+        assert_eq!(recs["12"]["doc"]["name"], "host-1");
+        assert_eq!(recs["12"]["doc"]["type"], "A");
+        assert!(replicate_records(&mut state, &[9], &[1]).is_err());
+    }
 
     #[test]
     fn seeded_records_are_distinct_a_records() {
