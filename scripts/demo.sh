@@ -36,7 +36,7 @@ else
 fi
 work="$tools/demo"
 rm -rf "$work" && mkdir -p "$work"
-cp examples/terraform/platform/*.tf "$work/"
+cp examples/terraform/platform/*.tf examples/terraform/platform/*.yaml "$work/"
 cat > "$work/cli.tfrc" <<RC
 provider_installation {
   dev_overrides {
