@@ -1,7 +1,9 @@
 //! Terraform's `s3` backend (with `use_lockfile`) against the emulator's S3 endpoint: state is
 //! written, versioned, and a held lock (conditional put) blocks a second run.
 //!
-//! Skipped with a notice when no `terraform` binary is on `PATH`.
+//! Uses the `terraform` on `PATH`, else the project's Terraform 1.15 from `.tools/bin` (see
+//! scripts/setup-tools.sh); skipped with a notice when neither exists, except in CI (`CI=true`),
+//! where that is a failure.
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,10 +12,13 @@ use linode_mock::{MockHandle, MockServer};
 use serde_json::{Value, json};
 
 fn terraform() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("terraform"))
-        .find(|p| p.is_file())
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path).map(|d| d.join("terraform")).find(|p| p.is_file())
+    });
+    let tools = std::env::var_os("LINODE_TOOLS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools"));
+    on_path.or_else(|| Some(tools.join("bin/terraform-1.15")).filter(|p| p.is_file()))
 }
 
 async fn tf(bin: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
@@ -47,7 +52,11 @@ async fn rest(m: &MockHandle, method: reqwest::Method, path: &str, body: Value) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn terraform_s3_backend_with_lockfile() {
     let Some(bin) = terraform() else {
-        eprintln!("NOTICE: terraform not found on PATH; skipping the s3 backend test");
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "no terraform on PATH nor in .tools/bin: run scripts/setup-tools.sh"
+        );
+        eprintln!("NOTICE: no terraform on PATH nor in .tools/bin; skipping the s3 backend test");
         return;
     };
     let m = MockServer::builder().start().await.unwrap();
