@@ -10,13 +10,6 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The tools folder: `LINODE_TOOLS_DIR`, or `.tools/` in the workspace.
-pub fn tools_dir() -> PathBuf {
-    std::env::var_os("LINODE_TOOLS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join(".tools"))
-}
-
 /// The folder cargo puts debug binaries in.
 pub fn debug_bin_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -37,11 +30,6 @@ pub fn binary(name: &str) -> PathBuf {
         path.display()
     );
     path
-}
-
-/// True when running in CI (`CI=true`), where a missing tool is a failure, not a skip.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
 /// A scenario folder under `examples/terraform/`.

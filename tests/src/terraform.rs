@@ -29,28 +29,18 @@ impl Cli {
 }
 
 /// The Terraform CLIs to test with: the one on `PATH` (when there is one) and the project's
-/// Terraform 1.15 and 1.0.3 from the tools folder. A missing tools CLI is skipped with a notice,
-/// or fails under CI.
+/// Terraform 1.15 and 1.0.3 from the tools folder (found by tfplugin's locator, which fails under
+/// CI when one of those is missing), each with its version.
 pub fn clis() -> Vec<Cli> {
-    let mut found = Vec::new();
-    if let Some(cli) = probe("path", Path::new("terraform")) {
-        found.push(cli);
-    }
-    for (name, file) in [("1.15", "terraform-1.15"), ("1.0.3", "terraform-1.0.3")] {
-        let path = paths::tools_dir().join("bin").join(file);
-        match probe(name, &path) {
-            Some(cli) => found.push(cli),
-            None if paths::in_ci() => panic!(
-                "Terraform {name} is missing at {} (run scripts/setup-tools.sh)",
-                path.display()
-            ),
-            None => eprintln!(
-                "notice: Terraform {name} not found at {}; skipping it (run scripts/setup-tools.sh)",
-                path.display()
-            ),
-        }
-    }
-    found
+    tfplugin::testing::terraform::available_clis()
+        .into_iter()
+        .filter_map(|cli| {
+            let text = cli.version()?;
+            let mut parts = text.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+            let version = (parts.next()?, parts.next()?, parts.next().unwrap_or(0));
+            Some(Cli { name: cli.label, path: cli.path, version })
+        })
+        .collect()
 }
 
 /// The CLI with the newest version, for tests that need one Terraform only.
@@ -59,20 +49,6 @@ pub fn newest() -> Cli {
         .into_iter()
         .max_by_key(|c| c.version)
         .expect("no Terraform CLI found: run scripts/setup-tools.sh")
-}
-
-fn probe(name: &str, path: &Path) -> Option<Cli> {
-    let out = Command::new(path)
-        .arg("version")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .env("CHECKPOINT_DISABLE", "1")
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let v = text.lines().next()?.strip_prefix("Terraform v")?;
-    let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-    let version = (parts.next()?, parts.next()?, parts.next().unwrap_or(0));
-    Some(Cli { name: name.to_string(), path: path.to_path_buf(), version })
 }
 
 /// A throwaway copy of a configuration, with a CLI config that points Terraform at the built
