@@ -81,6 +81,9 @@ pub struct AllArgs {
     /// The emulator's kubeconfig delay for the platform apply (ms).
     #[arg(long, default_value_t = 2000)]
     kubeconfig_delay_ms: u64,
+    /// Repetitions of each platform apply (fresh emulator each; median taken).
+    #[arg(long, default_value_t = 3)]
+    platform_reps: usize,
     /// Repetitions of the handshake timing (median taken).
     #[arg(long, default_value_t = 7)]
     handshake_reps: usize,
@@ -125,6 +128,7 @@ pub fn run_all(mut args: AllArgs) -> Res<()> {
         args.node_ready_delay_ms = 1500;
         args.kubeconfig_delay_ms = 600;
         args.handshake_reps = 3;
+        args.platform_reps = 1;
     }
     let root = crate::workspace_root();
     let self_exe = std::env::current_exe()?;
@@ -161,26 +165,20 @@ pub fn run_all(mut args: AllArgs) -> Res<()> {
         ..Report::default()
     };
 
-    let overhead = if want(Part::Provider) {
-        Some(provider_part(&ctx, &args)?)
-    } else {
-        None
-    };
-    let sdk = if want(Part::Sdk) {
-        Some(sdk_part(&ctx, &args)?)
-    } else {
-        None
-    };
-    let platform = if want(Part::Platform) {
-        Some(platform_part(&ctx, &args)?)
-    } else {
-        None
-    };
-    let footprint = if want(Part::Footprint) {
-        Some(footprint_part(&ctx, &args)?)
-    } else {
-        None
-    };
+    // A part that fails is reported as such; the others still run.
+    let mut failures: Vec<(&str, String)> = Vec::new();
+    let overhead = run_part(want(Part::Provider), "provider", &mut failures, || {
+        provider_part(&ctx, &args)
+    });
+    let sdk = run_part(want(Part::Sdk), "sdk", &mut failures, || {
+        sdk_part(&ctx, &args)
+    });
+    let platform = run_part(want(Part::Platform), "platform", &mut failures, || {
+        platform_part(&ctx, &args)
+    });
+    let footprint = run_part(want(Part::Footprint), "footprint", &mut failures, || {
+        footprint_part(&ctx, &args)
+    });
 
     if let Some(rows) = &overhead {
         overhead_sections(&mut report, rows, &args);
@@ -193,6 +191,17 @@ pub fn run_all(mut args: AllArgs) -> Res<()> {
     }
     if let Some(f) = &footprint {
         footprint_section(&mut report, f, overhead.as_deref());
+    }
+    for (name, err) in &failures {
+        report.sections.push(Section {
+            title: format!("Part `{name}` failed"),
+            intro: format!(
+                "This part did not complete in this run:\n\n```\n{}\n```",
+                err.trim()
+            ),
+            tables: Vec::new(),
+            notes: Vec::new(),
+        });
     }
     report.method = method_notes(&args, started.elapsed());
 
@@ -218,7 +227,31 @@ pub fn run_all(mut args: AllArgs) -> Res<()> {
         ));
     }
     progress(&format!("done in {:.0} s", started.elapsed().as_secs_f64()));
-    Ok(())
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} part(s) failed", failures.len()).into())
+    }
+}
+
+/// Runs one part when it is wanted; a failure is recorded and yields `None`.
+fn run_part<T>(
+    wanted: bool,
+    name: &'static str,
+    failures: &mut Vec<(&'static str, String)>,
+    f: impl FnOnce() -> Res<T>,
+) -> Option<T> {
+    if !wanted {
+        return None;
+    }
+    match f() {
+        Ok(v) => Some(v),
+        Err(e) => {
+            progress(&format!("part {name} failed: {e}"));
+            failures.push((name, e.to_string()));
+            None
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -820,33 +853,40 @@ fn platform_part(ctx: &Ctx, args: &AllArgs) -> Res<PlatformResults> {
     ];
     let mut runs = Vec::new();
     for (label, node_ms, kube_ms, poll) in cases {
-        progress(&format!("platform: apply, {label}"));
-        let mock = ctx.start_mock(&[
-            "--node-ready-delay-ms",
-            &node_ms.to_string(),
-            "--kubeconfig-delay-ms",
-            &kube_ms.to_string(),
-        ])?;
-        let mut wd = ctx.workdir(Some(&mock))?;
-        wd.copy_tf_files(&config)?;
-        wd.init_if_needed()?;
-        let poll_label = match poll {
-            Some(p) => {
+        let mut walls = Vec::new();
+        let mut logs = Vec::new();
+        let mut poll_label = "provider defaults".to_string();
+        for rep in 0..args.platform_reps.max(1) {
+            progress(&format!(
+                "platform: apply, {label} {}/{}",
+                rep + 1,
+                args.platform_reps.max(1)
+            ));
+            let mock = ctx.start_mock(&[
+                "--node-ready-delay-ms",
+                &node_ms.to_string(),
+                "--kubeconfig-delay-ms",
+                &kube_ms.to_string(),
+            ])?;
+            let mut wd = ctx.workdir(Some(&mock))?;
+            wd.copy_tf_files(&config)?;
+            wd.init_if_needed()?;
+            if let Some(p) = poll {
                 wd.set_env("LINODE_EVENT_POLL_MS", &p.to_string());
                 wd.set_env("LINODE_LKE_NODE_READY_POLL_MS", &p.to_string());
-                format!("{p} ms / {p} ms")
+                poll_label = format!("{p} ms / {p} ms");
             }
-            None => "provider defaults".to_string(),
-        };
-        mock.clear_requests()?;
-        let m = wd.apply()?;
-        let log = mock.requests()?;
+            mock.clear_requests()?;
+            walls.push(wd.apply()?.secs());
+            logs.push(mock.requests()?);
+        }
+        let log = logs.first().cloned().unwrap_or_default();
         runs.push(PlatformRun {
             label: label.to_string(),
             node_ms,
             kube_ms,
             poll: poll_label,
-            wall: m.secs(),
+            wall: median(&walls),
             requests: log.len(),
             lke_gets: count_requests(&log, "GET", "/lke/clusters/"),
         });
@@ -909,7 +949,8 @@ fn platform_section(report: &mut Report, p: &PlatformResults) {
         intro: "`terraform apply` of examples/terraform/platform (LKE cluster with two pools, \
                 NodeBalancer and two configs, domain and nine records, three buckets, a limited key) \
                 against a fresh emulator each time, with the emulator's provisioning delays set to \
-                known values (`--node-ready-delay-ms`, `--kubeconfig-delay-ms`). One apply per row."
+                known values (`--node-ready-delay-ms`, `--kubeconfig-delay-ms`). Wall time: median of \
+                 the row's applies (see Method); requests: those of its first apply."
             .into(),
         tables: vec![t],
         notes: vec![
@@ -926,11 +967,14 @@ fn platform_section(report: &mut Report, p: &PlatformResults) {
              intervals). The estimate is slightly high (work after the cluster's creation that \
              overlaps the wait is counted twice), so an overhead within ±0.1 s is noise."
                 .into(),
-            "The provider waits for the kubeconfig (polled every `event_poll_ms`, default 4000 ms) \
-             and then for the nodes (polled every `lke_node_ready_poll_ms`, default 3000 ms); the \
-             third row sets both to 200 ms through `LINODE_EVENT_POLL_MS` / \
-             `LINODE_LKE_NODE_READY_POLL_MS` to show that the overhead is the poll interval. \
-             \"LKE GETs\" counts the `GET /lke/clusters/...` requests (reads and polls)."
+            "The provider waits for the kubeconfig (first poll interval `event_poll_ms`, default \
+             4000 ms) and then for the nodes (`lke_node_ready_poll_ms`, default 3000 ms); \
+             linode-sdk's waiter grows each interval by half and jitters it within [i/2, i], so \
+             when the provider notices readiness varies from run to run. The third row sets both \
+             first intervals to 200 ms through `LINODE_EVENT_POLL_MS` / \
+             `LINODE_LKE_NODE_READY_POLL_MS`: more polls, and the growing interval can still \
+             overshoot. \"LKE GETs\" counts the `GET /lke/clusters/...` requests (reads and \
+             polls)."
                 .into(),
         ],
     });
@@ -1090,12 +1134,13 @@ fn method_notes(args: &AllArgs, elapsed: Duration) -> Vec<String> {
         format!(
             "Repetitions: plans {} (median), applies {} (median) for N ≤ {} and 1 above, SDK \
              listings {} per client and size (median time, max peak RSS), handshake {} (median), \
-             platform applies 1 per row.",
+             platform applies {} per row (median).",
             args.plan_reps.max(1),
             args.apply_reps.max(1),
             args.apply_reps_max_n,
             args.sdk_reps.max(1),
-            args.handshake_reps.max(1)
+            args.handshake_reps.max(1),
+            args.platform_reps.max(1)
         ),
         "Every emulator is a fresh `linode-mock` process on free loopback ports; Terraform finds \
          the provider through a `dev_overrides` CLI config (`terraform init` only for Terraform \

@@ -67,11 +67,14 @@ impl Workdir {
         Ok(())
     }
 
-    /// Copies the `*.tf` files of `config_dir` in.
+    /// Copies the `*.tf` files of `config_dir` in, with the `*.yaml` and `*.json` files they read.
     pub fn copy_tf_files(&self, config_dir: &Path) -> Res<()> {
         for entry in std::fs::read_dir(config_dir)? {
             let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "tf") {
+            if path
+                .extension()
+                .is_some_and(|e| e == "tf" || e == "yaml" || e == "json")
+            {
                 std::fs::copy(
                     &path,
                     self.path().join(path.file_name().ok_or("file name")?),
