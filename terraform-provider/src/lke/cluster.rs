@@ -460,7 +460,12 @@ async fn read_cluster(
 
     let control_plane = match prior.control_plane.first() {
         Some(pcp) => vec![control_plane_from_api(state, &cluster, Some(pcp), false).await?],
-        None if importing => vec![control_plane_from_api(state, &cluster, None, true).await?],
+        // An imported cluster whose control plane has the defaults (no HA, no audit logs, ACL
+        // off) keeps the block out of state, so a configuration without it plans no change.
+        None if importing => {
+            let cp = control_plane_from_api(state, &cluster, None, true).await?;
+            if is_default_control_plane(&cp) { vec![] } else { vec![cp] }
+        }
         None => vec![],
     };
 
@@ -501,6 +506,17 @@ async fn read_cluster(
         pool: out_pools,
         control_plane,
     }))
+}
+
+/// Whether a control plane read from the API is what a cluster without a `control_plane` block
+/// gets: no high availability, no audit logs, ACL disabled without addresses.
+fn is_default_control_plane(cp: &ControlPlaneModel) -> bool {
+    let empty = |v: &Val<Vec<String>>| v.get().is_none_or(|a| a.is_empty());
+    cp.high_availability.get() != Some(&true)
+        && cp.audit_logs_enabled.get() != Some(&true)
+        && cp.acl.iter().all(|acl| {
+            acl.enabled.get() != Some(&true) && acl.addresses.iter().all(|a| empty(&a.ipv4) && empty(&a.ipv6))
+        })
 }
 
 async fn control_plane_from_api(
