@@ -1,0 +1,59 @@
+//! `terraform plan -generate-config-out` for resources made outside Terraform: import blocks,
+//! generated configuration, apply, and a second plan with no changes (Terraform >= 1.5).
+
+use acceptance::Mock;
+use acceptance::terraform::{Workdir, clis};
+use serde_json::json;
+
+const PROVIDER: &str = r#"terraform {
+  required_providers {
+    linode = { source = "linode-rs/linode" }
+  }
+}
+"#;
+
+#[test]
+fn generated_configuration_plans_with_no_changes() {
+    for cli in clis().into_iter().filter(|c| c.at_least(1, 5)) {
+        let mock = Mock::start(&[]);
+        let (status, domain) = mock.api(
+            "POST",
+            "/domains",
+            Some(json!({"domain": "gen.example.com", "type": "master", "soa_email": "a@gen.example.com", "ttl_sec": 300})),
+        );
+        assert_eq!(status, 200, "{domain}");
+        let (status, record) = mock.api(
+            "POST",
+            &format!("/domains/{}/records", domain["id"]),
+            Some(json!({"type": "A", "name": "www", "target": "203.0.113.5"})),
+        );
+        assert_eq!(status, 200, "{record}");
+        let (status, nb) =
+            mock.api("POST", "/nodebalancers", Some(json!({"region": "fr-par", "label": "generated-nb"})));
+        assert_eq!(status, 200, "{nb}");
+
+        let wd = Workdir::empty(&cli, &mock);
+        wd.write(
+            "main.tf",
+            &format!(
+                "{PROVIDER}\nimport {{\n  to = linode_domain.gen\n  id = \"{d}\"\n}}\nimport {{\n  to = linode_domain_record.www\n  id = \"{d},{r}\"\n}}\nimport {{\n  to = linode_nodebalancer.nb\n  id = \"{n}\"\n}}\n",
+                d = domain["id"],
+                r = record["id"],
+                n = nb["id"],
+            ),
+        );
+        wd.init();
+        wd.ok(&["plan", "-input=false", "-no-color", "-generate-config-out=generated.tf"]);
+        let generated = std::fs::read_to_string(wd.path().join("generated.tf")).expect("generated.tf");
+        for block in [
+            "resource \"linode_domain\" \"gen\"",
+            "resource \"linode_domain_record\" \"www\"",
+            "resource \"linode_nodebalancer\" \"nb\"",
+        ] {
+            assert!(generated.contains(block), "[{}] {block} missing from:\n{generated}", cli.name);
+        }
+        wd.apply();
+        let again = wd.plan_exit_code();
+        assert_eq!(again.code, 0, "[{}] plan after generating config is not empty:\n{}", cli.name, again.all());
+    }
+}
