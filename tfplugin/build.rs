@@ -2,7 +2,9 @@
 //! (protox parses the files, so no `protoc` is needed).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../proto");
+    // Read at run time, not with `env!`: a build script binary can be reused for another
+    // checkout sharing the target directory, and must then look at that checkout's files.
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../proto");
     let files = [
         "tfplugin6.proto",
         "go-plugin/controller.proto",
