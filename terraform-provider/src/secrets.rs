@@ -117,9 +117,7 @@ impl OpenStore {
                 return Err(());
             }
         };
-        let endpoint = bucket.s3_endpoint.clone().unwrap_or_else(|| {
-            bucket.hostname.strip_prefix(&format!("{}.", loc.bucket)).unwrap_or(&bucket.hostname).to_string()
-        });
+        let endpoint = bucket.s3_endpoint_host();
         match S3Session::open(state, &endpoint, loc.region, loc.bucket, loc.access_key, loc.secret_key).await {
             Ok(session) => {
                 if session.source == KeySource::Temporary {

@@ -63,6 +63,16 @@ pub struct Bucket {
     pub endpoint_type: Option<EndpointType>,
 }
 
+impl Bucket {
+    /// The S3 endpoint host serving this bucket: `s3_endpoint` when the API gives it, otherwise
+    /// the hostname without the leading `<label>.` (older API versions only send the hostname).
+    pub fn s3_endpoint_host(&self) -> String {
+        self.s3_endpoint.clone().unwrap_or_else(|| {
+            self.hostname.strip_prefix(&format!("{}.", self.label)).unwrap_or(&self.hostname).to_string()
+        })
+    }
+}
+
 /// `POST /object-storage/buckets` body.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateBucket {
@@ -378,4 +388,21 @@ pub struct ObjectStorageQuotaUsage {
     pub quota_limit: u64,
     /// Current usage (`None` when unknown).
     pub usage: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_endpoint_host_prefers_the_field_and_falls_back_to_the_hostname() {
+        let mut b = Bucket {
+            label: "assets".into(),
+            hostname: "assets.fr-par-1.linodeobjects.com".into(),
+            ..Default::default()
+        };
+        assert_eq!(b.s3_endpoint_host(), "fr-par-1.linodeobjects.com");
+        b.s3_endpoint = Some("127.0.0.1:9000".into());
+        assert_eq!(b.s3_endpoint_host(), "127.0.0.1:9000");
+    }
 }

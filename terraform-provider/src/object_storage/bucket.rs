@@ -287,8 +287,7 @@ impl BucketModel {
         self.id = Val::Known(format!("{}:{}", b.region, b.label));
         self.hostname = Val::Known(b.hostname.clone());
         self.endpoint = Val::Known(b.hostname.clone());
-        let s3 = b.s3_endpoint.clone().unwrap_or_else(|| b.hostname.strip_prefix(&format!("{}.", b.label)).unwrap_or(&b.hostname).to_string());
-        self.s3_endpoint = Val::Known(s3);
+        self.s3_endpoint = Val::Known(b.s3_endpoint_host());
         self.endpoint_type = b.endpoint_type.as_ref().map(endpoint_type_str).into();
     }
 

@@ -391,7 +391,7 @@ async fn create_key(state: &LinodeState, body: &CreateObjectStorageKey) -> Resul
     };
     let first = api.create_key(body).await;
     let Err(e) = first else { return first };
-    if !e.status().is_some_and(|s| matches!(s, 500 | 502 | 504)) {
+    if !common::maybe_applied(&e) {
         return Err(e);
     }
     // Which keys the failed call made cannot be told from keys made before: only retry when no
@@ -404,7 +404,7 @@ async fn create_key(state: &LinodeState, body: &CreateObjectStorageKey) -> Resul
         tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
         match api.create_key(body).await {
             Ok(k) => return Ok(k),
-            Err(e) if e.status().is_some_and(|s| matches!(s, 500 | 502 | 504)) => last = e,
+            Err(e) if common::maybe_applied(&e) => last = e,
             Err(e) => return Err(e),
         }
     }

@@ -145,7 +145,7 @@ async fn endpoint_of(state: &LinodeState, m: &ObjectModel) -> Result<String, lin
     let region = m.region_id().unwrap_or_default();
     let bucket = m.bucket.get().cloned().unwrap_or_default();
     let b = state.client.object_storage().get_bucket(&region, &bucket).await?;
-    Ok(b.s3_endpoint.unwrap_or_else(|| b.hostname.strip_prefix(&format!("{bucket}.")).unwrap_or(&b.hostname).to_string()))
+    Ok(b.s3_endpoint_host())
 }
 
 async fn open(state: &LinodeState, m: &ObjectModel, diags: &mut Diagnostics) -> Option<S3Session> {
