@@ -99,14 +99,8 @@ impl Workdir {
             .parent()
             .unwrap()
             .to_path_buf();
-        std::fs::write(
-            &rc,
-            format!(
-                "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-                provider_dir.display()
-            ),
-        )
-        .expect("write cli config");
+        std::fs::write(&rc, tfplugin::testing::terraform::dev_overrides_config(PROVIDER_SOURCE, &provider_dir))
+            .expect("write cli config");
         let env = vec![
             ("TF_CLI_CONFIG_FILE".into(), rc.display().to_string()),
             ("CHECKPOINT_DISABLE".into(), "1".into()),

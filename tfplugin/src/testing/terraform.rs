@@ -95,6 +95,15 @@ pub fn available_clis() -> Vec<TerraformCli> {
     found
 }
 
+/// A Terraform CLI configuration that runs the provider `source` (e.g. `example.com/acme/acme`)
+/// from `dir` (a folder holding `terraform-provider-<type>`) and installs others as usual.
+pub fn dev_overrides_config(source: &str, dir: &Path) -> String {
+    format!(
+        "provider_installation {{\n  dev_overrides {{\n    \"{source}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+        dir.display()
+    )
+}
+
 /// A scratch Terraform working directory wired to a locally built provider through
 /// `dev_overrides` (no registry, no `terraform init` needed).
 pub struct Workdir {
@@ -118,13 +127,7 @@ impl Workdir {
         #[cfg(not(unix))]
         std::fs::copy(provider_binary, &target)?;
         let cli_config = dir.path().join("cli.tfrc");
-        std::fs::write(
-            &cli_config,
-            format!(
-                "provider_installation {{\n  dev_overrides {{\n    \"{source}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-                plugin_dir.display()
-            ),
-        )?;
+        std::fs::write(&cli_config, dev_overrides_config(source, &plugin_dir))?;
         std::fs::create_dir_all(dir.path().join("work"))?;
         Ok(Workdir { dir, cli_config, cli: cli.clone(), extra_env: Vec::new() })
     }
