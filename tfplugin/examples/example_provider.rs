@@ -1,9 +1,12 @@
 //! A small provider used by the integration tests: files on disk.
 //!
 //! * provider `example`: optional `root` directory (shared with every resource after configure);
-//! * resource `example_file`: `path` (replaces), `content`, computed `id` and `size`, optional
-//!   `mode` with a default, a `tag` list block, a `timeouts` block, import by path;
-//! * data source `example_file`: reads a file's content and size;
+//! * resource `example_file` (a typed resource): `path` (replaces; its directory is checked at
+//!   plan time with the provider's data), `content`, computed `id` and `size`, optional `mode`
+//!   with a default and a semantic equality (`644` is `0644`), a `tag` list block paired by
+//!   `name` (stored sorted, read back in the configured order), a `timeouts` block, import by
+//!   path;
+//! * data source `example_file` (typed): reads a file's content and size;
 //! * ephemeral resource `example_token` (Terraform 1.10+): a made-up secret, usable in the
 //!   write-only `secret` attribute of `example_file` (Terraform 1.11+), stored in `<path>.secret`.
 //!
@@ -14,16 +17,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
 use tfplugin::ephemeral::{OpenRequest, OpenResponse};
-use tfplugin::resource::{
-    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ReadRequest, ReadResponse,
-    UpdateRequest,
-};
-use tfplugin::schema::{Attribute, Block, Schema};
+use tfplugin::resource::{ImportRequest, ImportResponse};
+use tfplugin::schema::{Attribute, Block, Pairing, Schema};
+use tfplugin::typed::{Applied, Create, DataRead, Read, Refreshed, TypedDataSource, TypedResource, Update};
+use tfplugin::validators::{DataValidator, PlanCheck};
 use tfplugin::{
-    ConfigureRequest, DataSource, Diagnostics, EphemeralResource, Provider, ProviderData, Resource, ServeOptions, Val, async_trait,
-    validators,
+    ConfigureRequest, DataSource, Diagnostics, EphemeralResource, Provider, ProviderData, Resource, ServeOptions, Val,
+    async_trait, equality, typed, validators,
 };
 
 /// Provider-wide data: where files live.
@@ -59,11 +60,11 @@ impl Provider for ExampleProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(FileResource)]
+        vec![typed::resource(FileResource)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(FileDataSource)]
+        vec![typed::data_source(FileDataSource)]
     }
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
@@ -102,13 +103,17 @@ struct Tag {
 struct FileModel {
     id: Val<String>,
     path: String,
-    content: String,
+    /// A `Val` because an imported state has only `id` and `path` until the first read.
+    content: Val<String>,
     mode: Val<String>,
     size: Val<i64>,
+    /// Write-only: set in the configuration only.
+    secret: Val<String>,
     tag: Vec<Tag>,
 }
 
-/// What is stored next to the file: the tags.
+/// What is stored next to the file: the mode (always four digits) and the tags, sorted by name
+/// the way an API might return them (the framework keeps the configured order).
 #[derive(Serialize, Deserialize, Default)]
 struct Sidecar {
     mode: String,
@@ -121,16 +126,21 @@ fn sidecar_path(file: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// `"644"` → `"0644"`.
+fn four_digits(mode: &str) -> String {
+    format!("{mode:0>4}")
+}
+
 fn write_file(root: &Root, m: &FileModel, diags: &mut Diagnostics) -> Option<i64> {
     let file = root.resolve(&m.path);
-    let sidecar = Sidecar {
-        mode: m.mode.unwrap_or("0644".into()),
-        tags: m.tag.iter().map(|t| (t.name.clone(), t.value.get().cloned())).collect(),
-    };
-    let result = std::fs::write(&file, &m.content)
+    let mut tags: Vec<(String, Option<String>)> = m.tag.iter().map(|t| (t.name.clone(), t.value.get().cloned())).collect();
+    tags.sort();
+    let sidecar = Sidecar { mode: four_digits(&m.mode.unwrap_or("0644".into())), tags };
+    let content = m.content.get().map_or("", String::as_str);
+    let result = std::fs::write(&file, content)
         .and_then(|()| std::fs::write(sidecar_path(&file), serde_json::to_vec(&sidecar).unwrap_or_default()));
     match result {
-        Ok(()) => Some(m.content.len() as i64),
+        Ok(()) => Some(content.len() as i64),
         Err(e) => {
             diags.error(format!("Unable to write {}", file.display()), e.to_string());
             None
@@ -145,19 +155,45 @@ fn secret_path(file: &Path) -> PathBuf {
 }
 
 /// Writes the write-only `secret` (only ever present in the configuration).
-fn write_secret(root: &Root, path: &str, config: &tfplugin::Value, diags: &mut Diagnostics) {
-    if let Some(secret) = config.get("secret").and_then(tfplugin::Value::as_str)
+fn write_secret(root: &Root, path: &str, config: &FileModel, diags: &mut Diagnostics) {
+    if let Some(secret) = config.secret.get()
         && let Err(e) = std::fs::write(secret_path(&root.resolve(path)), secret)
     {
         diags.error_at("secret", "Unable to write the secret", e.to_string());
     }
 }
 
-/// `example_file`.
+/// A plan-time check that needs the provider's data: the file's directory must exist.
+struct DirectoryExists;
+
+#[async_trait]
+impl DataValidator<Root> for DirectoryExists {
+    fn description(&self) -> String {
+        "the file's directory must exist under the provider's root".into()
+    }
+
+    async fn validate(&self, root: &Root, check: PlanCheck<'_>, diags: &mut Diagnostics) {
+        let path = root.resolve(check.value.as_str().unwrap_or_default());
+        if let Some(dir) = path.parent()
+            && !dir.is_dir()
+        {
+            diags.error_at(
+                check.path.clone(),
+                "Directory does not exist",
+                format!("{} does not exist; create it first.", dir.display()),
+            );
+        }
+    }
+}
+
+/// `example_file`, a typed resource.
 struct FileResource;
 
 #[async_trait]
-impl Resource for FileResource {
+impl TypedResource for FileResource {
+    type Model = FileModel;
+    type Data = Root;
+
     fn type_name(&self) -> &str {
         "example_file"
     }
@@ -166,9 +202,23 @@ impl Resource for FileResource {
         Schema::new()
             .description("A file on disk.")
             .attr("id", Attribute::string().computed().use_state_for_unknown().description("Same as path."))
-            .attr("path", Attribute::string().required().requires_replace().validate(validators::length_between(1, 255)))
+            .attr(
+                "path",
+                Attribute::string()
+                    .required()
+                    .requires_replace()
+                    .validate(validators::length_between(1, 255))
+                    .validate_with_data(DirectoryExists),
+            )
             .attr("content", Attribute::string().required())
-            .attr("mode", Attribute::string().default("0644").validate(validators::one_of(&["0644", "0600"])))
+            .attr(
+                "mode",
+                Attribute::string()
+                    .default("0644")
+                    .one_of(&["644", "0644", "600", "0600"])
+                    .semantic_equality(equality::normalized(four_digits))
+                    .description("`0644` or `0600` (leading zero optional)."),
+            )
             .attr("size", Attribute::number().computed().description("Bytes in the file."))
             .attr(
                 "secret",
@@ -180,18 +230,17 @@ impl Resource for FileResource {
                     Schema::new()
                         .attr("name", Attribute::string().required())
                         .attr("value", Attribute::string().optional()),
-                ),
+                )
+                .paired_by(Pairing::by("name")),
             )
             .timeouts(&["create"])
     }
 
-    async fn create(&self, req: CreateRequest, resp: &mut ApplyResponse) {
-        let diags = &mut resp.diagnostics;
-        let (Some(root), Some(mut m)) = (req.ctx.client::<Root>(diags), req.plan_as::<FileModel>(diags)) else {
-            return;
-        };
+    async fn create(&self, req: Create<'_, FileModel, Root>, resp: &mut Applied<FileModel>) {
+        let (root, mut m) = (req.data, req.plan);
         // Long operations would bound their waits with the configured timeout.
-        let limit = req.timeout(std::time::Duration::from_secs(20 * 60));
+        let limit = req.op.timeout("create", std::time::Duration::from_secs(20 * 60));
+        let diags = &mut resp.diagnostics;
         let size = match tokio::time::timeout(limit, async { write_file(root, &m, diags) }).await {
             Ok(Some(size)) => size,
             Ok(None) => return,
@@ -203,20 +252,12 @@ impl Resource for FileResource {
         write_secret(root, &m.path, &req.config, diags);
         m.id = Val::Known(m.path.clone());
         m.size = Val::Known(size);
-        resp.set_state(&m);
+        resp.set(m);
     }
 
-    async fn read(&self, req: ReadRequest, resp: &mut ReadResponse) {
-        let diags = &mut resp.diagnostics;
-        // Only the path is needed (after import, nothing else is set).
-        #[derive(Deserialize)]
-        struct Key {
-            path: String,
-        }
-        let (Some(root), Some(key)) = (req.ctx.client::<Root>(diags), req.state_as::<Key>(diags)) else {
-            return;
-        };
-        let file = root.resolve(&key.path);
+    async fn read(&self, req: Read<'_, FileModel, Root>, resp: &mut Refreshed<FileModel>) {
+        let path = req.state.path;
+        let file = req.data.resolve(&path);
         let Ok(content) = std::fs::read_to_string(&file) else {
             resp.remove();
             return;
@@ -225,32 +266,27 @@ impl Resource for FileResource {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
-        resp.set_state(&FileModel {
-            id: Val::Known(key.path.clone()),
+        resp.set(FileModel {
+            id: Val::Known(path.clone()),
             size: Val::Known(content.len() as i64),
-            path: key.path,
-            content,
+            path,
+            content: Val::Known(content),
             mode: Val::Known(sidecar.mode),
+            secret: Val::Null,
             tag: sidecar.tags.into_iter().map(|(name, value)| Tag { name, value: value.into() }).collect(),
         });
     }
 
-    async fn update(&self, req: UpdateRequest, resp: &mut ApplyResponse) {
-        let diags = &mut resp.diagnostics;
-        let (Some(root), Some(mut m)) = (req.ctx.client::<Root>(diags), req.plan_as::<FileModel>(diags)) else {
-            return;
-        };
-        let Some(size) = write_file(root, &m, diags) else { return };
-        write_secret(root, &m.path, &req.config, diags);
+    async fn update(&self, req: Update<'_, FileModel, Root>, resp: &mut Applied<FileModel>) {
+        let mut m = req.plan;
+        let Some(size) = write_file(req.data, &m, &mut resp.diagnostics) else { return };
+        write_secret(req.data, &m.path, &req.config, &mut resp.diagnostics);
         m.size = Val::Known(size);
-        resp.set_state(&m);
+        resp.set(m);
     }
 
-    async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
-        let (Some(root), Some(m)) = (req.ctx.client::<Root>(diags), req.state_as::<FileModel>(diags)) else {
-            return;
-        };
-        let file = root.resolve(&m.path);
+    async fn delete(&self, req: Read<'_, FileModel, Root>, diags: &mut Diagnostics) {
+        let file = req.data.resolve(&req.state.path);
         let _ = std::fs::remove_file(sidecar_path(&file));
         let _ = std::fs::remove_file(secret_path(&file));
         if let Err(e) = std::fs::remove_file(&file)
@@ -260,7 +296,7 @@ impl Resource for FileResource {
         }
     }
 
-    async fn import(&self, _req: ImportRequest, resp: &mut ImportResponse) {
+    async fn import(&self, _root: &Root, _req: ImportRequest, resp: &mut ImportResponse) {
         resp.passthrough_id("id");
         resp.passthrough_id("path");
     }
@@ -273,11 +309,14 @@ struct FileDataModel {
     size: Val<i64>,
 }
 
-/// `data "example_file"`.
+/// `data "example_file"`, a typed data source.
 struct FileDataSource;
 
 #[async_trait]
-impl DataSource for FileDataSource {
+impl TypedDataSource for FileDataSource {
+    type Model = FileDataModel;
+    type Data = Root;
+
     fn type_name(&self) -> &str {
         "example_file"
     }
@@ -289,18 +328,18 @@ impl DataSource for FileDataSource {
             .attr("size", Attribute::number().computed())
     }
 
-    async fn read(&self, req: DataSourceReadRequest, resp: &mut DataSourceReadResponse) {
-        let diags = &mut resp.diagnostics;
-        let (Some(root), Some(mut m)) = (req.ctx.client::<Root>(diags), req.config_as::<FileDataModel>(diags)) else {
-            return;
-        };
-        match std::fs::read_to_string(root.resolve(&m.path)) {
+    async fn read(&self, req: DataRead<'_, FileDataModel, Root>, diags: &mut Diagnostics) -> Option<FileDataModel> {
+        let mut m = req.config;
+        match std::fs::read_to_string(req.data.resolve(&m.path)) {
             Ok(content) => {
                 m.size = Val::Known(content.len() as i64);
                 m.content = Val::Known(content);
-                resp.set_state(&m);
+                Some(m)
             }
-            Err(e) => diags.error_at("path", format!("Unable to read {}", m.path), e.to_string()),
+            Err(e) => {
+                diags.error_at("path", format!("Unable to read {}", m.path), e.to_string());
+                None
+            }
         }
     }
 }

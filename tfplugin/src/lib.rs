@@ -77,8 +77,9 @@ mod server;
 
 pub mod data_source;
 pub mod diag;
-pub mod ephemeral;
 pub mod docs;
+pub mod ephemeral;
+pub mod equality;
 pub mod path;
 pub mod plan;
 pub mod provider;
@@ -87,6 +88,7 @@ pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod timeouts;
+pub mod typed;
 pub mod validators;
 pub mod value;
 

@@ -1,24 +1,37 @@
 //! Framework-owned planning, so that resources stay short.
 //!
 //! For every `PlanResourceChange` the framework, in this order:
-//! 1. keeps write-only attributes null and applies [`Attribute::default`] values where the
+//! 1. pairs the elements of list blocks declared with a [`Pairing`](pairing::Pairing) with their
+//!    prior elements by identity, not position (Terraform's proposal is re-derived for them);
+//! 2. keeps write-only attributes null and applies [`Attribute::default`] values where the
 //!    configuration is null;
-//! 2. if anything changed (or on create), marks every computed attribute whose configuration is
-//!    null as unknown ("known after apply");
-//! 3. runs each attribute's [`PlanModifier`]s in declaration order ([`RequiresReplace`],
-//!    [`RequiresReplaceIf`], [`UseStateForUnknown`] or your own);
-//! 4. calls [`Resource::modify_plan`](crate::Resource::modify_plan) for custom logic.
+//! 3. if anything changed (or on create), marks every computed attribute whose configuration is
+//!    null as unknown ("known after apply"), except inside elements of keyed blocks that did not
+//!    change; a reorder of keyed elements and a semantically equal value are no change;
+//! 4. runs each attribute's [`PlanModifier`]s in declaration order ([`RequiresReplace`],
+//!    [`RequiresReplaceIf`], [`UseStateForUnknown`] or your own), each seeing its paired prior
+//!    value;
+//! 5. runs the [`DataValidator`](crate::validators::DataValidator)s of changed values, then
+//!    [`Resource::modify_plan`](crate::Resource::modify_plan) for custom logic.
 //!
-//! It also checks results the way Terraform does (see [`check_plan`] and
-//! [`check_apply_result`]), so mistakes show up as clear diagnostics in unit tests instead of
-//! "Provider produced inconsistent result after apply" in front of users.
+//! After a read or an apply, elements of keyed blocks are put back in the earlier order (state
+//! or plan) and semantically equal values keep their earlier form. It also checks results the
+//! way Terraform does (see [`check_plan`] and [`check_apply_result`]), so mistakes show up as
+//! clear diagnostics in unit tests instead of "Provider produced inconsistent result after
+//! apply" in front of users.
 //!
 //! [`Attribute::default`]: crate::schema::Attribute::default
+
+pub mod pairing;
+
+use std::sync::Arc;
 
 use crate::diag::Diagnostics;
 use crate::path::{AttributePath, PathStep};
 use crate::schema::{Attribute, AttributeNesting, BlockNesting, Schema};
+use crate::validators::ErasedDataValidator;
 use crate::value::Value;
+use pairing::Compare;
 
 /// What a plan modifier sees and may change for one attribute.
 pub struct AttributePlan<'a> {
@@ -119,13 +132,28 @@ pub struct PlannedChange {
     pub requires_replace: Vec<AttributePath>,
     /// Problems found by plan modifiers.
     pub diagnostics: Diagnostics,
+    /// Data validators to run on changed values (they need the provider's data).
+    pub(crate) data_checks: Vec<DataCheck>,
+}
+
+/// A [`DataValidator`](crate::validators::DataValidator) due on one changed value.
+pub(crate) struct DataCheck {
+    pub(crate) validator: Arc<dyn ErasedDataValidator>,
+    pub(crate) value: Value,
+    pub(crate) path: AttributePath,
 }
 
 /// Runs steps 1–3 of the [module docs](self) for a resource with `schema`.
 pub fn plan_resource(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) -> PlannedChange {
-    let mut out =
-        PlannedChange { planned: proposed.clone(), requires_replace: vec![], diagnostics: Diagnostics::new() };
-    if proposed.is_null() {
+    let mut proposed = proposed.clone();
+    pairing::repropose(schema, prior, config, &mut proposed);
+    let mut out = PlannedChange {
+        planned: proposed,
+        requires_replace: vec![],
+        diagnostics: Diagnostics::new(),
+        data_checks: vec![],
+    };
+    if out.planned.is_null() {
         return out; // destroy
     }
     let creating = prior.is_null();
@@ -139,15 +167,24 @@ pub fn plan_resource(schema: &Schema, prior: &Value, proposed: &Value, config: &
             *pl = d.clone();
         }
     });
-    if creating || out.planned != *prior {
-        walk(schema, config, prior, &mut out.planned, &root, &mut |attr, _path, c, _p, pl| {
-            if attr.computed && attr.default.is_none() && c.is_null() && !attr.write_only {
+    // A reorder of keyed list blocks, or a value semantically equal to the prior one, is no
+    // change; elements of keyed blocks that did not change keep their computed values.
+    if creating || !pairing::same_object(schema, &out.planned, prior, Compare::Everything) {
+        let unchanged = unchanged_elements(schema, prior, &out.planned, &root);
+        walk(schema, config, prior, &mut out.planned, &root, &mut |attr, path, c, _p, pl| {
+            if attr.computed
+                && attr.default.is_none()
+                && c.is_null()
+                && !attr.write_only
+                && !unchanged.iter().any(|u| path.starts_with(u))
+            {
                 *pl = Value::unknown();
             }
         });
     }
     let mut replace = Vec::new();
     let mut diags = Diagnostics::new();
+    let mut checks = Vec::new();
     walk(schema, config, prior, &mut out.planned, &root, &mut |attr, path, c, p, pl| {
         for m in &attr.plan_modifiers {
             let mut req = AttributePlan {
@@ -166,9 +203,38 @@ pub fn plan_resource(schema: &Schema, prior: &Value, proposed: &Value, config: &
             }
             diags.extend(req.diagnostics);
         }
+        if c.is_known() && (creating || !pairing::attr_equal(attr, c, p, false)) {
+            for v in &attr.data_validators {
+                checks.push(DataCheck { validator: v.clone(), value: c.clone(), path: path.clone() });
+            }
+        }
     });
     out.requires_replace = replace;
     out.diagnostics = diags;
+    out.data_checks = checks;
+    out
+}
+
+/// Paths of the elements of keyed list blocks that continue a prior element unchanged.
+fn unchanged_elements(schema: &Schema, prior: &Value, planned: &Value, path: &AttributePath) -> Vec<AttributePath> {
+    let mut out = Vec::new();
+    for (name, block) in schema.blocks() {
+        let (Some(pairing), Some(items)) = (&block.pairing, planned.get(name).and_then(Value::as_elements)) else {
+            continue;
+        };
+        let priors = prior.get(name).and_then(Value::as_elements).unwrap_or_default();
+        let here = path.clone().attr(name);
+        for (i, j) in pairing.follow(&block.schema, priors, items).into_iter().enumerate() {
+            if let Some(j) = j {
+                let at = here.clone().index(i as i64);
+                if pairing::same_object(&block.schema, &items[i], &priors[j], Compare::Everything) {
+                    out.push(at);
+                } else {
+                    out.extend(unchanged_elements(&block.schema, &priors[j], &items[i], &at));
+                }
+            }
+        }
+    }
     out
 }
 
@@ -176,8 +242,10 @@ static NULL: Value = Value::Null;
 
 type Visit<'f> = dyn FnMut(&Attribute, &AttributePath, &Value, &Value, &mut Value) + 'f;
 
-/// Calls `f(attribute, path, config, prior, plan)` for every attribute, depth first, pairing
-/// list elements by index, map elements by key and set elements by their configured attributes.
+/// Calls `f(attribute, path, config, prior, plan)` for every attribute, depth first. `plan` is
+/// shaped like `config`: list elements of both are paired by index, map elements by key, set
+/// elements by their configured attributes; prior list elements are paired by the block's
+/// [`Pairing`](pairing::Pairing) (by index when none is declared).
 pub(crate) fn walk(
     schema: &Schema,
     config: &Value,
@@ -199,7 +267,7 @@ pub(crate) fn walk(
                 AttributeNesting::Set => BlockNesting::Set,
                 AttributeNesting::Map => BlockNesting::Map,
             };
-            walk_elements(nested, mode, c, p, pl, &here, f);
+            walk_elements(nested, mode, None, c, p, pl, &here, f);
         }
     }
     for (name, block) in &schema.blocks {
@@ -207,13 +275,15 @@ pub(crate) fn walk(
         let p = prior.get(name).unwrap_or(&NULL);
         let Some(pl) = plan.get_mut(name) else { continue };
         let here = path.clone().attr(name.clone());
-        walk_elements(&block.schema, block.nesting, c, p, pl, &here, f);
+        walk_elements(&block.schema, block.nesting, block.pairing.as_deref(), c, p, pl, &here, f);
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk_elements(
     schema: &Schema,
     nesting: BlockNesting,
+    pairing: Option<&pairing::Pairing>,
     config: &Value,
     prior: &Value,
     plan: &mut Value,
@@ -225,9 +295,15 @@ fn walk_elements(
             walk(schema, config, prior, pl, path, f);
         }
         (BlockNesting::List, Value::List(items)) => {
+            let configs = config.as_elements().unwrap_or_default();
+            let priors = prior.as_elements().unwrap_or_default();
+            let pairs: Vec<Option<usize>> = match pairing {
+                Some(pairing) => pairing.pair(schema, configs, priors),
+                None => (0..items.len()).map(|i| (i < priors.len()).then_some(i)).collect(),
+            };
             for (i, pl) in items.iter_mut().enumerate() {
-                let c = config.as_elements().and_then(|v| v.get(i)).unwrap_or(&NULL);
-                let p = prior.as_elements().and_then(|v| v.get(i)).unwrap_or(&NULL);
+                let c = configs.get(i).unwrap_or(&NULL);
+                let p = pairs.get(i).copied().flatten().map_or(&NULL, |j| &priors[j]);
                 walk(schema, c, p, pl, &path.clone().index(i as i64), f);
             }
         }
@@ -270,6 +346,50 @@ fn same_configured_part(schema: &Schema, a: &Value, b: &Value) -> bool {
 pub(crate) fn visit(schema: &Schema, value: &Value, path: &AttributePath, f: &mut dyn FnMut(&Attribute, &AttributePath, &Value)) {
     let mut copy = value.clone();
     walk(schema, value, &NULL, &mut copy, path, &mut |attr, path, c, _p, _pl| f(attr, path, c));
+}
+
+/// Calls `f(attribute, earlier, later)` for every attribute of two values of the same object at
+/// two times (state and refresh, plan and apply result), pairing keyed list elements by
+/// identity ([`Pairing::follow`](pairing::Pairing::follow)).
+fn walk_pair(schema: &Schema, earlier: &Value, later: &mut Value, path: &AttributePath, f: &mut Visit<'_>) {
+    for (name, attr) in &schema.attributes {
+        let e = earlier.get(name).unwrap_or(&NULL);
+        let Some(l) = later.get_mut(name) else { continue };
+        let here = path.clone().attr(name.clone());
+        f(attr, &here, &NULL, e, l);
+    }
+    for (name, block) in &schema.blocks {
+        let e = earlier.get(name).unwrap_or(&NULL);
+        let Some(l) = later.get_mut(name) else { continue };
+        let here = path.clone().attr(name.clone());
+        match (block.nesting, l) {
+            (BlockNesting::Single | BlockNesting::Group, l @ Value::Object(_)) => walk_pair(&block.schema, e, l, &here, f),
+            (BlockNesting::List, Value::List(items)) => {
+                let es = e.as_elements().unwrap_or_default();
+                let pairs: Vec<Option<usize>> = match &block.pairing {
+                    Some(p) => p.follow(&block.schema, es, items),
+                    None => (0..items.len()).map(|i| (i < es.len()).then_some(i)).collect(),
+                };
+                for (i, (item, j)) in items.iter_mut().zip(pairs).enumerate() {
+                    walk_pair(&block.schema, j.map_or(&NULL, |j| &es[j]), item, &here.clone().index(i as i64), f);
+                }
+            }
+            (BlockNesting::Set, Value::Set(items)) => {
+                for item in items.iter_mut() {
+                    let key = item.clone();
+                    let e = find_element(&block.schema, e, &key);
+                    walk_pair(&block.schema, e, item, &here.clone().element(key.clone()), f);
+                }
+            }
+            (BlockNesting::Map, Value::Map(items)) => {
+                for (k, item) in items.iter_mut() {
+                    let e = e.as_entries().and_then(|m| m.get(k)).unwrap_or(&NULL);
+                    walk_pair(&block.schema, e, item, &here.clone().key(k.clone()), f);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Terraform's plan validity rules (`objchange.AssertPlanValid`), as diagnostics: planned values
@@ -380,7 +500,7 @@ fn short(v: &Value) -> String {
 /// null. Returns the paths that were restored.
 pub(crate) fn restore_configured(schema: &Schema, planned: &Value, new: &mut Value) -> Vec<AttributePath> {
     let mut restored = Vec::new();
-    walk(schema, planned, &NULL, new, &AttributePath::root(), &mut |attr, path, planned, _p, nv| {
+    walk_pair(schema, planned, new, &AttributePath::root(), &mut |attr, path, _c, planned, nv| {
         if attr.write_only {
             *nv = Value::Null;
         } else if !attr.computed && attr.nested().is_none() && planned.is_wholly_known() && nv != planned {
@@ -392,13 +512,15 @@ pub(crate) fn restore_configured(schema: &Schema, planned: &Value, new: &mut Val
 }
 
 /// Keeps `earlier` values (prior state on read, plan on apply) where the new value is
-/// semantically equal per [`Attribute::semantic_equality`](crate::schema::Attribute::semantic_equality).
+/// semantically equal per [`Attribute::semantic_equality`](crate::schema::Attribute::semantic_equality),
+/// and puts keyed list elements in the earlier order.
 pub(crate) fn keep_semantically_equal(schema: &Schema, earlier: &Value, new: &mut Value) {
-    walk(schema, earlier, &NULL, new, &AttributePath::root(), &mut |attr, _path, old, _p, nv| {
+    pairing::order_like(schema, earlier, new);
+    walk_pair(schema, earlier, new, &AttributePath::root(), &mut |attr, _path, _c, old, nv| {
         if let Some(eq) = &attr.semantic_eq
-            && old.is_known()
+            && !old.is_unknown()
             && old.is_wholly_known()
-            && nv.is_known()
+            && !nv.is_unknown()
             && old != nv
             && eq(old, nv)
         {
@@ -612,6 +734,144 @@ mod tests {
         assert_eq!(restored, vec![AttributePath::new("name")]);
         assert_eq!(new.get("name"), Some(&Value::from("a")));
         assert_eq!(new.get("password"), Some(&Value::Null));
+    }
+
+    fn keyed_schema() -> Schema {
+        struct AnyType;
+        #[async_trait::async_trait]
+        impl crate::validators::DataValidator<()> for AnyType {
+            fn description(&self) -> String {
+                "checked against the catalog".into()
+            }
+            async fn validate(&self, _d: &(), _c: crate::validators::PlanCheck<'_>, _diags: &mut Diagnostics) {}
+        }
+        let pool = Schema::new()
+            .attr("id", Attribute::number().computed().use_state_for_unknown())
+            .attr("label", Attribute::string().default(""))
+            .attr("type", Attribute::string().required().validate_with_data(AnyType))
+            .attr("count", Attribute::number().required())
+            .attr("nodes", Attribute::list(crate::Type::String).computed());
+        Schema::new()
+            .attr("id", Attribute::string().computed().use_state_for_unknown())
+            .attr("status", Attribute::string().computed())
+            .block(
+                "pool",
+                Block::list(pool).paired_by(
+                    pairing::Pairing::by("id")
+                        .then_by("label")
+                        .then_same_configuration()
+                        .then_same(&["type"])
+                        .new_element_when_changed(&["type"]),
+                ),
+            )
+    }
+
+    fn kpool(id: Option<i64>, ty: &str, count: i64) -> Value {
+        let nodes = match id {
+            Some(i) => Value::list((0..count).map(|n| Value::from(format!("{i}-{n}")))),
+            None => Value::Null,
+        };
+        Value::object([
+            ("id", id.map_or(Value::Null, Value::from)),
+            ("label", if id.is_some() { Value::from("") } else { Value::Null }),
+            ("type", Value::from(ty)),
+            ("count", Value::from(count)),
+            ("nodes", nodes),
+        ])
+    }
+
+    fn kstate(pools: Vec<Value>) -> Value {
+        Value::object([("id", Value::from("c-1")), ("status", Value::from("ready")), ("pool", Value::list(pools))])
+    }
+
+    fn kconfig(pools: Vec<Value>) -> Value {
+        Value::object([("id", Value::Null), ("status", Value::Null), ("pool", Value::list(pools))])
+    }
+
+    /// Terraform's own proposal: list blocks paired by position.
+    fn positional_proposal(config: &Value, prior: &Value) -> Value {
+        let mut p = config.clone();
+        for k in ["id", "status"] {
+            *p.get_mut(k).unwrap() = prior.get(k).unwrap().clone();
+        }
+        let prior_pools = prior.get("pool").unwrap().as_elements().unwrap().to_vec();
+        if let Some(Value::List(items)) = p.get_mut("pool") {
+            for (i, item) in items.iter_mut().enumerate() {
+                if let Some(pp) = prior_pools.get(i) {
+                    for k in ["id", "label", "nodes"] {
+                        *item.get_mut(k).unwrap() = pp.get(k).unwrap().clone();
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    fn ids(v: &Value) -> Vec<Value> {
+        v.get("pool").unwrap().as_elements().unwrap().iter().map(|p| p.get("id").unwrap().clone()).collect()
+    }
+
+    #[test]
+    fn keyed_blocks_reordered_keep_identity_and_known_values() {
+        let schema = keyed_schema();
+        let prior = kstate(vec![kpool(Some(1), "a", 1), kpool(Some(2), "b", 2)]);
+        let config = kconfig(vec![kpool(None, "b", 2), kpool(None, "a", 1)]);
+        let out = plan_resource(&schema, &prior, &positional_proposal(&config, &prior), &config);
+        assert_eq!(ids(&out.planned), vec![Value::from(2), Value::from(1)]);
+        assert_eq!(out.planned.get("status"), Some(&Value::from("ready")), "a reorder is no change");
+        let first = &out.planned.get("pool").unwrap().as_elements().unwrap()[0];
+        assert_eq!(first.get("nodes"), Some(&Value::list([Value::from("2-0"), Value::from("2-1")])));
+        assert!(out.requires_replace.is_empty());
+        assert!(out.data_checks.is_empty(), "nothing changed: no catalog checks");
+        assert!(check_plan(&schema, &config, &out.planned).is_empty());
+    }
+
+    #[test]
+    fn keyed_blocks_removing_the_middle_element_keeps_the_others() {
+        let schema = keyed_schema();
+        let prior = kstate(vec![kpool(Some(1), "a", 1), kpool(Some(2), "a", 2), kpool(Some(3), "a", 3)]);
+        let config = kconfig(vec![kpool(None, "a", 1), kpool(None, "a", 3)]);
+        let out = plan_resource(&schema, &prior, &positional_proposal(&config, &prior), &config);
+        assert_eq!(ids(&out.planned), vec![Value::from(1), Value::from(3)]);
+    }
+
+    #[test]
+    fn keyed_blocks_changed_elements_plan_their_computed_values_unknown() {
+        let schema = keyed_schema();
+        let prior = kstate(vec![kpool(Some(1), "a", 1), kpool(Some(2), "b", 2)]);
+        let config = kconfig(vec![kpool(None, "a", 1), kpool(None, "b", 5)]);
+        let out = plan_resource(&schema, &prior, &positional_proposal(&config, &prior), &config);
+        let pools = out.planned.get("pool").unwrap().as_elements().unwrap().to_vec();
+        assert_eq!(pools[1].get("id"), Some(&Value::from(2)), "use_state_for_unknown follows the pairing");
+        assert!(pools[1].get("nodes").unwrap().is_unknown(), "the resized pool's nodes change");
+        assert!(pools[0].get("nodes").unwrap().is_known(), "the untouched pool keeps its nodes");
+        assert!(out.planned.get("status").unwrap().is_unknown());
+        assert!(out.data_checks.is_empty(), "types did not change");
+    }
+
+    #[test]
+    fn keyed_blocks_new_element_when_a_renewing_attribute_changes() {
+        let schema = keyed_schema();
+        let mut labelled = kpool(Some(1), "a", 1);
+        *labelled.get_mut("label").unwrap() = Value::from("web");
+        let prior = kstate(vec![labelled]);
+        let mut c = kpool(None, "z", 1);
+        *c.get_mut("label").unwrap() = Value::from("web");
+        let config = kconfig(vec![c]);
+        let out = plan_resource(&schema, &prior, &positional_proposal(&config, &prior), &config);
+        assert!(ids(&out.planned)[0].is_unknown(), "a new pool, not the old one");
+        assert!(out.requires_replace.is_empty(), "the resource itself stays");
+        assert_eq!(out.data_checks.len(), 1, "the new type is checked");
+        assert_eq!(out.data_checks[0].path, AttributePath::new("pool").index(0).attr("type"));
+    }
+
+    #[test]
+    fn reads_and_applies_follow_identity_and_keep_the_earlier_order() {
+        let schema = keyed_schema();
+        let state = kstate(vec![kpool(Some(2), "b", 2), kpool(Some(1), "a", 1)]);
+        let mut read = kstate(vec![kpool(Some(1), "a", 1), kpool(Some(2), "b", 2)]);
+        keep_semantically_equal(&schema, &state, &mut read);
+        assert_eq!(read, state);
     }
 
     fn nested_schema() -> Schema {

@@ -27,7 +27,9 @@
 use std::sync::Arc;
 
 use crate::plan::{PlanModifier, RequiresReplace, RequiresReplaceIf, UseStateForUnknown};
-use crate::validators::Validator;
+pub use crate::plan::pairing::Pairing;
+use crate::validators::{DataValidator, ErasedDataValidator, Validator};
+use crate::path::AttributePath;
 use crate::value::{Type, Value};
 
 /// The schema of a provider, resource, data source or ephemeral resource (or the body of a
@@ -139,6 +141,48 @@ impl Schema {
         self.blocks.iter().map(|(n, b)| (n.as_str(), b))
     }
 
+    /// The attribute an API field error points at, e.g. `node_pools[1].type` → `pool[1].type`
+    /// when block `pool` is declared with `api_name("node_pools")`. Each segment is matched
+    /// against the declared API names (by default the attribute's own name); the path stops at
+    /// the deepest segment that matches. `None` when the first segment matches nothing.
+    pub fn path_for_api_field(&self, field: &str) -> Option<AttributePath> {
+        let mut path = AttributePath::root();
+        let mut schema = Some(self);
+        for segment in field.split('.') {
+            let (name, indexes) = match segment.find('[') {
+                Some(i) => (&segment[..i], &segment[i..]),
+                None => (segment, ""),
+            };
+            let Some(current) = schema else { break };
+            let declared = |own: &str, api: &Option<String>| api.as_deref().unwrap_or(own) == name;
+            if let Some((n, a)) = current.attributes.iter().find(|(n, a)| declared(n, &a.api_name)) {
+                path = path.attr(n.clone());
+                schema = a.nested().map(|(_, s)| s);
+            } else if let Some((n, b)) = current.blocks.iter().find(|(n, b)| declared(n, &b.api_name)) {
+                path = path.attr(n.clone());
+                schema = Some(&b.schema);
+                if indexes.is_empty() && b.nesting == BlockNesting::List && b.max_items == 1 {
+                    // A list block of at most one element is sent to the API as an object.
+                    path = path.index(0);
+                }
+            } else {
+                break;
+            }
+            for index in indexes.split(['[', ']']).filter(|s| !s.is_empty()) {
+                match index.parse::<i64>() {
+                    Ok(i) => path = path.index(i),
+                    Err(_) => return (!path.is_empty()).then_some(path),
+                }
+            }
+        }
+        (!path.is_empty()).then_some(path)
+    }
+
+    /// Whether any list block, at any depth, is paired by identity.
+    pub(crate) fn has_pairing(&self) -> bool {
+        self.blocks.iter().any(|(_, b)| b.pairing.is_some() || b.schema.has_pairing())
+    }
+
     /// The object type of values of this schema.
     pub fn value_type(&self) -> Type {
         let mut attrs = std::collections::BTreeMap::new();
@@ -196,11 +240,13 @@ pub struct Block {
     pub(crate) schema: Schema,
     pub(crate) min_items: i64,
     pub(crate) max_items: i64,
+    pub(crate) pairing: Option<Arc<Pairing>>,
+    pub(crate) api_name: Option<String>,
 }
 
 impl Block {
     fn with(nesting: BlockNesting, schema: Schema) -> Block {
-        Block { nesting, schema, min_items: 0, max_items: 0 }
+        Block { nesting, schema, min_items: 0, max_items: 0, pairing: None, api_name: None }
     }
 
     /// A block that may appear at most once.
@@ -240,6 +286,39 @@ impl Block {
     pub fn max_items(mut self, n: i64) -> Block {
         self.max_items = n;
         self
+    }
+
+    /// How elements of a list block are paired with the prior state's elements (by default, by
+    /// position). With a [`Pairing`], planning, plan modifiers, `use_state_for_unknown`,
+    /// requires-replace and the order of refreshed elements follow the element's identity, so
+    /// reordering blocks in configuration changes nothing and removing one removes exactly that
+    /// element. See [`Pairing`].
+    ///
+    /// ```
+    /// use tfplugin::schema::{Attribute, Block, Pairing, Schema};
+    /// let rule = Schema::new()
+    ///     .attr("id", Attribute::string().optional().computed())
+    ///     .attr("days", Attribute::number().required());
+    /// let block = Block::list(rule).paired_by(Pairing::by("id").then_same_configuration());
+    /// assert!(block.pairing().is_some());
+    /// ```
+    #[must_use]
+    pub fn paired_by(mut self, pairing: Pairing) -> Block {
+        self.pairing = Some(Arc::new(pairing));
+        self
+    }
+
+    /// The name of this block's field in the API's requests, when it differs from the block's
+    /// name (e.g. block `pool` ↔ field `node_pools`); see [`Schema::path_for_api_field`].
+    #[must_use]
+    pub fn api_name(mut self, name: impl Into<String>) -> Block {
+        self.api_name = Some(name.into());
+        self
+    }
+
+    /// The declared pairing, for list blocks paired by identity.
+    pub fn pairing(&self) -> Option<&Pairing> {
+        self.pairing.as_deref()
     }
 
     /// How the block repeats.
@@ -299,7 +378,9 @@ pub struct Attribute {
     pub(crate) default: Option<Value>,
     pub(crate) plan_modifiers: Vec<Arc<dyn PlanModifier>>,
     pub(crate) validators: Vec<Arc<dyn Validator>>,
+    pub(crate) data_validators: Vec<Arc<dyn ErasedDataValidator>>,
     pub(crate) semantic_eq: Option<SemanticEquality>,
+    pub(crate) api_name: Option<String>,
 }
 
 /// Decides whether two values of an attribute mean the same thing (`(old, new) -> same?`).
@@ -324,7 +405,9 @@ impl Attribute {
             default: None,
             plan_modifiers: Vec::new(),
             validators: Vec::new(),
+            data_validators: Vec::new(),
             semantic_eq: None,
+            api_name: None,
         }
     }
 
@@ -462,6 +545,31 @@ impl Attribute {
         self
     }
 
+    /// The string must be one of `allowed` (shorthand for `validate(validators::one_of(..))`,
+    /// e.g. with the list of values of an SDK enum).
+    #[must_use]
+    pub fn one_of(self, allowed: &[&str]) -> Attribute {
+        self.validate(crate::validators::one_of(allowed))
+    }
+
+    /// Adds a validator that needs the provider's data (e.g. a catalog of regions fetched from
+    /// an API). It runs at plan time, once the provider is configured, on known values that
+    /// differ from the prior state (all of them on create), in elements paired as the planning
+    /// pairs them; a provider that is not configured skips it.
+    #[must_use]
+    pub fn validate_with_data<D: Send + Sync + 'static>(mut self, validator: impl DataValidator<D>) -> Attribute {
+        self.data_validators.push(crate::validators::erase(validator));
+        self
+    }
+
+    /// The name of this attribute's field in the API's requests, when it differs from the
+    /// attribute's name; see [`Schema::path_for_api_field`].
+    #[must_use]
+    pub fn api_name(mut self, name: impl Into<String>) -> Attribute {
+        self.api_name = Some(name.into());
+        self
+    }
+
     /// Adds a plan modifier, run in order after the framework's own planning.
     #[must_use]
     pub fn plan_modifier(mut self, modifier: impl PlanModifier + 'static) -> Attribute {
@@ -493,9 +601,10 @@ impl Attribute {
     }
 
     /// Declares when two values mean the same (e.g. case-insensitive names, reformatted
-    /// JSON). When a read or apply returns a value that is semantically equal to the one in
-    /// prior state (read) or in the plan (apply), the framework keeps the earlier value, so the
-    /// next plan shows no diff.
+    /// JSON; ready-made ones are in [`crate::equality`]). When a read or apply returns a value that
+    /// is semantically equal to the one in prior state (read) or in the plan (apply), the
+    /// framework keeps the earlier value, so the next plan shows no diff; pairing of list-block
+    /// elements and change detection use it too.
     #[must_use]
     pub fn semantic_equality(mut self, equal: impl Fn(&Value, &Value) -> bool + Send + Sync + 'static) -> Attribute {
         self.semantic_eq = Some(Arc::new(equal));
@@ -570,6 +679,24 @@ mod tests {
         let empty = schema.empty_value();
         assert_eq!(empty.get("b"), Some(&Value::Set(vec![])));
         assert_eq!(empty.get("g"), Some(&Value::Null));
+    }
+
+    #[test]
+    fn api_fields_map_to_attribute_paths_by_declared_names() {
+        let pool = Schema::new().attr("type", Attribute::string().required()).attr("count", Attribute::number().optional());
+        let acl = Schema::new().attr("enabled", Attribute::bool().optional());
+        let schema = Schema::new()
+            .attr("label", Attribute::string().required())
+            .attr("ttl_sec", Attribute::number().optional().api_name("ttl"))
+            .block("pool", Block::list(pool).api_name("node_pools"))
+            .block("control_plane", Block::list(Schema::new().block("acl", Block::list(acl).max_items(1))).max_items(1));
+        let path = |f: &str| schema.path_for_api_field(f).map(|p| p.to_string());
+        assert_eq!(path("node_pools[1].type").as_deref(), Some("pool[1].type"));
+        assert_eq!(path("node_pools[1].autoscaler.min").as_deref(), Some("pool[1]"), "stops at the deepest match");
+        assert_eq!(path("ttl").as_deref(), Some("ttl_sec"));
+        assert_eq!(path("label").as_deref(), Some("label"));
+        assert_eq!(path("control_plane.acl.enabled").as_deref(), Some("control_plane[0].acl[0].enabled"));
+        assert_eq!(path("region"), None);
     }
 
     #[test]

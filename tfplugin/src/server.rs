@@ -467,6 +467,12 @@ impl pb::provider_server::Provider for ProviderService {
         let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &entry.ty), resp);
         let planned = plan::plan_resource(&entry.schema, &prior, &proposed, &config);
         diags.extend(planned.diagnostics);
+        if let Some(data) = self.ctx().provider_data {
+            for check in &planned.data_checks {
+                let c = crate::validators::PlanCheck { value: &check.value, path: &check.path, config: &config, prior: &prior };
+                check.validator.validate(&data, c, &mut diags).await;
+            }
+        }
         let mut planned_state = planned.planned;
         let mut requires_replace = planned.requires_replace;
         let mut private = PrivateState::from_bytes(&req.prior_private);

@@ -3,9 +3,20 @@
 //! Validators run during `ValidateResourceConfig` (and the data source / provider equivalents)
 //! on every *known* value of their attribute (null and unknown values are skipped; Terraform
 //! checks required-ness itself, and unknown values are checked again at plan time).
+//!
+//! [`DataValidator`]s need the provider's data (an API client, a catalog) and run at plan time
+//! instead, only on values that changed; see
+//! [`Attribute::validate_with_data`](crate::schema::Attribute::validate_with_data).
+
+use std::any::Any;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use async_trait::async_trait;
 
 use crate::diag::Diagnostics;
 use crate::path::AttributePath;
+use crate::provider::ProviderData;
 use crate::value::Value;
 
 /// A check on one attribute's configuration value.
@@ -115,6 +126,73 @@ pub fn conflicts_with(others: &[&str]) -> impl Validator + use<> {
         }
     }
     Conflicts(others.iter().map(|s| s.to_string()).collect())
+}
+
+/// What a [`DataValidator`] checks: one known configuration value that changed.
+pub struct PlanCheck<'a> {
+    /// The configured value (known, not null).
+    pub value: &'a Value,
+    /// Where it is.
+    pub path: &'a AttributePath,
+    /// The whole configuration of the resource.
+    pub config: &'a Value,
+    /// The whole prior state (null on create).
+    pub prior: &'a Value,
+}
+
+/// A check that needs the provider's data `D` (what `Provider::configure` returned), e.g. that a
+/// region exists in the API's catalog.
+///
+/// ```
+/// use tfplugin::validators::{DataValidator, PlanCheck};
+/// use tfplugin::{async_trait, Diagnostics};
+///
+/// struct Catalog { regions: Vec<String> }
+/// struct KnownRegion;
+///
+/// #[async_trait]
+/// impl DataValidator<Catalog> for KnownRegion {
+///     fn description(&self) -> String { "must be a region of the catalog".into() }
+///     async fn validate(&self, catalog: &Catalog, check: PlanCheck<'_>, diags: &mut Diagnostics) {
+///         let region = check.value.as_str().unwrap_or_default();
+///         if !catalog.regions.iter().any(|r| r == region) {
+///             diags.error_at(check.path.clone(), "Unknown region", format!("{region:?} is not a region."));
+///         }
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait DataValidator<D>: Send + Sync + 'static {
+    /// A sentence describing the rule (for documentation).
+    fn description(&self) -> String;
+
+    /// Checks `check.value` with the provider's data.
+    async fn validate(&self, data: &D, check: PlanCheck<'_>, diags: &mut Diagnostics);
+}
+
+/// A [`DataValidator`] with its provider-data type erased (what a schema stores).
+#[async_trait]
+pub(crate) trait ErasedDataValidator: Send + Sync {
+    async fn validate(&self, data: &ProviderData, check: PlanCheck<'_>, diags: &mut Diagnostics);
+}
+
+struct Erased<D, V> {
+    validator: V,
+    data: PhantomData<fn() -> D>,
+}
+
+#[async_trait]
+impl<D: Any + Send + Sync, V: DataValidator<D>> ErasedDataValidator for Erased<D, V> {
+    async fn validate(&self, data: &ProviderData, check: PlanCheck<'_>, diags: &mut Diagnostics) {
+        // Provider data of another type means another provider's configuration: nothing to check.
+        if let Some(data) = data.downcast_ref::<D>() {
+            self.validator.validate(data, check, diags).await;
+        }
+    }
+}
+
+pub(crate) fn erase<D: Any + Send + Sync, V: DataValidator<D>>(validator: V) -> Arc<dyn ErasedDataValidator> {
+    Arc::new(Erased { validator, data: PhantomData })
 }
 
 #[cfg(test)]

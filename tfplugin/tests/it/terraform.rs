@@ -23,9 +23,14 @@ provider "example" { root = var.root }
 resource "example_file" "f" {
   path    = var.path
   content = var.content
+  MODE
   tag {
     name  = "env"
     value = "dev"
+  }
+  tag {
+    name  = "app"
+    value = "web"
   }
   TIMEOUTS
 }
@@ -36,9 +41,15 @@ output "size" { value = example_file.f.size }
 output "read_back" { value = data.example_file.d.content }
 "#;
 
+/// The configuration: `mode = "644"` (stored as `0644`), tags in an order the provider does not
+/// store them in (it sorts them), and a timeouts block.
+fn config_with_timeouts() -> String {
+    CONFIG.replace("TIMEOUTS", TIMEOUTS).replace("MODE", "mode = \"644\"")
+}
+
 fn cycle(cli: &TerraformCli) {
     let wd = Workdir::new(cli, "example.com/test/example", &example_binary()).expect("workdir");
-    wd.write_config(&CONFIG.replace("TIMEOUTS", TIMEOUTS)).expect("config");
+    wd.write_config(&config_with_timeouts()).expect("config");
     let root = wd.path().join("files");
     std::fs::create_dir_all(&root).unwrap();
     let root_var = format!("root={}", root.display());
@@ -69,9 +80,17 @@ fn cycle(cli: &TerraformCli) {
     assert!(out.contains("read_back = \"hello\""), "{out}");
     assert_eq!(std::fs::read_to_string(root.join("a.txt")).unwrap(), "hello");
 
-    // A second plan has nothing to do.
+    // A second plan has nothing to do: the tags read back sorted keep the configured order
+    // (keyed list block), and "0644" read back is "644" (semantic equality).
     let out = run(&["plan", "-detailed-exitcode"], &[], 0);
     assert!(out.contains("No changes"), "{out}");
+    let state = std::fs::read_to_string(wd.path().join("terraform.tfstate")).unwrap();
+    assert!(state.find("\"env\"").unwrap() < state.find("\"app\"").unwrap(), "configured order kept: {state}");
+    assert!(state.contains("\"mode\": \"644\""), "configured form kept: {state}");
+
+    // A plan-time check with the provider's data: the directory must exist.
+    let out = run(&["plan"], &["path=missing/a.txt"], 1);
+    assert!(out.contains("Directory does not exist"), "{out}");
 
     // Update in place.
     let out = run(&["apply", "-auto-approve"], &["content=hello, world"], 0);
@@ -86,8 +105,15 @@ fn cycle(cli: &TerraformCli) {
     assert!(out.contains("1 added, 0 changed, 1 destroyed"), "{out}");
     assert!(!root.join("a.txt").exists());
 
-    // Import (timeouts are configuration-only, so an imported state has none: drop them).
-    wd.write_config(&CONFIG.replace("TIMEOUTS", "")).expect("config");
+    // Import (timeouts are configuration-only, so an imported state has none: drop them; an
+    // import has no configured order or form to keep, so write tags and mode as stored).
+    let stored_form = CONFIG
+        .replace("TIMEOUTS", "")
+        .replace("MODE", "")
+        .replace("name  = \"env\"\n    value = \"dev\"", "name  = \"APP\"")
+        .replace("name  = \"app\"\n    value = \"web\"", "name  = \"env\"\n    value = \"dev\"")
+        .replace("name  = \"APP\"", "name  = \"app\"\n    value = \"web\"");
+    wd.write_config(&stored_form).expect("config");
     wd.run_expect(&["state", "rm", "-no-color", "example_file.f"], 0);
     let mut args = vec!["import", "-no-color", "-input=false"];
     let v = vars(&["content=hello, world", "path=b.txt"]);
@@ -126,7 +152,7 @@ fn plaintext_when_terraform_disables_tls() {
     wd.env("TF_DISABLE_PLUGIN_TLS", "1");
     let root = wd.path().join("files");
     std::fs::create_dir_all(&root).unwrap();
-    wd.write_config(&CONFIG.replace("TIMEOUTS", "")).unwrap();
+    wd.write_config(&CONFIG.replace("TIMEOUTS", "").replace("MODE", "")).unwrap();
     let root_var = format!("root={}", root.display());
     let out = wd.run_expect(&["apply", "-auto-approve", "-no-color", "-input=false", "-var", &root_var], 0);
     assert!(out.contains("1 added"), "{out}");
