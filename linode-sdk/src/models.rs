@@ -37,6 +37,9 @@ macro_rules! string_enum {
         }
 
         impl $name {
+            /// Every value this SDK version knows, as sent on the wire (e.g. for a validator).
+            pub const VALUES: &'static [&'static str] = &[$($value),+];
+
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
                 match self {

@@ -1,14 +1,15 @@
 //! The catalog the provider validates plans against (regions and Linode types, fetched once per
 //! process), and its data sources.
 
-use linode_sdk::models::linode_types::LinodeType;
+use linode_sdk::models::linode_types::{LinodeClass, LinodeType};
 use linode_sdk::models::regions::Region;
 use linode_sdk::{Client, ListParams};
 use std::sync::Arc;
-use tfplugin::{AttributePath, DataSource, Diagnostics};
+use tfplugin::validators::{DataValidator, PlanCheck};
+use tfplugin::{AttributePath, DataSource, Diagnostics, async_trait};
 use tokio::sync::OnceCell;
 
-use crate::common;
+use crate::{LinodeState, common};
 
 mod regions;
 
@@ -118,6 +119,76 @@ impl Catalog {
             );
         }
         found
+    }
+}
+
+/// The regions offering GPU Linodes, sorted, for error messages.
+pub async fn gpu_regions(state: &LinodeState) -> String {
+    let regions = state.catalog.regions(&state.client).await.unwrap_or_default();
+    let mut ids: Vec<&str> = regions.iter().filter(|r| r.has_capability(GPU)).map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.join(", ")
+}
+
+/// The capability of regions that offer GPU Linodes.
+pub const GPU: &str = "GPU Linodes";
+
+/// Plan-time check: the value is a region of the catalog, offering `capability` when given.
+pub struct KnownRegion(pub Option<&'static str>);
+
+#[async_trait]
+impl DataValidator<LinodeState> for KnownRegion {
+    fn description(&self) -> String {
+        match self.0 {
+            Some(c) => format!("must be a Linode region that offers {c}"),
+            None => "must be a Linode region".into(),
+        }
+    }
+
+    async fn validate(&self, state: &LinodeState, check: PlanCheck<'_>, diags: &mut Diagnostics) {
+        if let Some(region) = check.value.as_str() {
+            state.catalog.check_region(&state.client, region, self.0, check.path.clone(), diags).await;
+        }
+    }
+}
+
+/// Plan-time check: the value is a Linode type; a GPU type needs a region with GPUs, the region
+/// being given by `region` (the resource's top-level attribute holding it, when it has one).
+pub struct KnownType {
+    /// The top-level attribute holding the region, if any.
+    pub region: Option<&'static str>,
+}
+
+#[async_trait]
+impl DataValidator<LinodeState> for KnownType {
+    fn description(&self) -> String {
+        "must be a Linode type (a GPU type only where the region offers GPUs)".into()
+    }
+
+    async fn validate(&self, state: &LinodeState, check: PlanCheck<'_>, diags: &mut Diagnostics) {
+        let Some(type_id) = check.value.as_str() else { return };
+        let Some(ty) = state.catalog.check_type(&state.client, type_id, check.path.clone(), diags).await else {
+            return;
+        };
+        let region = self.region.and_then(|r| check.config.get(r)).and_then(tfplugin::Value::as_str);
+        if ty.class == LinodeClass::Gpu && let Some(region) = region {
+            gpu_in_region(state, type_id, region, check.path.clone(), diags).await;
+        }
+    }
+}
+
+/// Records an error on `path` when GPU type `type_id` is used in a region without GPUs.
+pub async fn gpu_in_region(state: &LinodeState, type_id: &str, region: &str, path: AttributePath, diags: &mut Diagnostics) {
+    let regions = state.catalog.regions(&state.client).await.unwrap_or_default();
+    if regions.iter().any(|r| r.id == region && !r.has_capability(GPU)) {
+        diags.error_at(
+            path,
+            "GPU type not available in this region",
+            format!(
+                "{type_id:?} is a GPU type, but region {region:?} does not offer GPU Linodes. Regions with GPUs: {}.",
+                gpu_regions(state).await
+            ),
+        );
     }
 }
 

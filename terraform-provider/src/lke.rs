@@ -6,24 +6,24 @@
 mod cluster;
 mod data_sources;
 mod node_pool;
+mod pool;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use linode_sdk::models::lke::{Autoscaler, NodePool, Taint, TaintEffect};
+use linode_sdk::models::lke::{Autoscaler, NodePool, TaintEffect};
 use linode_sdk::{ListParams, WaitOptions};
 use serde::{Deserialize, Serialize};
 use tfplugin::schema::{Attribute, Block, Schema};
-use tfplugin::{Context, DataSource, Resource, Type, Val, Value, validators};
+use tfplugin::{AttributePath, Context, DataSource, Diagnostics, Resource, Type, Val, typed, validators};
 
 use crate::LinodeState;
 
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
     vec![
-        Arc::new(cluster::ClusterResource),
-        Arc::new(node_pool::NodePoolResource),
+        typed::resource(cluster::ClusterResource),
+        typed::resource(node_pool::NodePoolResource),
     ]
 }
 
@@ -36,23 +36,34 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
     ]
 }
 
-/// `unwrap_or_default` for [`Val`]: the known value or the type's default.
-pub(crate) trait ValExt<T> {
-    fn unwrap_or_default(&self) -> T;
+/// The `autoscaler` block (`min`/`max` required on the cluster's pools, optional on
+/// `linode_lke_node_pool`, as in the official schemas).
+pub(crate) fn autoscaler_block(required: bool) -> Block {
+    let bound = |d: &str| {
+        let a = if required { Attribute::number().required() } else { Attribute::number().optional() };
+        a.validate(validators::between(1.0, 100.0)).description(d)
+    };
+    Block::list(
+        Schema::new()
+            .description("Autoscaling of the pool. Removing the block disables the autoscaler.")
+            .attr("min", bound("The minimum number of nodes."))
+            .attr("max", bound("The maximum number of nodes.")),
+    )
+    .max_items(1)
 }
 
-impl<T: Clone + Default> ValExt<T> for Val<T> {
-    fn unwrap_or_default(&self) -> T {
-        self.get().cloned().unwrap_or_default()
+/// Records an error on `path` (the `autoscaler` block) when its minimum exceeds its maximum.
+pub(crate) fn check_autoscaler_bounds(a: Option<&AutoscalerModel>, path: AttributePath, diags: &mut Diagnostics) {
+    if let Some(a) = a
+        && let (Some(min), Some(max)) = (a.min.get(), a.max.get())
+        && min > max
+    {
+        diags.error_at(
+            path.index(0).attr("min"),
+            "Invalid autoscaler bounds",
+            format!("The autoscaler minimum ({min}) is greater than its maximum ({max})."),
+        );
     }
-}
-
-/// A Kubernetes taint (`taint` set block).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-pub(crate) struct TaintModel {
-    pub effect: Val<String>,
-    pub key: Val<String>,
-    pub value: Val<String>,
 }
 
 /// The `autoscaler` block.
@@ -79,7 +90,7 @@ pub(crate) fn nodes_type() -> Type {
     ]))
 }
 
-/// The `taint` set block.
+/// The `taint` set block (its elements are the SDK's `Taint`).
 pub(crate) fn taint_block() -> Block {
     Block::set(
         Schema::new()
@@ -88,29 +99,11 @@ pub(crate) fn taint_block() -> Block {
                 "effect",
                 Attribute::string()
                     .required()
-                    .validate(validators::one_of(&[
-                        "NoSchedule",
-                        "PreferNoSchedule",
-                        "NoExecute",
-                    ]))
-                    .description(
-                        "The taint effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`.",
-                    ),
+                    .one_of(TaintEffect::VALUES)
+                    .description("The taint effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`."),
             )
-            .attr(
-                "key",
-                Attribute::string()
-                    .required()
-                    .validate(validators::length_between(1, 253))
-                    .description("The taint key."),
-            )
-            .attr(
-                "value",
-                Attribute::string()
-                    .required()
-                    .validate(validators::length_between(1, 63))
-                    .description("The taint value."),
-            ),
+            .attr("key", Attribute::string().required().validate(validators::length_between(1, 253)).description("The taint key."))
+            .attr("value", Attribute::string().required().validate(validators::length_between(1, 63)).description("The taint value.")),
     )
 }
 
@@ -125,39 +118,9 @@ pub(crate) fn nodes_from_api(pool: &NodePool) -> Vec<NodeModel> {
         .collect()
 }
 
-pub(crate) fn taints_from_api(pool: &NodePool) -> Vec<TaintModel> {
-    pool.taints
-        .iter()
-        .map(|t| TaintModel {
-            effect: Val::Known(t.effect.as_str().to_string()),
-            key: Val::Known(t.key.clone()),
-            value: Val::Known(t.value.clone()),
-        })
-        .collect()
-}
-
-pub(crate) fn taints_to_api(taints: &[TaintModel]) -> Vec<Taint> {
-    taints
-        .iter()
-        .map(|t| Taint {
-            key: t.key.unwrap_or_default(),
-            value: t.value.unwrap_or_default(),
-            effect: match t.effect.get().map(String::as_str) {
-                Some("PreferNoSchedule") => TaintEffect::PreferNoSchedule,
-                Some("NoExecute") => TaintEffect::NoExecute,
-                _ => TaintEffect::NoSchedule,
-            },
-        })
-        .collect()
-}
-
 /// The autoscaler to send: enabled with the block's bounds, or disabled. A disabled autoscaler
 /// keeps the pool's current bounds (never 0, which the API rejects).
-pub(crate) fn autoscaler_to_api(
-    block: Option<&AutoscalerModel>,
-    current: Option<&Autoscaler>,
-    count: u32,
-) -> Autoscaler {
+pub(crate) fn autoscaler_to_api(block: Option<&AutoscalerModel>, current: Option<&Autoscaler>, count: u32) -> Autoscaler {
     match block {
         Some(a) => Autoscaler {
             enabled: true,
@@ -168,11 +131,7 @@ pub(crate) fn autoscaler_to_api(
             let (min, max) = current
                 .filter(|c| c.min >= 1 && c.max >= 1)
                 .map_or((count.max(1), count.max(1)), |c| (c.min, c.max));
-            Autoscaler {
-                enabled: false,
-                min,
-                max,
-            }
+            Autoscaler { enabled: false, min, max }
         }
     }
 }
@@ -180,51 +139,17 @@ pub(crate) fn autoscaler_to_api(
 pub(crate) fn autoscaler_from_api(pool: &NodePool) -> Vec<AutoscalerModel> {
     if pool.autoscaler.enabled {
         vec![AutoscalerModel {
-            min: Val::Known(pool.autoscaler.min as i64),
-            max: Val::Known(pool.autoscaler.max as i64),
+            min: Val::Known(i64::from(pool.autoscaler.min)),
+            max: Val::Known(i64::from(pool.autoscaler.max)),
         }]
     } else {
         vec![]
     }
 }
 
-/// Tags as the API has them, but spelled as in `prior` when they are the same set ignoring case
-/// (the API may change the case of tags).
-pub(crate) fn keep_case(prior: Option<&Vec<String>>, api: &[String]) -> Vec<String> {
-    if let Some(prior) = prior {
-        let norm = |v: &[String]| {
-            let mut v: Vec<String> = v.iter().map(|s| s.to_lowercase()).collect();
-            v.sort();
-            v.dedup();
-            v
-        };
-        if norm(prior) == norm(api) {
-            return prior.clone();
-        }
-    }
-    api.to_vec()
-}
-
 /// Whether two tag lists share a tag (ignoring case).
 pub(crate) fn tags_intersect(a: &[String], b: &[String]) -> bool {
-    a.iter()
-        .any(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
-}
-
-/// An optional collection attribute: null stays null when the API has nothing.
-pub(crate) fn opt_collection<T>(prior_was_set: bool, v: T, empty: bool) -> Val<T> {
-    if empty && !prior_was_set {
-        Val::Null
-    } else {
-        Val::Known(v)
-    }
-}
-
-pub(crate) fn labels_val(
-    prior: &Val<BTreeMap<String, String>>,
-    api: &BTreeMap<String, String>,
-) -> Val<BTreeMap<String, String>> {
-    opt_collection(prior.is_known(), api.clone(), api.is_empty())
+    a.iter().any(|x| b.iter().any(|y| x.eq_ignore_ascii_case(y)))
 }
 
 /// The cluster's pools, listed once per refresh through the shared cache.
@@ -263,16 +188,4 @@ pub(crate) fn version_key(v: &str) -> Vec<u64> {
         .split(['.', '+', '-'])
         .map(|p| p.trim_start_matches("lke").parse().unwrap_or(0))
         .collect()
-}
-
-/// Replaces every unknown in `v` with null (for states returned alongside an error).
-pub(crate) fn unknowns_to_null(v: &mut Value) {
-    match v {
-        Value::Unknown(_) => *v = Value::Null,
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-            items.iter_mut().for_each(unknowns_to_null)
-        }
-        Value::Map(m) | Value::Object(m) => m.values_mut().for_each(unknowns_to_null),
-        _ => {}
-    }
 }

@@ -496,14 +496,19 @@ fn short(v: &Value) -> String {
 }
 
 /// After apply: keeps planned values of configuration-owned (non-computed) attributes when the
-/// provider returned something else (an API normalising a value), keeps write-only attributes
-/// null. Returns the paths that were restored.
+/// provider returned something else (an API normalising a value), and known planned values of
+/// attributes declared [`keep_planned`](crate::schema::Attribute::keep_planned); keeps write-only
+/// attributes null. Returns the paths that were restored.
 pub(crate) fn restore_configured(schema: &Schema, planned: &Value, new: &mut Value) -> Vec<AttributePath> {
     let mut restored = Vec::new();
     walk_pair(schema, planned, new, &AttributePath::root(), &mut |attr, path, _c, planned, nv| {
         if attr.write_only {
             *nv = Value::Null;
-        } else if !attr.computed && attr.nested().is_none() && planned.is_wholly_known() && nv != planned {
+        } else if (!attr.computed || attr.keep_planned && !planned.is_null())
+            && attr.nested().is_none()
+            && planned.is_wholly_known()
+            && nv != planned
+        {
             *nv = planned.clone();
             restored.push(path.clone());
         }

@@ -381,6 +381,7 @@ pub struct Attribute {
     pub(crate) data_validators: Vec<Arc<dyn ErasedDataValidator>>,
     pub(crate) semantic_eq: Option<SemanticEquality>,
     pub(crate) api_name: Option<String>,
+    pub(crate) keep_planned: bool,
 }
 
 /// Decides whether two values of an attribute mean the same thing (`(old, new) -> same?`).
@@ -408,6 +409,7 @@ impl Attribute {
             data_validators: Vec::new(),
             semantic_eq: None,
             api_name: None,
+            keep_planned: false,
         }
     }
 
@@ -559,6 +561,16 @@ impl Attribute {
     #[must_use]
     pub fn validate_with_data<D: Send + Sync + 'static>(mut self, validator: impl DataValidator<D>) -> Attribute {
         self.data_validators.push(crate::validators::erase(validator));
+        self
+    }
+
+    /// For computed values that move on their own (an autoscaler's node count, nodes being
+    /// recycled, a status): after apply, a value planned as known is kept even when the API
+    /// already answers another one, so Terraform does not reject the result as inconsistent; the
+    /// next refresh shows the live value.
+    #[must_use]
+    pub fn keep_planned(mut self) -> Attribute {
+        self.keep_planned = true;
         self
     }
 

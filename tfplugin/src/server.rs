@@ -569,7 +569,7 @@ impl pb::provider_server::Provider for ProviderService {
         } else {
             plan::keep_semantically_equal(&entry.schema, &planned, &mut new);
             for path in plan::restore_configured(&entry.schema, &planned, &mut new) {
-                tracing::warn!(%path, "provider returned a value different from the configuration; keeping the configured value");
+                tracing::info!(%path, "provider returned a value different from the plan; keeping the planned value");
             }
             let check = plan::check_apply_result(&planned, &new);
             if check.has_errors() {

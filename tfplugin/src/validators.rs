@@ -129,6 +129,7 @@ pub fn conflicts_with(others: &[&str]) -> impl Validator + use<> {
 }
 
 /// What a [`DataValidator`] checks: one known configuration value that changed.
+#[derive(Clone, Copy)]
 pub struct PlanCheck<'a> {
     /// The configured value (known, not null).
     pub value: &'a Value,

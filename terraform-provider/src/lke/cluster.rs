@@ -1,41 +1,31 @@
 //! `linode_lke_cluster`: an LKE cluster with its nested node pools.
 //!
-//! Unlike linode/linode, nested pools are matched by identity, not list position: planning pairs
-//! every configured pool with a pool of the prior state (by label, then by equal content, then by
-//! type) and carries its id, so reordering `pool` blocks changes nothing and removing one block
-//! deletes exactly that pool. Autoscaled pools keep their configured count (the autoscaler owns the
-//! live count), pools owned by `linode_lke_node_pool` resources (`external_pool_tags`) are ignored,
-//! and create waits until every node is ready and the kubeconfig is served.
+//! Unlike linode/linode, nested pools are paired with the pools in state by identity, not list
+//! position (label, then equal content, then shape; declared on the block and done by
+//! tfplugin), so reordering `pool` blocks changes nothing and removing one block deletes exactly
+//! that pool. Autoscaled pools keep their configured count (the autoscaler owns the live count),
+//! pools owned by `linode_lke_node_pool` resources (`external_pool_tags`) are ignored, and create
+//! waits until the kubeconfig is served and every node is ready.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use linode_sdk::ListParams;
-use linode_sdk::models::Nullable;
-use linode_sdk::models::linode_types::LinodeClass;
 use linode_sdk::models::lke::{
-    AclAddresses, ControlPlaneAclOptions, ControlPlaneOptions, CreateLkeCluster, CreateNodePool,
-    DiskEncryption, LkeCluster, LkeTier, NodePool, StackType, UpdateLkeCluster, UpdateNodePool,
-    UpdateStrategy,
+    AclAddresses, ControlPlaneAclOptions, ControlPlaneOptions, CreateLkeCluster, DiskEncryption,
+    LkeCluster, LkeTier, NodePool, StackType, UpdateLkeCluster, UpdateStrategy,
 };
 use serde::{Deserialize, Serialize};
-use tfplugin::resource::{
-    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest,
-    ReadRequest, ReadResponse, UpdateRequest, ValidateRequest,
-};
-use tfplugin::schema::{Attribute, Block, Schema};
-use tfplugin::validators::{self, Validator};
-use tfplugin::{
-    AttributePath, Context, Diagnostics, Resource, Type, Val, Value, async_trait, timeouts,
-};
+use tfplugin::resource::{ImportRequest, ImportResponse};
+use tfplugin::schema::{Attribute, Block, Pairing, Schema};
+use tfplugin::typed::{Applied, Create, PlanChange, Read, Refreshed, TypedResource, Update};
+use tfplugin::validators::{self, DataValidator, PlanCheck};
+use tfplugin::{AttributePath, Diagnostics, Type, Val, Value, async_trait, equality};
 
-use super::{
-    AutoscalerModel, NodeModel, TaintModel, ValExt, autoscaler_from_api, autoscaler_to_api,
-    cluster_pools, keep_case, labels_val, nodes_from_api, nodes_type, tags_intersect, taint_block,
-    taints_from_api, taints_to_api, unknowns_to_null, wait_options,
-};
-use crate::LinodeState;
-use crate::common;
+use super::pool::PoolModel;
+use super::{autoscaler_block, cluster_pools, nodes_type, taint_block, tags_intersect, wait_options};
+use crate::catalog::{KnownRegion, KnownType, gpu_in_region};
+use crate::{LinodeState, common};
 
 const CREATE_TIMEOUT: Duration = Duration::from_secs(35 * 60);
 const UPDATE_TIMEOUT: Duration = Duration::from_secs(40 * 60);
@@ -43,24 +33,6 @@ const DELETE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
 /// `linode_lke_cluster`.
 pub(crate) struct ClusterResource;
-
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
-pub(crate) struct PoolModel {
-    pub id: Val<i64>,
-    pub label: Val<String>,
-    pub count: Val<i64>,
-    #[serde(rename = "type")]
-    pub node_type: Val<String>,
-    pub firewall_id: Val<i64>,
-    pub labels: Val<BTreeMap<String, String>>,
-    pub taint: Vec<TaintModel>,
-    pub tags: Val<Vec<String>>,
-    pub disk_encryption: Val<String>,
-    pub nodes: Val<Vec<NodeModel>>,
-    pub autoscaler: Vec<AutoscalerModel>,
-    pub k8s_version: Val<String>,
-    pub update_strategy: Val<String>,
-}
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 struct AddressesModel {
@@ -82,18 +54,18 @@ struct ControlPlaneModel {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
-struct ClusterModel {
+pub(crate) struct ClusterModel {
     id: Val<String>,
     label: Val<String>,
     k8s_version: Val<String>,
     region: Val<String>,
-    tier: Val<String>,
+    tier: Val<LkeTier>,
     apl_enabled: Val<bool>,
     tags: Val<Vec<String>>,
     external_pool_tags: Val<Vec<String>>,
     subnet_id: Val<i64>,
     vpc_id: Val<i64>,
-    stack_type: Val<String>,
+    stack_type: Val<StackType>,
     api_endpoints: Val<Vec<String>>,
     kubeconfig: Val<String>,
     dashboard_url: Val<String>,
@@ -102,66 +74,37 @@ struct ClusterModel {
     control_plane: Vec<ControlPlaneModel>,
 }
 
-/// Checks that every element of a set of strings is an IPv4 (or IPv6) address or CIDR.
-struct IpOrCidr {
-    v6: bool,
-}
-
-impl Validator for IpOrCidr {
-    fn description(&self) -> String {
-        format!(
-            "each element must be an {} address or CIDR",
-            if self.v6 { "IPv6" } else { "IPv4" }
-        )
-    }
-
-    fn validate(
-        &self,
-        value: &Value,
-        path: &AttributePath,
-        _config: &Value,
-        diags: &mut Diagnostics,
-    ) {
-        for s in value
-            .as_elements()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Value::as_str)
-        {
-            let ok = if self.v6 {
+/// Every element of a set of strings must be an IPv4 (or IPv6) address or CIDR.
+fn ip_or_cidr(v6: bool) -> impl validators::Validator {
+    let family = if v6 { "IPv6" } else { "IPv4" };
+    validators::from_fn(format!("each element must be an {family} address or CIDR"), move |v| {
+        for s in v.as_elements().unwrap_or_default().iter().filter_map(Value::as_str) {
+            let ok = if v6 {
                 s.parse::<ipnet::Ipv6Net>().is_ok() || s.parse::<std::net::Ipv6Addr>().is_ok()
             } else {
                 s.parse::<ipnet::Ipv4Net>().is_ok() || s.parse::<std::net::Ipv4Addr>().is_ok()
             };
             if !ok {
-                diags.error_at(
-                    path.clone(),
-                    "Invalid control plane ACL address",
-                    format!(
-                        "{s:?} is not an {} address or CIDR (e.g. {}).",
-                        if self.v6 { "IPv6" } else { "IPv4" },
-                        if self.v6 {
-                            "2001:db8::/32"
-                        } else {
-                            "203.0.113.0/24"
-                        }
-                    ),
-                );
+                let example = if v6 { "2001:db8::/32" } else { "203.0.113.0/24" };
+                return Err(format!("{s:?} is not an {family} address or CIDR (e.g. {example})."));
             }
         }
-    }
+        Ok(())
+    })
 }
 
-pub(crate) fn pool_schema() -> Schema {
+fn pool_schema() -> Schema {
+    let opt_computed = || Attribute::string().optional().computed().use_state_for_unknown();
     Schema::new()
         .description("A node pool of the cluster. Pools are matched by identity (label, then content), not by position.")
-        .attr("id", Attribute::number().computed().description("The ID of the node pool."))
+        .attr("id", Attribute::number().computed().use_state_for_unknown().description("The ID of the node pool."))
         .attr("label", Attribute::string().default("").description("The label of the node pool."))
         .attr(
             "count",
             Attribute::number()
                 .optional()
                 .computed()
+                .keep_planned()
                 .validate(validators::between(1.0, 100.0))
                 .description(
                     "The number of nodes in the pool (1-100). Optional when `autoscaler` is set: the pool is created with \
@@ -170,233 +113,158 @@ pub(crate) fn pool_schema() -> Schema {
         )
         .attr(
             "type",
-            Attribute::string().required().description(
+            Attribute::string().required().validate_with_data(KnownType { region: Some("region") }).description(
                 "The Linode type of the nodes, e.g. `g6-standard-2`. Changing it replaces this pool only (a new pool is \
                  created, then the old one deleted), never the cluster.",
             ),
         )
-        .attr("firewall_id", Attribute::number().optional().computed().description("The ID of the Cloud Firewall of the pool's nodes."))
-        .attr("labels", Attribute::map(Type::String).optional().description("Kubernetes labels added to the pool's nodes."))
-        .attr("tags", Attribute::set(Type::String).optional().description("Tags of the node pool (compared ignoring case)."))
+        .attr(
+            "firewall_id",
+            Attribute::number()
+                .optional()
+                .computed()
+                .use_state_for_unknown()
+                .description("The ID of the Cloud Firewall of the pool's nodes."),
+        )
+        .attr(
+            "labels",
+            Attribute::map(Type::String)
+                .optional()
+                .semantic_equality(equality::null_is_empty())
+                .description("Kubernetes labels added to the pool's nodes."),
+        )
+        .attr(
+            "tags",
+            Attribute::set(Type::String)
+                .optional()
+                .semantic_equality(equality::either(equality::null_is_empty(), equality::case_insensitive()))
+                .description("Tags of the node pool (compared ignoring case)."),
+        )
         .attr(
             "disk_encryption",
-            Attribute::string()
-                .optional()
-                .computed()
-                .validate(validators::one_of(&["enabled", "disabled"]))
+            opt_computed()
+                .one_of(DiskEncryption::VALUES)
                 .description("Local disk encryption of the nodes: `enabled` or `disabled`. Changing it replaces this pool."),
         )
-        .attr("nodes", Attribute::of(nodes_type()).computed().description("The nodes of the pool: `id`, `instance_id` and `status`."))
         .attr(
-            "k8s_version",
-            Attribute::string().optional().computed().description("The Kubernetes version of the pool (LKE Enterprise only)."),
+            "nodes",
+            Attribute::of(nodes_type())
+                .computed()
+                .keep_planned()
+                .description("The nodes of the pool: `id`, `instance_id` and `status`."),
         )
+        .attr("k8s_version", opt_computed().description("The Kubernetes version of the pool (LKE Enterprise only)."))
         .attr(
             "update_strategy",
-            Attribute::string()
-                .optional()
-                .computed()
-                .validate(validators::one_of(&["rolling_update", "on_recycle"]))
+            opt_computed()
+                .one_of(UpdateStrategy::VALUES)
                 .description("How nodes are updated: `rolling_update` or `on_recycle` (LKE Enterprise only)."),
         )
         .block("taint", taint_block())
-        .block(
-            "autoscaler",
-            Block::list(
-                Schema::new()
-                    .description("Autoscaling of the pool. Removing the block disables the autoscaler.")
-                    .attr("min", Attribute::number().required().validate(validators::between(1.0, 100.0)).description("The minimum number of nodes."))
-                    .attr("max", Attribute::number().required().validate(validators::between(1.0, 100.0)).description("The maximum number of nodes.")),
-            )
-            .max_items(1),
-        )
+        .block("autoscaler", autoscaler_block(true))
 }
 
 fn control_plane_block() -> Block {
+    let flag = |d: &str| Attribute::bool().optional().computed().use_state_for_unknown().description(d);
+    let family = |v6: bool, d: &str| {
+        Attribute::set(Type::String)
+            .optional()
+            .computed()
+            .semantic_equality(equality::case_insensitive())
+            .validate(ip_or_cidr(v6))
+            .description(d)
+    };
     let addresses = Schema::new()
         .description("The addresses allowed to reach the control plane.")
-        .attr(
-            "ipv4",
-            Attribute::set(Type::String)
-                .optional()
-                .computed()
-                .validate(IpOrCidr { v6: false })
-                .description("IPv4 addresses or CIDRs allowed to reach the control plane."),
-        )
-        .attr(
-            "ipv6",
-            Attribute::set(Type::String)
-                .optional()
-                .computed()
-                .validate(IpOrCidr { v6: true })
-                .description("IPv6 addresses or CIDRs allowed to reach the control plane."),
-        );
+        .attr("ipv4", family(false, "IPv4 addresses or CIDRs allowed to reach the control plane."))
+        .attr("ipv6", family(true, "IPv6 addresses or CIDRs allowed to reach the control plane."));
     let acl = Schema::new()
         .description("The control plane's access control list.")
-        .attr(
-            "enabled",
-            Attribute::bool()
-                .optional()
-                .computed()
-                .description("Whether the ACL is enforced."),
-        )
+        .attr("enabled", Attribute::bool().optional().computed().description("Whether the ACL is enforced."))
         .block("addresses", Block::list(addresses).max_items(1));
     Block::list(
         Schema::new()
             .description("Control plane settings.")
-            .attr(
-                "high_availability",
-                Attribute::bool()
-                    .optional()
-                    .computed()
-                    .description("Whether the control plane is highly available. Once enabled it cannot be disabled."),
-            )
-            .attr("audit_logs_enabled", Attribute::bool().optional().computed().description("Whether control plane audit logs are enabled."))
+            .attr("high_availability", flag("Whether the control plane is highly available. Once enabled it cannot be disabled."))
+            .attr("audit_logs_enabled", flag("Whether control plane audit logs are enabled."))
             .block("acl", Block::list(acl).max_items(1)),
     )
     .max_items(1)
 }
 
-/// Maps API error fields (`node_pools[1].type`, `control_plane.acl...`) to attributes.
-fn api_field(field: &str) -> Option<AttributePath> {
-    if let Some(rest) = field.strip_prefix("node_pools[") {
-        let (idx, attr) = rest.split_once("].")?;
-        let attr = attr.split(['.', '[']).next().unwrap_or(attr);
-        return Some(
-            AttributePath::root()
-                .attr("pool")
-                .index(idx.parse().ok()?)
-                .attr(attr),
-        );
-    }
-    if let Some(rest) = field.strip_prefix("control_plane.") {
-        let attr = rest.split(['.', '[']).next().unwrap_or(rest);
-        return Some(
-            AttributePath::root()
-                .attr("control_plane")
-                .index(0)
-                .attr(attr),
-        );
-    }
-    common::same_name(field)
-}
+/// Plan-time check of the region: it offers Kubernetes, and, when it changes on an existing
+/// cluster, the pools' GPU types are available there.
+struct ClusterRegion;
 
-fn tier_of(m: &ClusterModel) -> Option<LkeTier> {
-    match m.tier.get().map(String::as_str) {
-        Some("enterprise") => Some(LkeTier::Enterprise),
-        Some("standard") => Some(LkeTier::Standard),
-        _ => None,
+#[async_trait]
+impl DataValidator<LinodeState> for ClusterRegion {
+    fn description(&self) -> String {
+        "must be a region offering Kubernetes (and GPUs, for GPU pools)".into()
     }
-}
 
-fn disk_encryption(v: &Val<String>) -> Option<DiskEncryption> {
-    match v.get().map(String::as_str) {
-        Some("enabled") => Some(DiskEncryption::Enabled),
-        Some("disabled") => Some(DiskEncryption::Disabled),
-        _ => None,
-    }
-}
-
-fn update_strategy(v: &Val<String>) -> Option<UpdateStrategy> {
-    match v.get().map(String::as_str) {
-        Some("rolling_update") => Some(UpdateStrategy::RollingUpdate),
-        Some("on_recycle") => Some(UpdateStrategy::OnRecycle),
-        _ => None,
-    }
-}
-
-/// The node count a pool is created with: `count`, else the autoscaler's minimum.
-fn initial_count(p: &PoolModel) -> u32 {
-    p.count
-        .get()
-        .copied()
-        .or_else(|| p.autoscaler.first().and_then(|a| a.min.get().copied()))
-        .unwrap_or(1)
-        .max(1) as u32
-}
-
-pub(crate) fn create_pool_request(p: &PoolModel) -> CreateNodePool {
-    let count = initial_count(p);
-    CreateNodePool {
-        node_type: p.node_type.unwrap_or_default(),
-        count,
-        autoscaler: p
-            .autoscaler
-            .first()
-            .map(|a| autoscaler_to_api(Some(a), None, count)),
-        disks: None,
-        labels: p.labels.get().filter(|l| !l.is_empty()).cloned(),
-        taints: (!p.taint.is_empty()).then(|| taints_to_api(&p.taint)),
-        tags: p.tags.get().filter(|t| !t.is_empty()).cloned(),
-        disk_encryption: disk_encryption(&p.disk_encryption),
-        firewall_id: p.firewall_id.get().map(|f| *f as u64),
-        k8s_version: p.k8s_version.get().cloned(),
-        label: p.label.get().filter(|l| !l.is_empty()).cloned(),
-        update_strategy: update_strategy(&p.update_strategy),
-    }
-}
-
-fn control_plane_options(cp: &ControlPlaneModel) -> ControlPlaneOptions {
-    ControlPlaneOptions {
-        high_availability: cp.high_availability.get().copied(),
-        audit_logs_enabled: cp.audit_logs_enabled.get().copied(),
-        metrics_enabled: None,
-        acl: cp.acl.first().map(|a| {
-            let addresses = a.addresses.first().map(|ad| AclAddresses {
-                ipv4: ad.ipv4.unwrap_or_default(),
-                ipv6: ad.ipv6.unwrap_or_default(),
-            });
-            ControlPlaneAclOptions {
-                enabled: Some(a.enabled.get().copied().unwrap_or(!a.addresses.is_empty())),
-                addresses,
-                revision_id: None,
+    async fn validate(&self, state: &LinodeState, check: PlanCheck<'_>, diags: &mut Diagnostics) {
+        KnownRegion(Some("Kubernetes")).validate(state, check, diags).await;
+        let Some(region) = check.value.as_str() else { return };
+        if check.prior.is_null() {
+            return; // on create, each pool type is checked against the region itself
+        }
+        let pools = check.config.get("pool").and_then(Value::as_elements).unwrap_or_default();
+        let types = state.catalog.types(&state.client).await.unwrap_or_default();
+        for (i, pool) in pools.iter().enumerate() {
+            let Some(t) = pool.get("type").and_then(Value::as_str) else { continue };
+            if types.iter().any(|ty| ty.id == t && ty.class == linode_sdk::models::linode_types::LinodeClass::Gpu) {
+                let path = AttributePath::new("pool").index(i as i64).attr("type");
+                gpu_in_region(state, t, region, path, diags).await;
             }
-        }),
+        }
     }
 }
 
-/// The state of one pool from the API, with `prior` (state or plan) deciding null-vs-empty,
-/// tag case and the count of autoscaled pools.
-pub(crate) fn pool_from_api(api: &NodePool, prior: Option<&PoolModel>) -> PoolModel {
-    let prior_tags = prior.and_then(|p| p.tags.get());
-    let count = match prior.and_then(|p| p.count.get()) {
-        // The autoscaler moves the live count; the configured count is what we track.
-        Some(c) if api.autoscaler.enabled => *c,
-        _ => api.count as i64,
-    };
-    PoolModel {
-        id: Val::Known(api.id as i64),
-        label: Val::Known(api.label.clone().unwrap_or_default()),
-        count: Val::Known(count),
-        node_type: Val::Known(api.node_type.clone()),
-        firewall_id: api.firewall_id.map(|f| f as i64).into(),
-        labels: labels_val(
-            &prior.map(|p| p.labels.clone()).unwrap_or_default(),
-            &api.labels,
-        ),
-        taint: taints_from_api(api),
-        tags: if api.tags.is_empty() && prior_tags.is_none() {
-            Val::Null
-        } else {
-            Val::Known(keep_case(prior_tags, &api.tags))
-        },
-        disk_encryption: api
-            .disk_encryption
-            .as_ref()
-            .map(|d| d.as_str().to_string())
-            .into(),
-        nodes: Val::Known(nodes_from_api(api)),
-        autoscaler: autoscaler_from_api(api),
-        k8s_version: api.k8s_version.clone().into(),
-        update_strategy: api
-            .update_strategy
-            .as_ref()
-            .map(|u| u.as_str().to_string())
-            .into(),
+/// Plan-time check of `k8s_version`: a version LKE offers for the cluster's tier, never a
+/// downgrade.
+struct K8sVersion;
+
+#[async_trait]
+impl DataValidator<LinodeState> for K8sVersion {
+    fn description(&self) -> String {
+        "must be a Kubernetes version LKE offers for the tier, not lower than the current one".into()
+    }
+
+    async fn validate(&self, state: &LinodeState, check: PlanCheck<'_>, diags: &mut Diagnostics) {
+        let Some(v) = check.value.as_str() else { return };
+        if let Some(old) = check.prior.get("k8s_version").and_then(Value::as_str)
+            && super::version_key(v) < super::version_key(old)
+        {
+            diags.error_at(
+                check.path.clone(),
+                "Kubernetes version cannot be downgraded",
+                format!("The cluster runs Kubernetes {old}; LKE cannot downgrade it to {v}."),
+            );
+            return;
+        }
+        let tier = [check.config, check.prior].iter().find_map(|m| m.get("tier").and_then(Value::as_str));
+        let lke = state.client.lke();
+        let params = ListParams::new().page_size(500);
+        let versions = match tier {
+            Some("enterprise") => {
+                lke.list_tier_versions(&LkeTier::Enterprise, &params).await.map(|p| p.data.into_iter().map(|v| v.id).collect())
+            }
+            _ => lke.list_versions(&params).await.map(|p| p.data.into_iter().map(|v| v.id).collect::<Vec<_>>()),
+        };
+        match versions {
+            Ok(ids) if !ids.iter().any(|id| id == v) => diags.error_at(
+                check.path.clone(),
+                "Unknown Kubernetes version",
+                format!("{v:?} is not an available LKE Kubernetes version. Available: {}.", ids.join(", ")),
+            ),
+            Ok(_) => {}
+            Err(e) => common::api_error_plain(diags, "Unable to list LKE versions for validation", &e),
+        }
     }
 }
 
-/// Refreshes a cluster. `prior` is the state (or, after apply, the plan with pool ids filled in);
+/// Refreshes a cluster. `prior` is the state (or, after apply, the plan): it gives the tracked
+/// count of autoscaled pools, the external pool tags and the shape of `control_plane`.
 /// `Ok(None)` means the cluster is gone.
 async fn read_cluster(
     state: &LinodeState,
@@ -405,14 +273,13 @@ async fn read_cluster(
     importing: bool,
 ) -> Result<Option<ClusterModel>, linode_sdk::Error> {
     let lke = state.client.lke();
-    let Some(cluster) = lke.get_opt(id).await? else {
-        return Ok(None);
-    };
+    let Some(cluster) = lke.get_opt(id).await? else { return Ok(None) };
     let pools = match cluster_pools(state, id).await {
         Ok(p) => p,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
+    // Served once the control plane is up; until then keep what is known.
     let not_ready = |e: &linode_sdk::Error| matches!(e.status(), Some(400 | 404 | 503));
     let kubeconfig = match lke.get_kubeconfig(id).await {
         Ok(k) => Val::Known(k.kubeconfig),
@@ -424,40 +291,24 @@ async fn read_cluster(
         Err(e) if not_ready(&e) => prior.api_endpoints.clone().or_known(vec![]),
         Err(e) => return Err(e),
     };
-    let standard = cluster
-        .tier
-        .as_ref()
-        .is_none_or(|t| *t == LkeTier::Standard);
-    let dashboard_url = if standard {
-        match lke.get_dashboard_url(id).await {
+    let dashboard_url = match cluster.tier {
+        Some(LkeTier::Enterprise) => prior.dashboard_url.clone().or_known(String::new()),
+        _ => match lke.get_dashboard_url(id).await {
             Ok(d) => Val::Known(d.url),
             Err(e) if not_ready(&e) => prior.dashboard_url.clone().or_known(String::new()),
             Err(e) => return Err(e),
-        }
-    } else {
-        prior.dashboard_url.clone().or_known(String::new())
+        },
     };
-
-    let external = prior.external_pool_tags.unwrap_or_default();
-    let owned: Vec<&NodePool> = pools
+    let external = prior.external_pool_tags.get().cloned().unwrap_or_default();
+    let tracked = |api: &NodePool| {
+        let p = prior.pool.iter().find(|p| p.id == Val::Known(api.id as i64));
+        p.and_then(|p| p.count.get().copied())
+    };
+    let pool = pools
         .iter()
         .filter(|p| !tags_intersect(&p.tags, &external))
+        .map(|p| PoolModel::from_api(p, tracked(p)))
         .collect();
-    // Prior order for pools that still exist, then pools new to us (e.g. after import).
-    let mut out_pools = Vec::new();
-    let mut seen = HashSet::new();
-    for pp in &prior.pool {
-        if let Some(pid) = pp.id.get()
-            && let Some(api) = owned.iter().find(|a| a.id as i64 == *pid)
-        {
-            seen.insert(api.id);
-            out_pools.push(pool_from_api(api, Some(pp)));
-        }
-    }
-    for api in owned.iter().filter(|a| !seen.contains(&a.id)) {
-        out_pools.push(pool_from_api(api, None));
-    }
-
     let control_plane = match prior.control_plane.first() {
         Some(pcp) => vec![control_plane_from_api(state, &cluster, Some(pcp), false).await?],
         // An imported cluster whose control plane has the defaults (no HA, no audit logs, ACL
@@ -468,42 +319,23 @@ async fn read_cluster(
         }
         None => vec![],
     };
-
     Ok(Some(ClusterModel {
         id: Val::Known(cluster.id.to_string()),
         label: Val::Known(cluster.label.clone()),
         k8s_version: Val::Known(cluster.k8s_version.clone()),
         region: Val::Known(cluster.region.clone()),
-        tier: Val::Known(
-            cluster
-                .tier
-                .as_ref()
-                .map_or("standard", LkeTier::as_str)
-                .to_string(),
-        ),
+        tier: Val::Known(cluster.tier.clone().unwrap_or(LkeTier::Standard)),
         apl_enabled: Val::Known(cluster.apl_enabled.unwrap_or(false)),
-        tags: Val::Known(keep_case(prior.tags.get(), &cluster.tags)),
+        tags: Val::Known(cluster.tags.clone()),
         external_pool_tags: prior.external_pool_tags.clone(),
         subnet_id: cluster.subnet_id.map(|v| v as i64).into(),
         vpc_id: cluster.vpc_id.map(|v| v as i64).into(),
-        stack_type: Val::Known(
-            cluster
-                .stack_type
-                .as_ref()
-                .map_or("ipv4", StackType::as_str)
-                .to_string(),
-        ),
+        stack_type: Val::Known(cluster.stack_type.clone().unwrap_or(StackType::Ipv4)),
         api_endpoints,
         kubeconfig,
         dashboard_url,
-        status: Val::Known(
-            cluster
-                .status
-                .as_ref()
-                .map_or("ready", |s| s.as_str())
-                .to_string(),
-        ),
-        pool: out_pools,
+        status: Val::Known(cluster.status.as_ref().map_or("ready", |s| s.as_str()).to_string()),
+        pool,
         control_plane,
     }))
 }
@@ -527,39 +359,27 @@ async fn control_plane_from_api(
 ) -> Result<ControlPlaneModel, linode_sdk::Error> {
     let cp = &cluster.control_plane;
     let prior_acl = prior.and_then(|p| p.acl.first());
-    let acl = if prior_acl.is_some() || importing {
+    let mut acl = vec![];
+    if prior_acl.is_some() || importing {
         let api_acl = match &cp.acl {
-            Some(a) => Some(a.clone()),
+            Some(a) => a.clone(),
             None => match state.client.lke().get_control_plane_acl(cluster.id).await {
-                Ok(a) => Some(a),
-                Err(e) if matches!(e.status(), Some(400 | 404)) => None,
+                Ok(a) => a,
+                Err(e) if matches!(e.status(), Some(400 | 404)) => Default::default(),
                 Err(e) => return Err(e),
             },
         };
-        let api_acl = api_acl.unwrap_or_default();
         let addrs = api_acl.addresses.clone().unwrap_or_default();
-        let prior_addr = prior_acl.and_then(|a| a.addresses.first());
-        let addresses = if prior_addr.is_some() || importing {
-            vec![AddressesModel {
-                ipv4: Val::Known(keep_case(
-                    prior_addr.and_then(|a| a.ipv4.get()),
-                    &addrs.ipv4,
-                )),
-                ipv6: Val::Known(keep_case(
-                    prior_addr.and_then(|a| a.ipv6.get()),
-                    &addrs.ipv6,
-                )),
-            }]
-        } else {
-            vec![]
-        };
-        vec![AclModel {
+        let with_addresses = prior_acl.is_some_and(|a| !a.addresses.is_empty()) || importing;
+        acl.push(AclModel {
             enabled: Val::Known(api_acl.enabled),
-            addresses,
-        }]
-    } else {
-        vec![]
-    };
+            addresses: if with_addresses {
+                vec![AddressesModel { ipv4: Val::Known(addrs.ipv4), ipv6: Val::Known(addrs.ipv6) }]
+            } else {
+                vec![]
+            },
+        });
+    }
     Ok(ControlPlaneModel {
         high_availability: Val::Known(cp.high_availability),
         audit_logs_enabled: Val::Known(cp.audit_logs_enabled.unwrap_or(false)),
@@ -567,340 +387,21 @@ async fn control_plane_from_api(
     })
 }
 
-// ---------- planning ----------
-
-fn tagset(t: &Val<Vec<String>>) -> Vec<String> {
-    let mut v: Vec<String> = t
-        .unwrap_or_default()
-        .iter()
-        .map(|s| s.to_lowercase())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
-fn taintset(t: &[TaintModel]) -> Vec<(String, String, String)> {
-    let mut v: Vec<_> = t
-        .iter()
-        .map(|t| {
-            (
-                t.key.unwrap_or_default(),
-                t.value.unwrap_or_default(),
-                t.effect.unwrap_or_default(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn same_shape(c: &PoolModel, p: &PoolModel) -> bool {
-    c.node_type == p.node_type
-        && c.labels.unwrap_or_default() == p.labels.unwrap_or_default()
-        && taintset(&c.taint) == taintset(&p.taint)
-        && tagset(&c.tags) == tagset(&p.tags)
-}
-
-fn same_content(c: &PoolModel, p: &PoolModel) -> bool {
-    same_shape(c, p)
-        && c.autoscaler == p.autoscaler
-        && (c.count.is_null() || c.count == p.count)
-        && (c.firewall_id.is_null() || c.firewall_id == p.firewall_id)
-        && c.label.unwrap_or_default() == p.label.unwrap_or_default()
-}
-
-/// Whether a planned pool leaves prior pool `p` as it is (so its nodes stay the same).
-fn equivalent(a: &PoolModel, p: &PoolModel) -> bool {
-    a.id == p.id
-        && same_shape(a, p)
-        && a.label.unwrap_or_default() == p.label.unwrap_or_default()
-        && a.count == p.count
-        && a.firewall_id == p.firewall_id
-        && a.disk_encryption == p.disk_encryption
-        && a.autoscaler == p.autoscaler
-        && a.k8s_version == p.k8s_version
-        && a.update_strategy == p.update_strategy
-}
-
-/// For each configured pool, the index of the prior pool it is (label, then identical content,
-/// then same shape, then same type), each prior pool used at most once.
-fn match_pools(config: &[PoolModel], prior: &[PoolModel]) -> Vec<Option<usize>> {
-    let mut out: Vec<Option<usize>> = vec![None; config.len()];
-    let mut used = vec![false; prior.len()];
-    type Rule = fn(&PoolModel, &PoolModel) -> bool;
-    let rules: [Rule; 4] = [
-        |c, p| c.label.get().is_some_and(|l| !l.is_empty()) && c.label == p.label,
-        same_content,
-        same_shape,
-        |c, p| c.node_type.is_known() && c.node_type == p.node_type,
-    ];
-    for rule in rules {
-        for (i, c) in config.iter().enumerate() {
-            if out[i].is_some() {
-                continue;
-            }
-            if let Some(j) =
-                (0..prior.len()).find(|&j| !used[j] && prior[j].id.is_known() && rule(c, &prior[j]))
-            {
-                used[j] = true;
-                out[i] = Some(j);
-            }
-        }
-    }
-    out
-}
-
-/// The planned pool for configured pool `c`, continuing prior pool `p` when it matched.
-fn plan_pool(c: &PoolModel, p: Option<&PoolModel>, version_changes: bool) -> PoolModel {
-    let keep = p.filter(|p| {
-        p.node_type == c.node_type
-            && (c.disk_encryption.is_null() || c.disk_encryption == p.disk_encryption)
-    });
-    let or_prior = |cv: &Val<String>, pv: Option<&Val<String>>| -> Val<String> {
-        if cv.is_null() {
-            pv.cloned().unwrap_or(Val::Unknown)
-        } else {
-            cv.clone()
-        }
-    };
-    let count = if !c.count.is_null() {
-        c.count.clone()
-    } else if let Some(a) = c.autoscaler.first() {
-        match keep {
-            Some(p) if p.count.is_known() => p.count.clone(),
-            _ => a.min.clone(),
-        }
-    } else {
-        Val::Unknown
-    };
-    let mut planned = PoolModel {
-        id: keep.map_or(Val::Unknown, |p| p.id.clone()),
-        label: c.label.clone().or_known(String::new()),
-        count,
-        node_type: c.node_type.clone(),
-        firewall_id: if c.firewall_id.is_null() {
-            keep.map_or(Val::Unknown, |p| p.firewall_id.clone())
-        } else {
-            c.firewall_id.clone()
-        },
-        labels: c.labels.clone(),
-        taint: c.taint.clone(),
-        tags: c.tags.clone(),
-        disk_encryption: or_prior(&c.disk_encryption, keep.map(|p| &p.disk_encryption)),
-        nodes: Val::Unknown,
-        autoscaler: c.autoscaler.clone(),
-        k8s_version: or_prior(&c.k8s_version, keep.map(|p| &p.k8s_version)),
-        update_strategy: or_prior(&c.update_strategy, keep.map(|p| &p.update_strategy)),
-    };
-    if let Some(p) = keep
-        && equivalent(&planned, p)
-        && !version_changes
-    {
-        planned.nodes = p.nodes.clone();
-    }
-    planned
-}
-
-/// After an update, values this apply did not touch (planned as known from the prior state) are
-/// kept as planned, even if something else moved them meanwhile (an autoscaler adding a node
-/// between plan and apply): Terraform rejects a known planned value that changes. The next
-/// refresh shows the new values.
-fn settle_to_plan(new: &mut ClusterModel, planned: &ClusterModel) {
-    fn settle<T: Clone>(v: &mut Val<T>, planned: &Val<T>) {
-        if planned.is_known() {
-            *v = planned.clone();
-        }
-    }
-    settle(&mut new.tier, &planned.tier);
-    settle(&mut new.apl_enabled, &planned.apl_enabled);
-    settle(&mut new.subnet_id, &planned.subnet_id);
-    settle(&mut new.vpc_id, &planned.vpc_id);
-    settle(&mut new.stack_type, &planned.stack_type);
-    settle(&mut new.api_endpoints, &planned.api_endpoints);
-    settle(&mut new.kubeconfig, &planned.kubeconfig);
-    settle(&mut new.dashboard_url, &planned.dashboard_url);
-    settle(&mut new.status, &planned.status);
-    for (np, pp) in new.pool.iter_mut().zip(&planned.pool) {
-        if np.id == pp.id {
-            settle(&mut np.nodes, &pp.nodes);
-        }
+fn control_plane_options(cp: &ControlPlaneModel) -> ControlPlaneOptions {
+    ControlPlaneOptions {
+        high_availability: cp.high_availability.get().copied(),
+        audit_logs_enabled: cp.audit_logs_enabled.get().copied(),
+        metrics_enabled: None,
+        acl: cp.acl.first().map(|a| ControlPlaneAclOptions {
+            enabled: Some(a.enabled.get().copied().unwrap_or(!a.addresses.is_empty())),
+            addresses: a.addresses.first().map(|ad| AclAddresses {
+                ipv4: ad.ipv4.get().cloned().unwrap_or_default(),
+                ipv6: ad.ipv6.get().cloned().unwrap_or_default(),
+            }),
+            revision_id: None,
+        }),
     }
 }
-
-/// An unknown planned value becomes the prior one.
-fn keep<T: Clone>(planned: &mut Val<T>, prior: &Val<T>) {
-    if planned.is_unknown() {
-        *planned = prior.clone();
-    }
-}
-
-/// Plans the computed parts of `control_plane`: unset flags keep their prior values, an unset
-/// `acl.enabled` means "enabled when addresses are given" (what apply sends), and an unset
-/// address family is empty.
-fn plan_control_plane(
-    plan: &mut ClusterModel,
-    config: &ClusterModel,
-    prior: Option<&ClusterModel>,
-) {
-    let Some(pc) = plan.control_plane.first_mut() else {
-        return;
-    };
-    let prior_cp = prior.and_then(|p| p.control_plane.first());
-    if let Some(prc) = prior_cp {
-        keep(&mut pc.high_availability, &prc.high_availability);
-        keep(&mut pc.audit_logs_enabled, &prc.audit_logs_enabled);
-    }
-    let config_acl = config.control_plane.first().and_then(|c| c.acl.first());
-    if let (Some(pa), Some(ca)) = (pc.acl.first_mut(), config_acl) {
-        if ca.enabled.is_null() {
-            pa.enabled = Val::Known(!ca.addresses.is_empty());
-        }
-        if let Some(ad) = pa.addresses.first_mut() {
-            if ad.ipv4.is_unknown() {
-                ad.ipv4 = Val::Known(vec![]);
-            }
-            if ad.ipv6.is_unknown() {
-                ad.ipv6 = Val::Known(vec![]);
-            }
-        }
-    }
-}
-
-fn gpu_regions(regions: &[linode_sdk::models::regions::Region]) -> String {
-    let mut ids: Vec<&str> = regions
-        .iter()
-        .filter(|r| r.has_capability("GPU Linodes"))
-        .map(|r| r.id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids.join(", ")
-}
-
-async fn valid_versions(
-    state: &LinodeState,
-    tier: Option<LkeTier>,
-) -> Result<Vec<String>, linode_sdk::Error> {
-    let lke = state.client.lke();
-    let params = ListParams::new().page_size(500);
-    Ok(match tier {
-        Some(LkeTier::Enterprise) => lke
-            .list_tier_versions(&LkeTier::Enterprise, &params)
-            .await?
-            .data
-            .into_iter()
-            .map(|v| v.id)
-            .collect(),
-        _ => lke
-            .list_versions(&params)
-            .await?
-            .data
-            .into_iter()
-            .map(|v| v.id)
-            .collect(),
-    })
-}
-
-async fn validate_against_catalog(
-    state: &LinodeState,
-    config: &ClusterModel,
-    prior: Option<&ClusterModel>,
-    diags: &mut Diagnostics,
-) {
-    let client = &state.client;
-    let changed = |f: fn(&ClusterModel) -> &Val<String>| prior.is_none_or(|p| f(p) != f(config));
-    let region = match config.region.get() {
-        Some(r) if changed(|m| &m.region) => state
-            .catalog
-            .check_region(client, r, Some("Kubernetes"), "region", diags)
-            .await
-            .cloned(),
-        Some(r) => state
-            .catalog
-            .regions(client)
-            .await
-            .ok()
-            .and_then(|rs| rs.iter().find(|x| &x.id == r).cloned()),
-        None => None,
-    };
-    let prior_types: HashSet<String> = prior
-        .map(|p| {
-            p.pool
-                .iter()
-                .filter_map(|pp| pp.node_type.get().cloned())
-                .collect()
-        })
-        .unwrap_or_default();
-    for (i, pool) in config.pool.iter().enumerate() {
-        let Some(t) = pool.node_type.get() else {
-            continue;
-        };
-        if prior_types.contains(t) && prior.is_some_and(|p| p.region == config.region) {
-            continue;
-        }
-        let path = AttributePath::root()
-            .attr("pool")
-            .index(i as i64)
-            .attr("type");
-        let Some(ty) = state
-            .catalog
-            .check_type(client, t, path.clone(), diags)
-            .await
-        else {
-            continue;
-        };
-        if ty.class == LinodeClass::Gpu
-            && let Some(region) = &region
-            && !region.has_capability("GPU Linodes")
-        {
-            let regions = state
-                .catalog
-                .regions(client)
-                .await
-                .map(gpu_regions)
-                .unwrap_or_default();
-            diags.error_at(
-                path,
-                "GPU type not available in this region",
-                format!(
-                    "{t:?} is a GPU type, but region {:?} does not offer GPU Linodes. Regions with GPUs: {regions}.",
-                    region.id
-                ),
-            );
-        }
-    }
-    if let Some(v) = config.k8s_version.get()
-        && changed(|m| &m.k8s_version)
-    {
-        let tier = tier_of(config).or_else(|| prior.and_then(tier_of));
-        match valid_versions(state, tier).await {
-            Ok(_)
-                if let Some(old) = prior.and_then(|p| p.k8s_version.get())
-                    && super::version_key(v) < super::version_key(old) =>
-            {
-                diags.error_at(
-                    "k8s_version",
-                    "Kubernetes version cannot be downgraded",
-                    format!("The cluster runs Kubernetes {old}; LKE cannot downgrade it to {v}."),
-                )
-            }
-            Ok(versions) if !versions.contains(v) => diags.error_at(
-                "k8s_version",
-                "Unknown Kubernetes version",
-                format!(
-                    "{v:?} is not an available LKE Kubernetes version. Available: {}.",
-                    versions.join(", ")
-                ),
-            ),
-            Ok(_) => {}
-            Err(e) => {
-                common::api_error_plain(diags, "Unable to list LKE versions for validation", &e)
-            }
-        }
-    }
-}
-
-// ---------- apply ----------
 
 fn cluster_id(m: &ClusterModel, diags: &mut Diagnostics) -> Option<u64> {
     common::parse_id(m.id.get().map_or("", String::as_str), "id", diags)
@@ -917,125 +418,73 @@ fn wait_error(diags: &mut Diagnostics, id: u64, what: &str, e: &linode_sdk::Erro
     diags.error(format!("LKE cluster {id} did not become ready"), detail);
 }
 
-/// Sets `state` after a failed wait: what is known, everything else null.
-fn set_partial(resp: &mut ApplyResponse, m: &ClusterModel) {
-    resp.set_state(m);
-    unknowns_to_null(&mut resp.state);
-}
-
-pub(crate) fn pool_update_request(
-    planned: &PoolModel,
-    prior: &PoolModel,
-    api: Option<&NodePool>,
-    enterprise: bool,
-) -> Option<UpdateNodePool> {
-    let mut req = UpdateNodePool::default();
-    let mut any = false;
-    let autoscaled = !planned.autoscaler.is_empty();
-    if planned.autoscaler != prior.autoscaler {
-        let current = api.map(|a| &a.autoscaler);
-        let count = planned
-            .count
-            .get()
-            .map_or(api.map_or(1, |a| a.count), |c| *c as u32);
-        req.autoscaler = Some(autoscaler_to_api(
-            planned.autoscaler.first(),
-            current,
-            count,
-        ));
-        any = true;
+/// Records a failed read after apply (the object exists; what is known is kept).
+fn read_failed(resp: &mut Applied<ClusterModel>, id: u64, m: ClusterModel, e: Option<linode_sdk::Error>) {
+    match e {
+        Some(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read LKE cluster {id}"), &e),
+        None => resp.diagnostics.error("LKE cluster vanished", format!("LKE cluster {id} was deleted meanwhile.")),
     }
-    if !autoscaled
-        && let Some(c) = planned.count.get()
-        && (prior.count.get() != Some(c) || api.is_some_and(|a| a.count as i64 != *c))
-    {
-        req.count = Some(*c as u32);
-        any = true;
-    }
-    if planned.labels.unwrap_or_default() != prior.labels.unwrap_or_default() {
-        req.labels = Some(planned.labels.unwrap_or_default());
-        any = true;
-    }
-    if taintset(&planned.taint) != taintset(&prior.taint) {
-        req.taints = Some(taints_to_api(&planned.taint));
-        any = true;
-    }
-    if tagset(&planned.tags) != tagset(&prior.tags) {
-        req.tags = Some(planned.tags.unwrap_or_default());
-        any = true;
-    }
-    if planned.label.unwrap_or_default() != prior.label.unwrap_or_default() {
-        req.label = Some(planned.label.unwrap_or_default());
-        any = true;
-    }
-    if let Some(f) = planned.firewall_id.get()
-        && prior.firewall_id.get() != Some(f)
-    {
-        req.firewall_id = Nullable::Value(*f as u64);
-        any = true;
-    }
-    if enterprise {
-        if let Some(v) = planned.k8s_version.get()
-            && prior.k8s_version.get() != Some(v)
-        {
-            req.k8s_version = Some(v.clone());
-            any = true;
-        }
-        if planned.update_strategy.is_known() && planned.update_strategy != prior.update_strategy {
-            req.update_strategy = update_strategy(&planned.update_strategy);
-            any = true;
-        }
-    }
-    any.then_some(req)
+    resp.set_partial(m);
 }
 
 #[async_trait]
-impl Resource for ClusterResource {
+impl TypedResource for ClusterResource {
+    type Model = ClusterModel;
+    type Data = LinodeState;
+
     fn type_name(&self) -> &str {
         "linode_lke_cluster"
     }
 
     fn schema(&self) -> Schema {
+        let kept = |a: Attribute| a.computed().use_state_for_unknown();
         Schema::new()
             .description(
                 "Manages a Linode Kubernetes Engine (LKE) cluster and its node pools. Nested pools are matched by \
                  identity, not position: reordering `pool` blocks never recreates a pool, and removing a block deletes \
                  exactly that pool. Create waits until every node is ready and the kubeconfig is available.",
             )
-            .attr("id", Attribute::string().computed().use_state_for_unknown().description("The ID of the cluster."))
+            .attr("id", kept(Attribute::string()).description("The ID of the cluster."))
             .attr(
                 "label",
-                Attribute::string().required().validate(validators::length_between(1, 32)).description("The unique label of the cluster."),
+                Attribute::string()
+                    .required()
+                    .validate(validators::length_between(1, 32))
+                    .description("The unique label of the cluster."),
             )
             .attr(
                 "k8s_version",
-                Attribute::string().required().description(
+                Attribute::string().required().validate_with_data(K8sVersion).description(
                     "The Kubernetes version, e.g. `1.33`. Upgrading updates the cluster in place and recycles every node.",
                 ),
             )
-            .attr("region", Attribute::string().required().requires_replace().description("The region of the cluster, e.g. `us-east`."))
+            .attr(
+                "region",
+                Attribute::string()
+                    .required()
+                    .requires_replace()
+                    .validate_with_data(ClusterRegion)
+                    .description("The region of the cluster, e.g. `us-east`."),
+            )
             .attr(
                 "tier",
-                Attribute::string()
-                    .optional()
-                    .computed()
-                    .use_state_for_unknown()
+                kept(Attribute::string().optional())
                     .requires_replace()
-                    .validate(validators::one_of(&["standard", "enterprise"]))
+                    .one_of(LkeTier::VALUES)
                     .description("The cluster tier: `standard` or `enterprise`."),
             )
             .attr(
                 "apl_enabled",
-                Attribute::bool()
-                    .optional()
-                    .computed()
-                    .use_state_for_unknown()
+                kept(Attribute::bool().optional())
                     .requires_replace()
                     .description("Whether Akamai App Platform is enabled on the cluster."),
             )
             .attr(
                 "tags",
-                Attribute::set(Type::String).default(Value::set([])).description("Tags of the cluster (compared ignoring case)."),
+                Attribute::set(Type::String)
+                    .default(Value::set([]))
+                    .semantic_equality(equality::case_insensitive())
+                    .description("Tags of the cluster (compared ignoring case)."),
             )
             .attr(
                 "external_pool_tags",
@@ -1043,493 +492,265 @@ impl Resource for ClusterResource {
                     "Pools carrying any of these tags are managed elsewhere (by `linode_lke_node_pool`) and ignored by this resource.",
                 ),
             )
-            .attr("subnet_id", Attribute::number().optional().computed().use_state_for_unknown().description("The VPC subnet of the cluster (LKE Enterprise)."))
-            .attr("vpc_id", Attribute::number().optional().computed().use_state_for_unknown().description("The VPC of the cluster (LKE Enterprise)."))
+            .attr("subnet_id", kept(Attribute::number().optional()).description("The VPC subnet of the cluster (LKE Enterprise)."))
+            .attr("vpc_id", kept(Attribute::number().optional()).description("The VPC of the cluster (LKE Enterprise)."))
             .attr(
                 "stack_type",
-                Attribute::string()
-                    .optional()
-                    .computed()
-                    .use_state_for_unknown()
-                    .validate(validators::one_of(&["ipv4", "ipv4-ipv6"]))
+                kept(Attribute::string().optional())
+                    .one_of(StackType::VALUES)
                     .description("The IP stack of the cluster: `ipv4` or `ipv4-ipv6`."),
             )
-            .attr("api_endpoints", Attribute::list(Type::String).computed().use_state_for_unknown().description("The Kubernetes API endpoints."))
-            .attr(
-                "kubeconfig",
-                Attribute::string().computed().sensitive().use_state_for_unknown().description("The base64-encoded kubeconfig of the cluster."),
+            .attr("api_endpoints", kept(Attribute::list(Type::String)).description("The Kubernetes API endpoints."))
+            .attr("kubeconfig", kept(Attribute::string()).sensitive().description("The base64-encoded kubeconfig of the cluster."))
+            .attr("dashboard_url", kept(Attribute::string()).description("The Kubernetes dashboard URL (standard tier)."))
+            .attr("status", kept(Attribute::string()).keep_planned().description("The status of the cluster."))
+            .block(
+                "pool",
+                Block::list(pool_schema()).api_name("node_pools").paired_by(
+                    Pairing::by("id")
+                        .then_by("label")
+                        .then_same_configuration()
+                        .then_same(&["type", "labels", "taint", "tags"])
+                        .then_same(&["type"])
+                        .new_element_when_changed(&["type", "disk_encryption"]),
+                ),
             )
-            .attr("dashboard_url", Attribute::string().computed().use_state_for_unknown().description("The Kubernetes dashboard URL (standard tier)."))
-            .attr("status", Attribute::string().computed().description("The status of the cluster."))
-            .block("pool", Block::list(pool_schema()))
             .block("control_plane", control_plane_block())
             .timeouts(&["create", "update", "delete"])
     }
 
-    async fn validate(&self, req: &ValidateRequest, diags: &mut Diagnostics) {
-        let pools = req
-            .config
-            .get("pool")
-            .and_then(Value::as_elements)
-            .unwrap_or_default();
-        let enterprise = req.config.get("tier").and_then(Value::as_str) == Some("enterprise");
-        if pools.is_empty() && !enterprise && req.config.get("pool").is_some_and(Value::is_known) {
-            diags.error_at(
-                "pool",
-                "At least one node pool is required",
-                "A standard LKE cluster needs at least one `pool` block.",
-            );
+    async fn validate(&self, config: &ClusterModel, diags: &mut Diagnostics) {
+        if config.pool.is_empty() && config.tier.get() != Some(&LkeTier::Enterprise) {
+            diags.error_at("pool", "At least one node pool is required", "A standard LKE cluster needs at least one `pool` block.");
         }
-        for (i, p) in pools.iter().enumerate() {
-            let at = |name: &str| {
-                AttributePath::root()
-                    .attr("pool")
-                    .index(i as i64)
-                    .attr(name)
-            };
-            let autoscaler = p
-                .get("autoscaler")
-                .and_then(Value::as_elements)
-                .unwrap_or_default();
-            if p.get("count").is_some_and(Value::is_null)
-                && autoscaler.is_empty()
-                && p.get("autoscaler").is_some_and(Value::is_known)
-            {
-                diags.error_at(at("count"), "Missing node count", "Set `count`, or an `autoscaler` block (the pool then starts with `autoscaler.min` nodes).");
-            }
-            if let Some(a) = autoscaler.first()
-                && let (Some(min), Some(max)) = (
-                    a.get("min").and_then(Value::as_i64),
-                    a.get("max").and_then(Value::as_i64),
-                )
-                && min > max
-            {
+        for (i, p) in config.pool.iter().enumerate() {
+            let at = |name: &str| AttributePath::new("pool").index(i as i64).attr(name);
+            if p.count.is_null() && p.autoscaler.is_empty() {
                 diags.error_at(
-                    at("autoscaler").index(0).attr("min"),
-                    "Invalid autoscaler bounds",
-                    format!("The autoscaler minimum ({min}) is greater than its maximum ({max})."),
+                    at("count"),
+                    "Missing node count",
+                    "Set `count`, or an `autoscaler` block (the pool then starts with `autoscaler.min` nodes).",
                 );
             }
+            super::check_autoscaler_bounds(p.autoscaler.first(), at("autoscaler"), diags);
         }
     }
 
-    async fn modify_plan(&self, req: &mut ModifyPlanRequest, diags: &mut Diagnostics) {
-        let ctx: Context = req.ctx.clone();
-        let Some(state) = common::state(&ctx, diags) else {
-            return;
-        };
-        // A `dynamic` block over a collection not known yet: nothing to match or check until it is.
-        let known = |v: &Value| {
-            v.is_known()
-                && v.as_elements()
-                    .is_none_or(|e| e.iter().all(Value::is_known))
-        };
-        if !["pool", "control_plane"]
-            .iter()
-            .all(|b| req.config.get(b).is_none_or(known))
-        {
-            return;
-        }
-        let (Some(config), Some(mut plan)) = (
-            req.config_as::<ClusterModel>(diags),
-            req.plan_as::<ClusterModel>(diags),
-        ) else {
-            return;
-        };
-        let prior = if req.is_create() {
-            None
-        } else {
-            req.state_as::<ClusterModel>(diags)
-        };
-        validate_against_catalog(state, &config, prior.as_ref(), diags).await;
-        if let (Some(p), Some(cp)) = (
-            prior.as_ref().and_then(|p| p.control_plane.first()),
-            config.control_plane.first(),
-        ) && p.high_availability == Val::Known(true)
-            && cp.high_availability == Val::Known(false)
+    async fn modify_plan(&self, _state: &LinodeState, req: &mut PlanChange<'_, ClusterModel>, diags: &mut Diagnostics) {
+        let (config, plan) = (&req.config, &mut req.plan);
+        let prior = req.prior.as_ref();
+        if let (Some(p), Some(c)) = (prior.and_then(|p| p.control_plane.first()), config.control_plane.first())
+            && p.high_availability == Val::Known(true)
+            && c.high_availability == Val::Known(false)
         {
             diags.error_at(
-                AttributePath::root().attr("control_plane").index(0).attr("high_availability"),
+                AttributePath::new("control_plane").index(0).attr("high_availability"),
                 "High availability cannot be disabled",
                 "The control plane of this cluster is highly available; LKE cannot turn high availability off. \
                  Keep `high_availability = true` (or replace the cluster).",
             );
         }
-        if diags.has_errors() {
-            return;
+        // A version upgrade recycles every node.
+        if prior.is_some_and(|p| p.k8s_version != config.k8s_version) {
+            plan.status = Val::Unknown;
+            plan.pool.iter_mut().for_each(|p| p.nodes = Val::Unknown);
         }
-        let prior_pools = prior.as_ref().map(|p| p.pool.clone()).unwrap_or_default();
-        let version_changes = prior
-            .as_ref()
-            .is_some_and(|p| p.k8s_version != config.k8s_version);
-        let matches = match_pools(&config.pool, &prior_pools);
-        plan.pool = config
-            .pool
-            .iter()
-            .zip(&matches)
-            .map(|(c, m)| plan_pool(c, m.map(|j| &prior_pools[j]), version_changes))
-            .collect();
-        plan_control_plane(&mut plan, &config, prior.as_ref());
-        if let Some(p) = &prior {
-            // Values an update never changes stay as they are (not "known after apply").
-            keep(&mut plan.tier, &p.tier);
-            keep(&mut plan.apl_enabled, &p.apl_enabled);
-            keep(&mut plan.subnet_id, &p.subnet_id);
-            keep(&mut plan.vpc_id, &p.vpc_id);
-            keep(&mut plan.stack_type, &p.stack_type);
-            keep(&mut plan.api_endpoints, &p.api_endpoints);
-            keep(&mut plan.kubeconfig, &p.kubeconfig);
-            keep(&mut plan.dashboard_url, &p.dashboard_url);
-            if !version_changes {
-                keep(&mut plan.status, &p.status);
+        // An autoscaled pool tracks its configured count, or the count it was created with.
+        for (planned, configured) in plan.pool.iter_mut().zip(&config.pool) {
+            if let (true, Some(a)) = (configured.count.is_null(), configured.autoscaler.first()) {
+                let tracked = prior.and_then(|p| p.pool.iter().find(|pp| pp.id.is_known() && pp.id == planned.id));
+                planned.count = tracked.map_or(a.min.clone(), |p| p.count.clone());
             }
         }
-        req.set_plan(&plan, diags);
+        // An ACL without `enabled` is enabled when it lists addresses (what apply sends); an
+        // unset address family is empty.
+        let config_acl = config.control_plane.first().and_then(|c| c.acl.first());
+        if let (Some(pa), Some(ca)) = (plan.control_plane.first_mut().and_then(|c| c.acl.first_mut()), config_acl) {
+            if ca.enabled.is_null() {
+                pa.enabled = Val::Known(!ca.addresses.is_empty());
+            }
+            for ad in &mut pa.addresses {
+                for family in [&mut ad.ipv4, &mut ad.ipv6] {
+                    if family.is_unknown() {
+                        *family = Val::Known(vec![]);
+                    }
+                }
+            }
+        }
     }
 
-    async fn create(&self, req: CreateRequest, resp: &mut ApplyResponse) {
-        let diags = &mut resp.diagnostics;
-        let (Some(state), Some(mut m)) = (
-            common::state(&req.ctx, diags),
-            req.plan_as::<ClusterModel>(diags),
-        ) else {
-            return;
-        };
+    async fn create(&self, req: Create<'_, ClusterModel, LinodeState>, resp: &mut Applied<ClusterModel>) {
+        let (state, mut m) = (req.data, req.plan);
         let started = Instant::now();
-        let timeout = timeouts::get(&req.plan, "create", CREATE_TIMEOUT);
+        let timeout = req.op.timeout("create", CREATE_TIMEOUT);
         let body = CreateLkeCluster {
-            label: m.label.unwrap_or_default(),
-            region: m.region.unwrap_or_default(),
-            k8s_version: m.k8s_version.unwrap_or_default(),
-            node_pools: m.pool.iter().map(create_pool_request).collect(),
+            label: m.label.get().cloned().unwrap_or_default(),
+            region: m.region.get().cloned().unwrap_or_default(),
+            k8s_version: m.k8s_version.get().cloned().unwrap_or_default(),
+            node_pools: m.pool.iter().map(PoolModel::create_request).collect(),
             tags: m.tags.get().cloned(),
             control_plane: m.control_plane.first().map(control_plane_options),
-            tier: tier_of(&m),
+            tier: m.tier.get().cloned(),
             apl_enabled: m.apl_enabled.get().copied(),
             vpc_id: m.vpc_id.get().map(|v| *v as u64),
             subnet_id: m.subnet_id.get().map(|v| *v as u64),
-            stack_type: match m.stack_type.get().map(String::as_str) {
-                Some("ipv4-ipv6") => Some(StackType::Ipv4Ipv6),
-                Some("ipv4") => Some(StackType::Ipv4),
-                _ => None,
-            },
+            stack_type: m.stack_type.get().cloned(),
         };
         let lke = state.client.lke();
         // Cluster labels are unique per account: after an ambiguous failure, look for it by label.
         let find = || async {
             let filter = linode_sdk::Filter::new().eq("label", body.label.clone());
-            let page = lke.list(&linode_sdk::ListParams::new().filter(filter)).await?;
+            let page = lke.list(&ListParams::new().filter(filter)).await?;
             Ok(page.data.into_iter().find(|c| c.label == body.label))
         };
         let cluster = match common::create_reconciled("LKE cluster", || lke.create(&body), find).await {
             Ok(c) => c,
-            Err(e) => {
-                common::api_error(diags, "Unable to create LKE cluster", &e, api_field);
-                return;
-            }
+            Err(e) => return common::api_error(&mut resp.diagnostics, "Unable to create LKE cluster", &e, |f| req.op.field_path(f)),
         };
         let id = cluster.id;
         m.id = Val::Known(id.to_string());
         state.lke_pools.invalidate(&id.to_string());
-        tracing::info!(
-            cluster_id = id,
-            pools = m.pool.len(),
-            "LKE cluster created; waiting for its kubeconfig and nodes"
-        );
-        let remaining = || timeout.saturating_sub(started.elapsed());
-        if let Err(e) = lke
-            .wait_for_kubeconfig(id, &wait_options(state, &req.ctx, remaining()))
-            .await
-        {
-            wait_error(diags, id, "create", &e);
-            set_partial(resp, &m);
-            return;
+        tracing::info!(cluster_id = id, pools = m.pool.len(), "LKE cluster created; waiting for its kubeconfig and nodes");
+        let opts = wait_options(state, req.op.ctx, timeout.saturating_sub(started.elapsed()));
+        if let Err(e) = tokio::try_join!(lke.wait_for_kubeconfig(id, &opts), lke.wait_for_nodes_ready(id, &opts)) {
+            wait_error(&mut resp.diagnostics, id, "create", &e);
+            return resp.set_partial(m);
         }
-        tracing::info!(
-            cluster_id = id,
-            "LKE cluster kubeconfig available; waiting for nodes to be ready"
-        );
-        let pools = match lke
-            .wait_for_nodes_ready(id, &wait_options(state, &req.ctx, remaining()))
-            .await
-        {
-            Ok(p) => p,
-            Err(e) => {
-                wait_error(diags, id, "create", &e);
-                set_partial(resp, &m);
-                return;
-            }
-        };
-        tracing::info!(
-            cluster_id = id,
-            elapsed_s = started.elapsed().as_secs(),
-            "LKE cluster ready"
-        );
-        // Pools are listed in creation order, which is the order of the request.
-        let mut sorted = pools.clone();
-        sorted.sort_by_key(|p| p.id);
-        for (pm, api) in m.pool.iter_mut().zip(&sorted) {
-            pm.id = Val::Known(api.id as i64);
-        }
+        tracing::info!(cluster_id = id, elapsed_s = started.elapsed().as_secs(), "LKE cluster ready");
         state.lke_pools.invalidate(&id.to_string());
         match read_cluster(state, id, &m, false).await {
-            Ok(Some(new)) => resp.set_state(&new),
-            Ok(None) => resp.diagnostics.error(
-                "LKE cluster vanished",
-                format!("LKE cluster {id} was deleted while it was being created."),
-            ),
-            Err(e) => {
-                common::api_error_plain(
-                    &mut resp.diagnostics,
-                    &format!("Unable to read LKE cluster {id}"),
-                    &e,
-                );
-                set_partial(resp, &m);
-            }
+            Ok(Some(new)) => resp.set(new),
+            Ok(None) => read_failed(resp, id, m, None),
+            Err(e) => read_failed(resp, id, m, Some(e)),
         }
     }
 
-    async fn read(&self, req: ReadRequest, resp: &mut ReadResponse) {
-        let diags = &mut resp.diagnostics;
-        let (Some(state), Some(prior)) = (
-            common::state(&req.ctx, diags),
-            req.state_as::<ClusterModel>(diags),
-        ) else {
-            return;
-        };
-        let Some(id) = cluster_id(&prior, diags) else {
-            return;
-        };
-        let importing = prior.label.is_null();
-        match read_cluster(state, id, &prior, importing).await {
-            Ok(Some(m)) => resp.set_state(&m),
+    async fn read(&self, req: Read<'_, ClusterModel, LinodeState>, resp: &mut Refreshed<ClusterModel>) {
+        let Some(id) = cluster_id(&req.state, &mut resp.diagnostics) else { return };
+        let importing = req.state.label.is_null();
+        match read_cluster(req.data, id, &req.state, importing).await {
+            Ok(Some(m)) => resp.set(m),
             Ok(None) => resp.remove(),
-            Err(e) => common::api_error_plain(
-                &mut resp.diagnostics,
-                &format!("Unable to read LKE cluster {id}"),
-                &e,
-            ),
+            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read LKE cluster {id}"), &e),
         }
     }
 
-    async fn update(&self, req: UpdateRequest, resp: &mut ApplyResponse) {
+    async fn update(&self, req: Update<'_, ClusterModel, LinodeState>, resp: &mut Applied<ClusterModel>) {
+        let (state, m, prior) = (req.data, req.plan, req.prior);
         let diags = &mut resp.diagnostics;
-        let (Some(state), Some(mut m), Some(prior)) = (
-            common::state(&req.ctx, diags),
-            req.plan_as::<ClusterModel>(diags),
-            req.state_as::<ClusterModel>(diags),
-        ) else {
-            return;
-        };
-        let Some(id) = cluster_id(&prior, diags) else {
-            return;
-        };
-        let planned = m.clone();
+        let Some(id) = cluster_id(&prior, diags) else { return };
         let started = Instant::now();
-        let timeout = timeouts::get(&req.plan, "update", UPDATE_TIMEOUT);
-        let lke = state.client.lke();
-        let key = id.to_string();
-        let enterprise = tier_of(&prior) == Some(LkeTier::Enterprise);
+        let timeout = req.op.timeout("update", UPDATE_TIMEOUT);
+        let (lke, key) = (state.client.lke(), id.to_string());
+        let enterprise = prior.tier.get() == Some(&LkeTier::Enterprise);
+        let field = |f: &str| req.op.field_path(f);
 
         // The cluster itself.
         let version_changes = m.k8s_version != prior.k8s_version;
-        let mut put = UpdateLkeCluster::default();
-        if m.label != prior.label {
-            put.label = m.label.get().cloned();
-        }
-        if version_changes {
-            put.k8s_version = m.k8s_version.get().cloned();
-        }
-        if tagset(&m.tags) != tagset(&prior.tags) {
-            put.tags = Some(m.tags.unwrap_or_default());
-        }
-        if m.control_plane != prior.control_plane
-            && let Some(cp) = m.control_plane.first()
-        {
-            put.control_plane = Some(control_plane_options(cp));
-        }
+        let put = UpdateLkeCluster {
+            label: (m.label != prior.label).then(|| m.label.get().cloned()).flatten(),
+            k8s_version: version_changes.then(|| m.k8s_version.get().cloned()).flatten(),
+            tags: (m.tags != prior.tags).then(|| m.tags.get().cloned().unwrap_or_default()),
+            control_plane: (m.control_plane != prior.control_plane).then(|| m.control_plane.first().map(control_plane_options)).flatten(),
+            ..Default::default()
+        };
         if put != UpdateLkeCluster::default()
             && let Err(e) = lke.update(id, &put).await
         {
-            common::api_error(
-                diags,
-                &format!("Unable to update LKE cluster {id}"),
-                &e,
-                api_field,
-            );
-            return;
+            return common::api_error(diags, &format!("Unable to update LKE cluster {id}"), &e, field);
         }
 
-        // Pools: create new ones, update matched ones in place, then delete the rest.
+        // Pools: create the new ones, update the continued ones, then delete the rest.
         let api_pools = match cluster_pools(state, id).await {
             Ok(p) => p,
-            Err(e) => {
-                common::api_error_plain(
-                    diags,
-                    &format!("Unable to list the pools of LKE cluster {id}"),
-                    &e,
-                );
-                return;
-            }
+            Err(e) => return common::api_error_plain(diags, &format!("Unable to list the pools of LKE cluster {id}"), &e),
         };
         let mut must_wait = version_changes;
-        for (i, pm) in m.pool.iter_mut().enumerate() {
-            if pm.id.is_known() {
-                continue;
-            }
-            match lke.create_pool(id, &create_pool_request(pm)).await {
-                Ok(p) => {
+        for (i, pm) in m.pool.iter().enumerate() {
+            let pool_field = |f: &str| req.op.field_path(&format!("node_pools[{i}].{f}"));
+            let result = match pm.id.get() {
+                None => lke.create_pool(id, &pm.create_request()).await.map(|p| {
                     tracing::info!(cluster_id = id, pool_id = p.id, "LKE pool created");
-                    pm.id = Val::Known(p.id as i64);
-                    must_wait = true;
+                    true
+                }),
+                Some(pid) => {
+                    let pp = prior.pool.iter().find(|p| p.id.get() == Some(pid));
+                    let api = api_pools.iter().find(|a| a.id as i64 == *pid);
+                    match pp.and_then(|pp| pm.update_request(pp, api, enterprise)) {
+                        Some(body) => lke.update_pool(id, *pid as u64, &body).await.map(|_| body.count.is_some()),
+                        None => Ok(false),
+                    }
                 }
+            };
+            match result {
+                Ok(changed_nodes) => must_wait |= changed_nodes,
                 Err(e) => {
                     state.lke_pools.invalidate(&key);
-                    common::api_error(diags, "Unable to create LKE node pool", &e, |f| {
-                        Some(
-                            AttributePath::root()
-                                .attr("pool")
-                                .index(i as i64)
-                                .attr(f.split(['.', '[']).next().unwrap_or(f)),
-                        )
-                    });
-                    return;
-                }
-            }
-        }
-        for (i, pm) in m.pool.iter().enumerate() {
-            let Some(pid) = pm.id.get() else { continue };
-            let Some(pp) = prior.pool.iter().find(|p| p.id.get() == Some(pid)) else {
-                continue;
-            };
-            let api = api_pools.iter().find(|a| a.id as i64 == *pid);
-            if let Some(body) = pool_update_request(pm, pp, api, enterprise) {
-                must_wait |= body.count.is_some();
-                if let Err(e) = lke.update_pool(id, *pid as u64, &body).await {
-                    state.lke_pools.invalidate(&key);
-                    common::api_error(
-                        diags,
-                        &format!("Unable to update LKE node pool {pid}"),
-                        &e,
-                        |f| {
-                            Some(
-                                AttributePath::root()
-                                    .attr("pool")
-                                    .index(i as i64)
-                                    .attr(f.split(['.', '[']).next().unwrap_or(f)),
-                            )
-                        },
-                    );
-                    return;
+                    return common::api_error(diags, "Unable to apply the LKE node pool", &e, pool_field);
                 }
             }
         }
         let keep: HashSet<i64> = m.pool.iter().filter_map(|p| p.id.get().copied()).collect();
-        for pp in &prior.pool {
-            let Some(pid) = pp.id.get() else { continue };
-            if keep.contains(pid) {
-                continue;
-            }
+        for pid in prior.pool.iter().filter_map(|p| p.id.get()).filter(|pid| !keep.contains(pid)) {
             tracing::info!(cluster_id = id, pool_id = pid, "deleting LKE pool");
             if let Err(e) = lke.delete_pool(id, *pid as u64).await
                 && !e.is_not_found()
             {
                 state.lke_pools.invalidate(&key);
-                common::api_error_plain(
-                    diags,
-                    &format!("Unable to delete LKE node pool {pid}"),
-                    &e,
-                );
-                return;
+                return common::api_error_plain(diags, &format!("Unable to delete LKE node pool {pid}"), &e);
             }
         }
         if version_changes {
-            tracing::info!(
-                cluster_id = id,
-                "Kubernetes version changed: recycling all nodes"
-            );
+            tracing::info!(cluster_id = id, "Kubernetes version changed: recycling all nodes");
             if let Err(e) = lke.recycle(id).await {
-                common::api_error_plain(
-                    diags,
-                    &format!("Unable to recycle the nodes of LKE cluster {id}"),
-                    &e,
-                );
-                return;
+                return common::api_error_plain(diags, &format!("Unable to recycle the nodes of LKE cluster {id}"), &e);
             }
         }
         state.lke_pools.invalidate(&key);
+        let mut waited = Ok(());
         if must_wait {
-            let opts = wait_options(state, &req.ctx, timeout.saturating_sub(started.elapsed()));
-            if let Err(e) = lke.wait_for_nodes_ready(id, &opts).await {
-                wait_error(diags, id, "update", &e);
-            }
+            let opts = wait_options(state, req.op.ctx, timeout.saturating_sub(started.elapsed()));
+            waited = lke.wait_for_nodes_ready(id, &opts).await.map(|_| ());
+            state.lke_pools.invalidate(&key);
         }
-        state.lke_pools.invalidate(&key);
-        match read_cluster(state, id, &m, false).await {
-            Ok(Some(mut new)) if !resp.diagnostics.has_errors() => {
-                settle_to_plan(&mut new, &planned);
-                resp.set_state(&new)
+        match (read_cluster(state, id, &m, false).await, waited) {
+            (Ok(Some(new)), Ok(())) => resp.set(new),
+            (Ok(Some(new)), Err(e)) => {
+                wait_error(&mut resp.diagnostics, id, "update", &e);
+                resp.set_partial(new);
             }
-            Ok(Some(new)) => {
-                resp.set_state(&new);
-                unknowns_to_null(&mut resp.state);
-            }
-            Ok(None) => resp.diagnostics.error(
-                "LKE cluster vanished",
-                format!("LKE cluster {id} was deleted during the update."),
-            ),
-            Err(e) => common::api_error_plain(
-                &mut resp.diagnostics,
-                &format!("Unable to read LKE cluster {id}"),
-                &e,
-            ),
+            (Ok(None), _) => read_failed(resp, id, m, None),
+            (Err(e), _) => read_failed(resp, id, m, Some(e)),
         }
     }
 
-    async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
-        let (Some(state), Some(m)) = (
-            common::state(&req.ctx, diags),
-            req.state_as::<ClusterModel>(diags),
-        ) else {
-            return;
-        };
-        let Some(id) = cluster_id(&m, diags) else {
-            return;
-        };
+    async fn delete(&self, req: Read<'_, ClusterModel, LinodeState>, diags: &mut Diagnostics) {
+        let state = req.data;
+        let Some(id) = cluster_id(&req.state, diags) else { return };
         let lke = state.client.lke();
         match lke.delete(id).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => return,
-            Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to delete LKE cluster {id}"), &e);
-                return;
-            }
+            Err(e) => return common::api_error_plain(diags, &format!("Unable to delete LKE cluster {id}"), &e),
         }
         state.lke_pools.invalidate(&id.to_string());
         if state.polling.skip_lke_cluster_delete_poll {
             return;
         }
-        let timeout = timeouts::get(&req.state, "delete", DELETE_TIMEOUT);
-        if let Err(e) = lke
-            .wait_for_deleted(id, &wait_options(state, &req.ctx, timeout))
-            .await
-        {
-            diags.error(
-                format!("LKE cluster {id} was not deleted in time"),
-                e.to_string(),
-            );
+        let opts = wait_options(state, req.op.ctx, req.op.timeout("delete", DELETE_TIMEOUT));
+        if let Err(e) = lke.wait_for_deleted(id, &opts).await {
+            diags.error(format!("LKE cluster {id} was not deleted in time"), e.to_string());
         }
     }
 
-    async fn import(&self, req: ImportRequest, resp: &mut ImportResponse) {
-        if req.id.trim().parse::<u64>().is_err() {
-            resp.diagnostics.error(
+    async fn import(&self, _state: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
+        match req.id.trim().parse::<u64>() {
+            Ok(id) => resp.set_attr("id", id.to_string()),
+            Err(_) => resp.diagnostics.error(
                 "Invalid import ID",
                 format!("Expected a numeric LKE cluster ID, got {:?}.", req.id),
-            );
-            return;
+            ),
         }
-        resp.set_attr("id", req.id.trim().to_string());
     }
 }
 
@@ -1537,46 +758,18 @@ impl Resource for ClusterResource {
 mod tests {
     use super::*;
 
-    fn pool(id: i64, ty: &str, count: i64, label: &str) -> PoolModel {
-        PoolModel {
-            id: Val::Known(id),
-            label: Val::Known(label.into()),
-            count: Val::Known(count),
-            node_type: Val::Known(ty.into()),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn pools_match_by_content_not_position() {
-        let prior = vec![
-            pool(1, "a", 1, ""),
-            pool(2, "a", 3, ""),
-            pool(3, "b", 2, ""),
-        ];
-        let mut config = vec![pool(0, "b", 2, ""), pool(0, "a", 3, "")];
-        config.iter_mut().for_each(|p| p.id = Val::Null);
-        assert_eq!(match_pools(&config, &prior), vec![Some(2), Some(1)]);
-    }
-
-    #[test]
-    fn labels_win_over_content() {
-        let prior = vec![pool(1, "a", 1, "x"), pool(2, "a", 1, "y")];
-        let mut config = vec![pool(0, "a", 1, "y")];
-        config[0].id = Val::Null;
-        assert_eq!(match_pools(&config, &prior), vec![Some(1)]);
-    }
-
     #[test]
     fn api_fields_map_to_pool_paths() {
-        assert_eq!(
-            api_field("node_pools[1].type").unwrap().to_string(),
-            AttributePath::root()
-                .attr("pool")
-                .index(1)
-                .attr("type")
-                .to_string()
-        );
-        assert_eq!(api_field("label").unwrap().to_string(), "label");
+        let schema = ClusterResource.schema();
+        let path = |f: &str| schema.path_for_api_field(f).map(|p| p.to_string());
+        assert_eq!(path("node_pools[1].type").as_deref(), Some("pool[1].type"));
+        assert_eq!(path("control_plane.acl.addresses.ipv4").as_deref(), Some("control_plane[0].acl[0].addresses[0].ipv4"));
+        assert_eq!(path("label").as_deref(), Some("label"));
+    }
+
+    #[test]
+    fn enum_validators_list_the_sdk_values() {
+        assert!(linode_sdk::models::lke::TaintEffect::VALUES.contains(&"NoExecute"));
+        assert_eq!(DiskEncryption::VALUES, ["enabled", "disabled"]);
     }
 }
