@@ -35,7 +35,7 @@ async fn call(
 
 fn cluster_body(label: &str) -> Value {
     json!({"label": label, "region": "fr-par", "k8s_version": "1.33",
-           "node_pools": [{"type": "g6-standard-2", "count": 2}, {"type": "g1-gpu-rtx6000", "count": 1}]})
+           "node_pools": [{"type": "g6-standard-2", "count": 2}, {"type": "g1-gpu-rtx6000-1", "count": 1}]})
 }
 
 #[tokio::test]
@@ -202,9 +202,9 @@ async fn lke_cluster_lifecycle() {
 async fn rejected_requests_change_nothing() {
     let m = start().await;
     let before = m.state_json();
-    let bad = json!({"label": "ok", "region": "us-east", "k8s_version": "1.33",
+    let bad = json!({"label": "ok", "region": "us-iad", "k8s_version": "1.33",
                      "node_pools": [{"type": "g6-standard-1", "count": 2},
-                                    {"type": "g1-gpu-rtx6000", "count": 101, "autoscaler": {"enabled": true, "min": 4, "max": 2}}]});
+                                    {"type": "g1-gpu-rtx6000-1", "count": 101, "autoscaler": {"enabled": true, "min": 4, "max": 2}}]});
     let (st, e) = call(&m, Method::POST, "/lke/clusters", Some(bad)).await;
     assert_eq!(st, 400);
     let fields: Vec<&str> = e["errors"]
@@ -469,14 +469,18 @@ async fn buckets_and_keys() {
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["s3_endpoint"], m.s3_endpoint());
     assert_eq!(b["hostname"], format!("my-bucket.{}", m.s3_endpoint()));
-    let (st, _) = call(
+    // Creating a bucket the account already has answers that bucket and changes nothing.
+    let before = m.state_json();
+    let (st, again) = call(
         &m,
         Method::POST,
         "/object-storage/buckets",
-        Some(json!({"label": "my-bucket", "region": "fr-par"})),
+        Some(json!({"label": "my-bucket", "region": "fr-par", "acl": "public-read"})),
     )
     .await;
-    assert_eq!(st, 400, "duplicate bucket label");
+    assert_eq!(st, 200, "{again}");
+    assert_eq!(again, b);
+    assert_eq!(m.state_json(), before);
     let (st, _) = call(
         &m,
         Method::POST,
@@ -776,8 +780,8 @@ async fn v4beta_and_versions() {
             .iter()
             .any(|x| x["id"] == "1.33")
     );
-    let (_, t) = call(&m, Method::GET, "/linode/types/g1-gpu-rtx6000", None).await;
-    assert_eq!(t["gpus"], 1);
+    let (_, t) = call(&m, Method::GET, "/linode/types/g1-gpu-rtx6000-2", None).await;
+    assert_eq!(t["gpus"], 2);
 }
 
 #[tokio::test]

@@ -33,6 +33,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         os.environ["CLI_HOME"] = home
 
+        # Catalog.
+        regions = {r["id"]: r for r in cli("regions", "list", "--page-size", "500")}
+        assert len(regions) == 46 and regions["de-fra-2"]["label"] == "Frankfurt 2, DE", regions.keys()
+        assert "GPU Linodes" in regions["fr-par"]["capabilities"]
+        assert cli("regions", "view", "us-den-1")[0]["site_type"] == "distributed"
+        avail = cli("regions", "view-avail", "fr-par")
+        assert {a["plan"] for a in avail if a["available"]} >= {"g1-gpu-rtx6000-1", "g7-premium-2"}, avail
+        assert len(cli("regions", "list-avail", "--all-rows")) == 34 * 13
+        types = {t["id"]: t for t in cli("linodes", "types")}
+        assert len(types) == 37 and types["g6-dedicated-2"]["label"] == "Dedicated 4GB"
+        assert cli("linodes", "type-view", "g1-gpu-rtx6000-4")[0]["gpus"] == 4
+        assert [v["id"] for v in cli("lke", "versions-list")] == ["1.35", "1.34", "1.33"]
+        enterprise = cli("lke", "tiered-versions-list", "enterprise")
+        assert len(enterprise) == 18 and enterprise[0]["id"] == "v1.33.6+lke7", enterprise
+        assert [t["id"] for t in cli("lke", "types")] == ["lke-sa", "lke-ha"]
+        assert [p["id"] for p in cli("network-transfer", "prices")] == ["distributed_network_transfer", "network_transfer"]
+
         # LKE.
         created = cli("lke", "cluster-create", "--label", "cli-cluster", "--region", "fr-par", "--k8s_version", "1.33",
                       "--node_pools.type", "g6-standard-1", "--node_pools.count", "2")
@@ -78,6 +95,14 @@ def main() -> int:
         assert any(c["region"] == "fr-par" for c in cli("object-storage", "clusters-list"))
         key = cli("object-storage", "keys-create", "--label", "cli-key")[0]
         assert key["secret_key"] and len(cli("object-storage", "keys-list")) >= 1
+        endpoints = cli("object-storage", "endpoints")
+        assert {(e["region"], e["endpoint_type"]) for e in endpoints if e["region"] == "us-ord"} == {("us-ord", "E1"), ("us-ord", "E3")}
+        quotas = cli("object-storage", "quotas-list", "--all-rows")
+        assert len(quotas) == 103, len(quotas)
+        q = cli("object-storage", "quota-view", "obj-objects-gb-lon-1.linodeobjects.com")[0]
+        assert (q["endpoint_type"], q["quota_limit"]) == ("E3", 500000000), q
+        usage = cli("object-storage", "quota-usage-view", "obj-objects-gb-lon-1.linodeobjects.com")[0]
+        assert usage == {"quota_limit": 500000000, "usage": 0}, usage
 
     print("cli_flow: OK")
     return 0
