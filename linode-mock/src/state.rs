@@ -204,6 +204,10 @@ pub struct Domain {
     pub id: u64,
     /// Fields as served, except `id`.
     pub doc: Map<String, Value>,
+    /// Changes to the domain and its records so far: the counter part of the zone's SOA
+    /// serial.
+    #[serde(default)]
+    pub zone_serial: u64,
 }
 
 /// A DNS record.
@@ -250,14 +254,14 @@ pub struct Bucket {
     pub label: String,
     /// Region id.
     pub region: String,
-    /// Creation time (epoch ms).
-    pub created_ms: u64,
-    /// Canned ACL.
-    pub acl: String,
     /// Endpoint type (`E0`-`E3`) of the region endpoint holding the bucket; `None` in state
     /// files written before it was recorded (read as the region's default endpoint).
     #[serde(default)]
     pub endpoint_type: Option<String>,
+    /// Creation time (epoch ms).
+    pub created_ms: u64,
+    /// Canned ACL.
+    pub acl: String,
     /// CORS switch set through the REST `access` endpoint.
     pub cors_enabled: bool,
     /// Uploaded TLS certificate and key.
@@ -280,11 +284,11 @@ impl Bucket {
         Self {
             label: label.to_string(),
             region: region.to_string(),
+            endpoint_type: None,
             created_ms: now_ms(),
             acl: "private".into(),
             cors_enabled: false,
             ssl: None,
-            endpoint_type: None,
             versioning: None,
             lifecycle: None,
             cors: None,
@@ -367,15 +371,15 @@ pub struct State {
     pub obj_keys: BTreeMap<u64, ObjKey>,
 }
 
-/// Errors of loading or saving the state file.
-#[derive(Debug, thiserror::Error)]
-pub enum PersistError {
-    /// The file could not be read or written.
 /// The key of a bucket in [`State::buckets`].
 pub fn bucket_key(region: &str, label: &str) -> String {
     format!("{region}/{label}")
 }
 
+/// Errors of loading or saving the state file.
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    /// The file could not be read or written.
     #[error("state file {path}: {source}")]
     Io {
         /// File path.
@@ -448,10 +452,6 @@ impl State {
         Ok(())
     }
 
-    /// Every pool of a cluster, by id.
-    pub fn cluster_pools(&self, cluster_id: u64) -> impl Iterator<Item = &Pool> {
-        self.pools
-            .values()
     /// The bucket `label` in `region`.
     pub fn bucket(&self, region: &str, label: &str) -> Option<&Bucket> {
         self.buckets.get(&bucket_key(region, label))
@@ -477,6 +477,10 @@ impl State {
         matches.first().map(|b| bucket_key(&b.region, &b.label))
     }
 
+    /// Every pool of a cluster, by id.
+    pub fn cluster_pools(&self, cluster_id: u64) -> impl Iterator<Item = &Pool> {
+        self.pools
+            .values()
             .filter(move |p| p.cluster_id == cluster_id)
     }
 
@@ -549,13 +553,14 @@ mod tests {
             }],
         );
         s.buckets.insert("b1".into(), b);
+        let other = Bucket::new("b1", "fr-par");
+        s.buckets.insert(bucket_key("fr-par", "b1"), other);
         s.domains.insert(
             id,
             Domain {
                 id,
-        let other = Bucket::new("b1", "fr-par");
-        s.buckets.insert(bucket_key("fr-par", "b1"), other);
                 doc: Map::new(),
+                zone_serial: 0,
             },
         );
         s.save(&path).unwrap();

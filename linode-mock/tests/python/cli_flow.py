@@ -72,6 +72,8 @@ def main() -> int:
         d = cli("domains", "create", "--domain", "cli.example.com", "--type", "master", "--soa_email", "admin@cli.example.com")[0]
         cli("domains", "records-create", str(d["id"]), "--type", "A", "--name", "www", "--target", "192.0.2.9")
         cli("domains", "records-create", str(d["id"]), "--type", "TXT", "--name", "", "--target", "hello")
+        zone = cli("domains", "zone-file", str(d["id"]))[0]["zone_file"]
+        assert zone[0] == f"; cli.example.com [{d['id']}]" and zone[-2:] == ["www    A  192.0.2.9", '@    TXT  "hello"'], zone
         recs = cli("domains", "records-list", str(d["id"]))
         assert sorted(r["type"] for r in recs) == ["A", "TXT"], recs
         cli("domains", "update", str(d["id"]), "--description", "from cli")
@@ -93,8 +95,6 @@ def main() -> int:
 
         # Object Storage (bucket listing is not exposed by the CLI; see notes §8).
         assert any(c["region"] == "fr-par" for c in cli("object-storage", "clusters-list"))
-        key = cli("object-storage", "keys-create", "--label", "cli-key")[0]
-        assert key["secret_key"] and len(cli("object-storage", "keys-list")) >= 1
         endpoints = cli("object-storage", "endpoints")
         assert {(e["region"], e["endpoint_type"]) for e in endpoints if e["region"] == "us-ord"} == {("us-ord", "E1"), ("us-ord", "E3")}
         quotas = cli("object-storage", "quotas-list", "--all-rows")
@@ -103,6 +103,8 @@ def main() -> int:
         assert (q["endpoint_type"], q["quota_limit"]) == ("E3", 500000000), q
         usage = cli("object-storage", "quota-usage-view", "obj-objects-gb-lon-1.linodeobjects.com")[0]
         assert usage == {"quota_limit": 500000000, "usage": 0}, usage
+        key = cli("object-storage", "keys-create", "--label", "cli-key")[0]
+        assert key["secret_key"] and len(cli("object-storage", "keys-list")) >= 1
 
     print("cli_flow: OK")
     return 0

@@ -85,6 +85,11 @@ def main() -> int:
     rec = domain.record_create("A", name="www", target="192.0.2.7")
     assert rec.target == "192.0.2.7"
     domain.record_create("MX", target="mail.py.example.com", priority=10)
+    zone = domain.zone_file_view()
+    assert zone[0] == f"; py.example.com [{domain.id}]", zone
+    assert zone[2].startswith("@  IN  SOA  ns1.linode.com. admin.py.example.com. "), zone
+    assert zone[3:8] == [f"@    NS  ns{n}.linode.com." for n in range(1, 6)], zone
+    assert zone[8:] == ["www    A  192.0.2.7", "@    MX  10  mail.py.example.com."], zone
     domain.invalidate()
     assert sorted(r.type for r in domain.records) == ["A", "MX"]
     domain.description = "managed by python"
@@ -112,21 +117,16 @@ def main() -> int:
     # Object Storage buckets (the REST bucket listing is only reachable through the SDK).
     client.object_storage.bucket_create("fr-par", "py-bucket")
     client.object_storage.bucket_create("us-east", "py-bucket-2")
+    again = client.object_storage.bucket_create("fr-par", "py-bucket")
+    assert again.label == "py-bucket" and again.cluster == "fr-par-1"
     labels = sorted(b.label for b in client.object_storage.buckets())
     assert labels == ["py-bucket", "py-bucket-2"], labels
     in_region = client.object_storage.buckets_in_region("fr-par")
     assert [b.label for b in in_region] == ["py-bucket"]
     key = client.object_storage.keys_create(
-    again = client.object_storage.bucket_create("fr-par", "py-bucket")
-    assert again.label == "py-bucket" and again.cluster == "fr-par-1"
         "py-key", bucket_access=[{"region": "fr-par", "bucket_name": "py-bucket", "permissions": "read_only"}]
     )
     assert key.limited and key.secret_key
-
-    # Pagination: linode_api4 fetches later pages lazily and checks pages/results stay stable.
-    for i in range(130):
-        client.domain_create(f"page{i:03}.example.com", master=True, soa_email="admin@example.com")
-    every = client.domains()
     assert len(list(client.object_storage.endpoints())) == 25
     assert len(list(client.object_storage.clusters())) == 18
     quotas = {q.quota_id: q for q in client.object_storage.quotas()}
@@ -136,6 +136,11 @@ def main() -> int:
     assert buckets_quota.usage().usage == 1
     loaded = client.load(ObjectStorageQuota, "obj-bytes-us-east-1.linodeobjects.com")
     assert loaded.quota_type == "obj-bytes" and loaded.usage().usage == 0
+
+    # Pagination: linode_api4 fetches later pages lazily and checks pages/results stay stable.
+    for i in range(130):
+        client.domain_create(f"page{i:03}.example.com", master=True, soa_email="admin@example.com")
+    every = client.domains()
     assert len(every) == 130
     assert [d.domain for d in every][-1] == "page129.example.com"
     paged = LinodeClient(os.environ["MOCK_TOKEN"], base_url=f"{api}/v4", retry=False, page_size=50)
