@@ -5,6 +5,7 @@ pub mod admin;
 pub mod domains;
 pub mod linode_types;
 pub mod lke;
+pub mod network_transfer;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod regions;
@@ -42,7 +43,8 @@ pub fn router(shared: AppState) -> Router {
         .merge(domains::routes())
         .merge(object_storage::routes())
         .merge(regions::routes())
-        .merge(linode_types::routes());
+        .merge(linode_types::routes())
+        .merge(network_transfer::routes());
     Router::new()
         .nest("/v4", api.clone())
         .nest("/v4beta", api)
@@ -73,6 +75,7 @@ pub fn is_public(method: &Method, path: &str) -> bool {
         "/nodebalancers/types",
         "/object-storage/types",
         "/object-storage/clusters",
+        "/network-transfer/prices",
     ]
     .iter()
     .any(|prefix| p == *prefix || p.starts_with(&format!("{prefix}/")))

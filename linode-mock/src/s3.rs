@@ -24,7 +24,7 @@ use sha2::Sha256;
 
 use crate::catalog;
 use crate::server::Shared;
-use crate::state::{Bucket, ObjectVersion, State, now_ms};
+use crate::state::{Bucket, ObjectVersion, State, bucket_key, now_ms};
 
 /// Default region of buckets created over S3 without a (known) location constraint.
 pub const DEFAULT_S3_REGION: &str = "us-east";
@@ -199,12 +199,20 @@ fn no_bucket() -> s3s::S3Error {
     s3_error!(NoSuchBucket)
 }
 
-fn bucket<'a>(s: &'a State, name: &str) -> S3Result<&'a Bucket> {
-    s.buckets.get(name).ok_or_else(no_bucket)
+/// The SigV4 region of a request, which tells apart buckets of one label in several regions.
+fn region_hint<T>(req: &S3Request<T>) -> Option<String> {
+    req.region.as_ref().map(|r| r.as_str().to_string())
 }
 
-fn bucket_mut<'a>(s: &'a mut State, name: &str) -> S3Result<&'a mut Bucket> {
-    s.buckets.get_mut(name).ok_or_else(no_bucket)
+fn bucket<'a>(s: &'a State, name: &str, region: Option<&str>) -> S3Result<&'a Bucket> {
+    s.s3_bucket_key(name, region)
+        .and_then(|k| s.buckets.get(&k))
+        .ok_or_else(no_bucket)
+}
+
+fn bucket_mut<'a>(s: &'a mut State, name: &str, region: Option<&str>) -> S3Result<&'a mut Bucket> {
+    let key = s.s3_bucket_key(name, region).ok_or_else(no_bucket)?;
+    s.buckets.get_mut(&key).ok_or_else(no_bucket)
 }
 
 /// Finds a version (`None`: the latest, which may be a delete marker).
@@ -372,18 +380,22 @@ impl S3 for MockS3 {
     ) -> S3Result<S3Response<CreateBucketOutput>> {
         let name = req.input.bucket.clone();
         check_bucket_name(&name)?;
+        // The location constraint, else the region the request was signed for.
         let region = req
             .input
             .create_bucket_configuration
             .as_ref()
             .and_then(|c| c.location_constraint.as_ref())
-            .and_then(|l| catalog::resolve_obj_region(l.as_str()))
+            .map(|l| l.as_str().to_string())
+            .or_else(|| region_hint(&req))
+            .and_then(|r| catalog::resolve_obj_region(&r))
             .unwrap_or(DEFAULT_S3_REGION);
         self.shared.write_in_place(|s| {
-            if s.buckets.contains_key(&name) {
+            if s.bucket(region, &name).is_some() {
                 return Err(s3_error!(BucketAlreadyOwnedByYou));
             }
-            s.buckets.insert(name.clone(), Bucket::new(&name, region));
+            s.buckets
+                .insert(bucket_key(region, &name), Bucket::new(&name, region));
             Ok(())
         })?;
         Ok(S3Response::new(CreateBucketOutput {
@@ -395,12 +407,15 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<DeleteBucketInput>,
     ) -> S3Result<S3Response<DeleteBucketOutput>> {
+        let region = region_hint(&req);
         let name = req.input.bucket;
         self.shared.write_in_place(|s| {
-            if !bucket(s, &name)?.is_empty() {
+            let b = bucket(s, &name, region.as_deref())?;
+            if !b.is_empty() {
                 return Err(s3_error!(BucketNotEmpty));
             }
-            s.buckets.remove(&name);
+            let key = bucket_key(&b.region, &b.label);
+            s.buckets.remove(&key);
             Ok(())
         })?;
         Ok(S3Response::new(DeleteBucketOutput::default()))
@@ -410,9 +425,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<HeadBucketInput>,
     ) -> S3Result<S3Response<HeadBucketOutput>> {
+        let region = region_hint(&req);
         let region = self
             .shared
-            .read(|s| bucket(s, &req.input.bucket).map(|b| b.region.clone()))?;
+            .read(|s| bucket(s, &req.input.bucket, region.as_deref()).map(|b| b.region.clone()))?;
         Ok(S3Response::new(HeadBucketOutput {
             bucket_region: Some(region),
             ..Default::default()
@@ -423,9 +439,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<GetBucketLocationInput>,
     ) -> S3Result<S3Response<GetBucketLocationOutput>> {
+        let region = region_hint(&req);
         let region = self
             .shared
-            .read(|s| bucket(s, &req.input.bucket).map(|b| b.region.clone()))?;
+            .read(|s| bucket(s, &req.input.bucket, region.as_deref()).map(|b| b.region.clone()))?;
         Ok(S3Response::new(GetBucketLocationOutput {
             location_constraint: Some(BucketLocationConstraint::from(region)),
         }))
@@ -435,6 +452,7 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<PutBucketVersioningInput>,
     ) -> S3Result<S3Response<PutBucketVersioningOutput>> {
+        let region = region_hint(&req);
         let status = req
             .input
             .versioning_configuration
@@ -450,8 +468,9 @@ impl S3 for MockS3 {
                 ));
             }
         };
-        self.shared
-            .write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.versioning = status))?;
+        self.shared.write_in_place(|s| {
+            bucket_mut(s, &req.input.bucket, region.as_deref()).map(|b| b.versioning = status)
+        })?;
         Ok(S3Response::new(PutBucketVersioningOutput::default()))
     }
 
@@ -459,9 +478,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<GetBucketVersioningInput>,
     ) -> S3Result<S3Response<GetBucketVersioningOutput>> {
-        let status = self
-            .shared
-            .read(|s| bucket(s, &req.input.bucket).map(|b| b.versioning.clone()))?;
+        let region = region_hint(&req);
+        let status = self.shared.read(|s| {
+            bucket(s, &req.input.bucket, region.as_deref()).map(|b| b.versioning.clone())
+        })?;
         Ok(S3Response::new(GetBucketVersioningOutput {
             status: status.map(BucketVersioningStatus::from),
             ..Default::default()
@@ -472,13 +492,14 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<PutBucketLifecycleConfigurationInput>,
     ) -> S3Result<S3Response<PutBucketLifecycleConfigurationOutput>> {
+        let region = region_hint(&req);
         let rules = req
             .input
             .lifecycle_configuration
             .map(|c| c.rules)
             .unwrap_or_default();
         self.shared.write_in_place(|s| {
-            bucket_mut(s, &req.input.bucket).map(|b| b.lifecycle = Some(rules))
+            bucket_mut(s, &req.input.bucket, region.as_deref()).map(|b| b.lifecycle = Some(rules))
         })?;
         Ok(S3Response::new(
             PutBucketLifecycleConfigurationOutput::default(),
@@ -489,9 +510,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<GetBucketLifecycleConfigurationInput>,
     ) -> S3Result<S3Response<GetBucketLifecycleConfigurationOutput>> {
-        let rules = self
-            .shared
-            .read(|s| bucket(s, &req.input.bucket).map(|b| b.lifecycle.clone()))?;
+        let region = region_hint(&req);
+        let rules = self.shared.read(|s| {
+            bucket(s, &req.input.bucket, region.as_deref()).map(|b| b.lifecycle.clone())
+        })?;
         let rules = rules.ok_or_else(|| s3_error!(NoSuchLifecycleConfiguration))?;
         Ok(S3Response::new(GetBucketLifecycleConfigurationOutput {
             rules: Some(rules),
@@ -503,8 +525,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<DeleteBucketLifecycleInput>,
     ) -> S3Result<S3Response<DeleteBucketLifecycleOutput>> {
-        self.shared
-            .write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.lifecycle = None))?;
+        let region = region_hint(&req);
+        self.shared.write_in_place(|s| {
+            bucket_mut(s, &req.input.bucket, region.as_deref()).map(|b| b.lifecycle = None)
+        })?;
         Ok(S3Response::new(DeleteBucketLifecycleOutput::default()))
     }
 
@@ -512,9 +536,11 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<PutBucketCorsInput>,
     ) -> S3Result<S3Response<PutBucketCorsOutput>> {
+        let region = region_hint(&req);
         let rules = req.input.cors_configuration.cors_rules;
-        self.shared
-            .write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.cors = Some(rules)))?;
+        self.shared.write_in_place(|s| {
+            bucket_mut(s, &req.input.bucket, region.as_deref()).map(|b| b.cors = Some(rules))
+        })?;
         Ok(S3Response::new(PutBucketCorsOutput::default()))
     }
 
@@ -522,9 +548,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<GetBucketCorsInput>,
     ) -> S3Result<S3Response<GetBucketCorsOutput>> {
+        let region = region_hint(&req);
         let rules = self
             .shared
-            .read(|s| bucket(s, &req.input.bucket).map(|b| b.cors.clone()))?;
+            .read(|s| bucket(s, &req.input.bucket, region.as_deref()).map(|b| b.cors.clone()))?;
         let rules = rules.ok_or_else(|| s3_error!(NoSuchCORSConfiguration))?;
         Ok(S3Response::new(GetBucketCorsOutput {
             cors_rules: Some(rules),
@@ -535,8 +562,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<DeleteBucketCorsInput>,
     ) -> S3Result<S3Response<DeleteBucketCorsOutput>> {
-        self.shared
-            .write_in_place(|s| bucket_mut(s, &req.input.bucket).map(|b| b.cors = None))?;
+        let region = region_hint(&req);
+        self.shared.write_in_place(|s| {
+            bucket_mut(s, &req.input.bucket, region.as_deref()).map(|b| b.cors = None)
+        })?;
         Ok(S3Response::new(DeleteBucketCorsOutput::default()))
     }
 
@@ -544,6 +573,7 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<PutObjectInput>,
     ) -> S3Result<S3Response<PutObjectOutput>> {
+        let region = region_hint(&req);
         let input = req.input;
         let data = read_body(input.body).await?;
         if let Some(md5_b64) = &input.content_md5 {
@@ -576,7 +606,7 @@ impl S3 for MockS3 {
                 .unwrap_or_else(|| "private".into()),
         };
         let version_id = self.shared.write_in_place(|s| {
-            let b = bucket_mut(s, &input.bucket)?;
+            let b = bucket_mut(s, &input.bucket, region.as_deref())?;
             let current = b
                 .objects
                 .get(&input.key)
@@ -612,9 +642,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<GetObjectInput>,
     ) -> S3Result<S3Response<GetObjectOutput>> {
+        let region = region_hint(&req);
         let input = req.input;
         let v = self.shared.read(|s| {
-            let b = bucket(s, &input.bucket)?;
+            let b = bucket(s, &input.bucket, region.as_deref())?;
             find_version(b, &input.key, input.version_id.as_deref()).cloned()
         })?;
         if v.delete_marker {
@@ -663,9 +694,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<HeadObjectInput>,
     ) -> S3Result<S3Response<HeadObjectOutput>> {
+        let region = region_hint(&req);
         let input = req.input;
         let v = self.shared.read(|s| {
-            let b = bucket(s, &input.bucket)?;
+            let b = bucket(s, &input.bucket, region.as_deref())?;
             find_version(b, &input.key, input.version_id.as_deref()).cloned()
         })?;
         Ok(S3Response::new(HeadObjectOutput {
@@ -684,10 +716,11 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<DeleteObjectInput>,
     ) -> S3Result<S3Response<DeleteObjectOutput>> {
+        let region = region_hint(&req);
         let input = req.input;
         let out = self.shared.write_in_place(|s| {
             delete_one(
-                bucket_mut(s, &input.bucket)?,
+                bucket_mut(s, &input.bucket, region.as_deref())?,
                 &input.key,
                 input.version_id.as_deref(),
             )
@@ -699,9 +732,10 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<DeleteObjectsInput>,
     ) -> S3Result<S3Response<DeleteObjectsOutput>> {
+        let region = region_hint(&req);
         let input = req.input;
         let deleted = self.shared.write_in_place(|s| {
-            let b = bucket_mut(s, &input.bucket)?;
+            let b = bucket_mut(s, &input.bucket, region.as_deref())?;
             let mut deleted = Vec::new();
             for obj in &input.delete.objects {
                 let out = delete_one(b, &obj.key, obj.version_id.as_deref())?;
@@ -724,11 +758,12 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<ListObjectsInput>,
     ) -> S3Result<S3Response<ListObjectsOutput>> {
+        let region = region_hint(&req);
         let i = req.input;
         let max = i.max_keys.unwrap_or(1000).clamp(0, 1000) as usize;
         let prefix = i.prefix.clone().unwrap_or_default();
         let l = self.shared.read(|s| {
-            bucket(s, &i.bucket)
+            bucket(s, &i.bucket, region.as_deref())
                 .map(|b| list_current(b, &prefix, i.delimiter.as_deref(), i.marker.as_deref(), max))
         })?;
         Ok(S3Response::new(ListObjectsOutput {
@@ -754,6 +789,7 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<ListObjectsV2Input>,
     ) -> S3Result<S3Response<ListObjectsV2Output>> {
+        let region = region_hint(&req);
         let i = req.input;
         let max = i.max_keys.unwrap_or(1000).clamp(0, 1000) as usize;
         let prefix = i.prefix.clone().unwrap_or_default();
@@ -762,7 +798,7 @@ impl S3 for MockS3 {
             .clone()
             .or_else(|| i.start_after.clone());
         let l = self.shared.read(|s| {
-            bucket(s, &i.bucket)
+            bucket(s, &i.bucket, region.as_deref())
                 .map(|b| list_current(b, &prefix, i.delimiter.as_deref(), after.as_deref(), max))
         })?;
         Ok(S3Response::new(ListObjectsV2Output {
@@ -790,12 +826,13 @@ impl S3 for MockS3 {
         &self,
         req: S3Request<ListObjectVersionsInput>,
     ) -> S3Result<S3Response<ListObjectVersionsOutput>> {
+        let region = region_hint(&req);
         let i = req.input;
         let prefix = i.prefix.clone().unwrap_or_default();
         let max = i.max_keys.unwrap_or(1000).clamp(1, 1000) as usize;
         // Entries in S3 order: keys ascending, each key's versions newest first.
         let entries: Vec<(String, ObjectVersion, bool)> = self.shared.read(|s| {
-            let b = bucket(s, &i.bucket)?;
+            let b = bucket(s, &i.bucket, region.as_deref())?;
             let mut out = Vec::new();
             for (k, vs) in b
                 .objects

@@ -204,6 +204,10 @@ pub struct Domain {
     pub id: u64,
     /// Fields as served, except `id`.
     pub doc: Map<String, Value>,
+    /// Changes to the domain and its records so far: the counter part of the zone's SOA
+    /// serial.
+    #[serde(default)]
+    pub zone_serial: u64,
 }
 
 /// A DNS record.
@@ -250,6 +254,10 @@ pub struct Bucket {
     pub label: String,
     /// Region id.
     pub region: String,
+    /// Endpoint type (`E0`-`E3`) of the region endpoint holding the bucket; `None` in state
+    /// files written before it was recorded (read as the region's default endpoint).
+    #[serde(default)]
+    pub endpoint_type: Option<String>,
     /// Creation time (epoch ms).
     pub created_ms: u64,
     /// Canned ACL.
@@ -276,6 +284,7 @@ impl Bucket {
         Self {
             label: label.to_string(),
             region: region.to_string(),
+            endpoint_type: None,
             created_ms: now_ms(),
             acl: "private".into(),
             cors_enabled: false,
@@ -355,10 +364,16 @@ pub struct State {
     pub domains: BTreeMap<u64, Domain>,
     /// Domain records.
     pub records: BTreeMap<u64, Record>,
-    /// Buckets by name (names are unique across regions because one S3 endpoint serves all).
+    /// Buckets by [`bucket_key`] (`region/label`): as in the real API, one label may exist in
+    /// several regions.
     pub buckets: BTreeMap<String, Bucket>,
     /// Object Storage keys.
     pub obj_keys: BTreeMap<u64, ObjKey>,
+}
+
+/// The key of a bucket in [`State::buckets`].
+pub fn bucket_key(region: &str, label: &str) -> String {
+    format!("{region}/{label}")
 }
 
 /// Errors of loading or saving the state file.
@@ -388,10 +403,19 @@ impl State {
     /// Loads the state file, or an empty state when the file does not exist.
     pub fn load(path: &Path) -> Result<Self, PersistError> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| PersistError::Parse {
-                path: path.display().to_string(),
-                source,
-            }),
+            Ok(bytes) => {
+                let mut state: Self =
+                    serde_json::from_slice(&bytes).map_err(|source| PersistError::Parse {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                // Older state files keyed buckets by label alone.
+                state.buckets = std::mem::take(&mut state.buckets)
+                    .into_values()
+                    .map(|b| (bucket_key(&b.region, &b.label), b))
+                    .collect();
+                Ok(state)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(source) => Err(PersistError::Io {
                 path: path.display().to_string(),
@@ -426,6 +450,31 @@ impl State {
             let _ = d.sync_all();
         }
         Ok(())
+    }
+
+    /// The bucket `label` in `region`.
+    pub fn bucket(&self, region: &str, label: &str) -> Option<&Bucket> {
+        self.buckets.get(&bucket_key(region, label))
+    }
+
+    /// The bucket `label` in `region`, for changing it.
+    pub fn bucket_mut(&mut self, region: &str, label: &str) -> Option<&mut Bucket> {
+        self.buckets.get_mut(&bucket_key(region, label))
+    }
+
+    /// The key of the bucket an S3 request names. The emulator serves every region on one S3
+    /// endpoint, so a label that exists in several regions is told apart by the request's
+    /// SigV4 region (a region id or legacy cluster id); failing that, the oldest bucket wins.
+    pub fn s3_bucket_key(&self, label: &str, region_hint: Option<&str>) -> Option<String> {
+        let mut matches: Vec<&Bucket> =
+            self.buckets.values().filter(|b| b.label == label).collect();
+        if let Some(region) = region_hint.and_then(crate::catalog::resolve_obj_region)
+            && let Some(b) = matches.iter().find(|b| b.region == region)
+        {
+            return Some(bucket_key(&b.region, &b.label));
+        }
+        matches.sort_by_key(|b| b.created_ms);
+        matches.first().map(|b| bucket_key(&b.region, &b.label))
     }
 
     /// Every pool of a cluster, by id.
@@ -504,18 +553,35 @@ mod tests {
             }],
         );
         s.buckets.insert("b1".into(), b);
+        let other = Bucket::new("b1", "fr-par");
+        s.buckets.insert(bucket_key("fr-par", "b1"), other);
         s.domains.insert(
             id,
             Domain {
                 id,
                 doc: Map::new(),
+                zone_serial: 0,
             },
         );
         s.save(&path).unwrap();
         assert!(!dir.path().join("state.json.tmp").exists());
         let back = State::load(&path).unwrap();
         assert_eq!(back.ids.domain, id + 1);
-        assert_eq!(back.buckets["b1"].objects["k"][0].data, &b"hello"[..]);
+        // The label-keyed entry of an older file is re-keyed by region and label.
+        assert_eq!(
+            back.bucket("us-east", "b1").unwrap().objects["k"][0].data,
+            &b"hello"[..]
+        );
+        assert!(back.bucket("fr-par", "b1").unwrap().objects.is_empty());
+        assert_eq!(
+            back.s3_bucket_key("b1", Some("fr-par")).as_deref(),
+            Some("fr-par/b1")
+        );
+        assert_eq!(
+            back.s3_bucket_key("b1", Some("us-east-1")).as_deref(),
+            Some("us-east/b1")
+        );
+        assert!(back.s3_bucket_key("b2", None).is_none());
         assert!(back.domains.contains_key(&id));
     }
 

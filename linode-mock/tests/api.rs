@@ -35,7 +35,7 @@ async fn call(
 
 fn cluster_body(label: &str) -> Value {
     json!({"label": label, "region": "fr-par", "k8s_version": "1.33",
-           "node_pools": [{"type": "g6-standard-2", "count": 2}, {"type": "g1-gpu-rtx6000", "count": 1}]})
+           "node_pools": [{"type": "g6-standard-2", "count": 2}, {"type": "g1-gpu-rtx6000-1", "count": 1}]})
 }
 
 #[tokio::test]
@@ -202,9 +202,9 @@ async fn lke_cluster_lifecycle() {
 async fn rejected_requests_change_nothing() {
     let m = start().await;
     let before = m.state_json();
-    let bad = json!({"label": "ok", "region": "us-east", "k8s_version": "1.33",
+    let bad = json!({"label": "ok", "region": "us-iad", "k8s_version": "1.33",
                      "node_pools": [{"type": "g6-standard-1", "count": 2},
-                                    {"type": "g1-gpu-rtx6000", "count": 101, "autoscaler": {"enabled": true, "min": 4, "max": 2}}]});
+                                    {"type": "g1-gpu-rtx6000-1", "count": 101, "autoscaler": {"enabled": true, "min": 4, "max": 2}}]});
     let (st, e) = call(&m, Method::POST, "/lke/clusters", Some(bad)).await;
     assert_eq!(st, 400);
     let fields: Vec<&str> = e["errors"]
@@ -469,14 +469,18 @@ async fn buckets_and_keys() {
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["s3_endpoint"], m.s3_endpoint());
     assert_eq!(b["hostname"], format!("my-bucket.{}", m.s3_endpoint()));
-    let (st, _) = call(
+    // Creating a bucket the account already has answers that bucket and changes nothing.
+    let before = m.state_json();
+    let (st, again) = call(
         &m,
         Method::POST,
         "/object-storage/buckets",
-        Some(json!({"label": "my-bucket", "region": "fr-par"})),
+        Some(json!({"label": "my-bucket", "region": "fr-par", "acl": "public-read"})),
     )
     .await;
-    assert_eq!(st, 400, "duplicate bucket label");
+    assert_eq!(st, 200, "{again}");
+    assert_eq!(again, b);
+    assert_eq!(m.state_json(), before);
     let (st, _) = call(
         &m,
         Method::POST,
@@ -776,8 +780,8 @@ async fn v4beta_and_versions() {
             .iter()
             .any(|x| x["id"] == "1.33")
     );
-    let (_, t) = call(&m, Method::GET, "/linode/types/g1-gpu-rtx6000", None).await;
-    assert_eq!(t["gpus"], 1);
+    let (_, t) = call(&m, Method::GET, "/linode/types/g1-gpu-rtx6000-2", None).await;
+    assert_eq!(t["gpus"], 2);
 }
 
 #[tokio::test]
@@ -819,5 +823,566 @@ async fn admin_faults_accept_nested_latency_and_reject_typos() {
         m.faults().busy_400,
         0.25,
         "rejected updates keep the previous config"
+    );
+}
+
+/// GET `path` with an `X-Filter` header.
+async fn filtered(m: &MockHandle, path: &str, filter: Value) -> Value {
+    let resp = Client::new()
+        .get(format!("{}/v4{path}", m.api_url()))
+        .bearer_auth(m.token())
+        .header("x-filter", filter.to_string())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200, "{path} {filter}");
+    resp.json().await.expect("json")
+}
+
+fn ids(page: &Value, key: &str) -> Vec<String> {
+    page["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|x| x[key].as_str().expect("string id").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn catalog_lists_linodes_regions_types_and_availability() {
+    let m = start().await;
+    let (_, regions) = call(&m, Method::GET, "/regions?page_size=500", None).await;
+    assert_eq!(regions["results"], 46);
+    let (_, ams) = call(&m, Method::GET, "/regions/nl-ams", None).await;
+    assert_eq!(ams["label"], "Amsterdam, NL");
+    assert_eq!(ams["site_type"], "core");
+    assert_eq!(
+        ams["placement_group_limits"]["maximum_linodes_per_flexible_pg"],
+        250
+    );
+    assert!(
+        ams["monitors"]["metrics"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Managed Databases"))
+    );
+    let distributed = filtered(
+        &m,
+        "/regions?page_size=500",
+        json!({"site_type": "distributed"}),
+    )
+    .await;
+    assert_eq!(distributed["results"], 12);
+    let gpu = filtered(
+        &m,
+        "/regions?page_size=500",
+        json!({"capabilities": "GPU Linodes", "country": "fr"}),
+    )
+    .await;
+    assert_eq!(ids(&gpu, "id"), ["fr-par-2", "fr-par"]);
+
+    let (_, types) = call(&m, Method::GET, "/linode/types?page_size=500", None).await;
+    assert_eq!(types["results"], 37);
+    let gpus = filtered(&m, "/linode/types", json!({"class": "gpu"})).await;
+    assert_eq!(
+        ids(&gpus, "id"),
+        [
+            "g1-gpu-rtx6000-1",
+            "g1-gpu-rtx6000-2",
+            "g1-gpu-rtx6000-3",
+            "g1-gpu-rtx6000-4"
+        ]
+    );
+    let (_, nano) = call(&m, Method::GET, "/linode/types/g6-nanode-1", None).await;
+    assert_eq!(nano["price"], json!({"hourly": 0.0075, "monthly": 5.0}));
+    assert_eq!(nano["region_prices"][0]["id"], "id-cgk");
+
+    // Availability: GPU and premium plans per core region, paged and filterable.
+    let paris = filtered(
+        &m,
+        "/regions/availability?page_size=500",
+        json!({"region": "fr-par", "available": true}),
+    )
+    .await;
+    assert_eq!(paris["results"], 13, "4 GPU and 9 premium plans");
+    let (st, iad) = call(&m, Method::GET, "/regions/us-iad/availability", None).await;
+    assert_eq!(st, 200);
+    let gpu_iad: Vec<&Value> = iad
+        .as_array()
+        .expect("a bare array")
+        .iter()
+        .filter(|a| a["plan"].as_str().unwrap().starts_with("g1-gpu"))
+        .collect();
+    assert_eq!(gpu_iad.len(), 4);
+    assert!(gpu_iad.iter().all(|a| a["available"] == false));
+    let (st, _) = call(&m, Method::GET, "/regions/mars-1/availability", None).await;
+    assert_eq!(st, 404);
+
+    // Price lists are public.
+    let prices: Value = Client::new()
+        .get(format!("{}/v4/network-transfer/prices", m.api_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&prices, "id"),
+        ["distributed_network_transfer", "network_transfer"]
+    );
+    assert_eq!(
+        prices["data"][1]["price"],
+        json!({"hourly": 0.005, "monthly": null})
+    );
+    let (_, nb) = call(&m, Method::GET, "/nodebalancers/types", None).await;
+    assert_eq!(ids(&nb, "id"), ["nodebalancer", "nodebalancer-pr100"]);
+    let (_, lke) = call(&m, Method::GET, "/lke/types", None).await;
+    assert_eq!(ids(&lke, "id"), ["lke-sa", "lke-ha"]);
+}
+
+#[tokio::test]
+async fn lke_versions_per_tier_and_regions_without_lke() {
+    let m = start().await;
+    let (_, standard) = call(&m, Method::GET, "/lke/tiers/standard/versions", None).await;
+    assert_eq!(ids(&standard, "id"), ["1.35", "1.34", "1.33"]);
+    let (_, plain) = call(&m, Method::GET, "/lke/versions", None).await;
+    assert_eq!(ids(&plain, "id"), ["1.35", "1.34", "1.33"]);
+    let (st, v) = call(
+        &m,
+        Method::GET,
+        "/lke/tiers/enterprise/versions/v1.33.6+lke7",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, v),
+        (
+            StatusCode::OK,
+            json!({"id": "v1.33.6+lke7", "tier": "enterprise"})
+        )
+    );
+    let (st, _) = call(&m, Method::GET, "/lke/tiers/enterprise/versions/1.33", None).await;
+    assert_eq!(st, 404);
+    let (st, _) = call(&m, Method::GET, "/lke/tiers/premium/versions", None).await;
+    assert_eq!(st, 404);
+
+    let before = m.state_json();
+    let pool = json!([{"type": "g6-standard-2", "count": 1}]);
+    for (region, tier, version, reason) in [
+        (
+            "us-den-1",
+            "standard",
+            "1.35",
+            "LKE is not available in region us-den-1",
+        ),
+        (
+            "ap-west",
+            "enterprise",
+            "v1.33.6+lke7",
+            "LKE Enterprise is not available in region ap-west",
+        ),
+    ] {
+        let body = json!({"label": "nope", "region": region, "tier": tier, "k8s_version": version, "node_pools": pool.clone()});
+        let (st, e) = call(&m, Method::POST, "/lke/clusters", Some(body)).await;
+        assert_eq!(st, 400, "{e}");
+        assert_eq!(e["errors"], json!([{"field": "region", "reason": reason}]));
+    }
+    let body = json!({"label": "gpu", "region": "us-iad", "k8s_version": "1.35",
+                      "node_pools": [{"type": "g1-gpu-rtx6000-1", "count": 1}]});
+    let (st, e) = call(&m, Method::POST, "/lke/clusters", Some(body)).await;
+    assert_eq!(st, 400);
+    assert_eq!(
+        e["errors"],
+        json!([{"field": "node_pools[0].type", "reason": "GPU plan g1-gpu-rtx6000-1 is not available in region us-iad"}])
+    );
+    assert_eq!(m.state_json(), before, "rejected creates change nothing");
+    let body = json!({"label": "lke-e", "region": "nl-ams", "tier": "enterprise", "k8s_version": "v1.33.6+lke7",
+                      "node_pools": [{"type": "g1-gpu-rtx6000-1", "count": 1}]});
+    let (st, c) = call(&m, Method::POST, "/lke/clusters", Some(body)).await;
+    assert_eq!(st, 200, "{c}");
+}
+
+#[tokio::test]
+async fn lke_clusters_filter_by_version_label_region_and_tags() {
+    let m = start().await;
+    for (label, region, version, tags) in [
+        ("alpha", "fr-par", "1.35", json!(["prod", "team-a"])),
+        ("beta", "fr-par", "1.34", json!(["staging"])),
+        ("gamma", "us-ord", "1.35", json!(["prod"])),
+    ] {
+        let body = json!({"label": label, "region": region, "k8s_version": version, "tags": tags,
+                          "node_pools": [{"type": "g6-standard-1", "count": 1}]});
+        let (st, c) = call(&m, Method::POST, "/lke/clusters", Some(body)).await;
+        assert_eq!(st, 200, "{c}");
+    }
+    let labels = |v: &Value| ids(v, "label");
+    assert_eq!(
+        labels(&filtered(&m, "/lke/clusters", json!({"k8s_version": "1.35"})).await),
+        ["alpha", "gamma"]
+    );
+    assert_eq!(
+        labels(&filtered(&m, "/lke/clusters", json!({"region": "fr-par"})).await),
+        ["alpha", "beta"]
+    );
+    assert_eq!(
+        labels(&filtered(&m, "/lke/clusters", json!({"tags": "prod"})).await),
+        ["alpha", "gamma"]
+    );
+    assert_eq!(
+        labels(&filtered(&m, "/lke/clusters", json!({"label": "beta"})).await),
+        ["beta"]
+    );
+    assert_eq!(
+        labels(
+            &filtered(
+                &m,
+                "/lke/clusters",
+                json!({"tags": "prod", "region": "us-ord"})
+            )
+            .await
+        ),
+        ["gamma"]
+    );
+    let ordered = filtered(
+        &m,
+        "/lke/clusters",
+        json!({"+or": [{"region": "us-ord"}, {"label": "beta"}], "+order_by": "label", "+order": "desc"}),
+    )
+    .await;
+    assert_eq!(labels(&ordered), ["gamma", "beta"]);
+
+    // One pool by id, and only under its own cluster.
+    let (_, all) = call(&m, Method::GET, "/lke/clusters", None).await;
+    let (a, b) = (&all["data"][0]["id"], &all["data"][1]["id"]);
+    let (_, pools) = call(&m, Method::GET, &format!("/lke/clusters/{a}/pools"), None).await;
+    let pid = &pools["data"][0]["id"];
+    let (st, pool) = call(
+        &m,
+        Method::GET,
+        &format!("/lke/clusters/{a}/pools/{pid}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        (
+            &pool["id"],
+            &pool["type"],
+            pool["nodes"].as_array().unwrap().len()
+        ),
+        (pid, &json!("g6-standard-1"), 1)
+    );
+    let (st, _) = call(
+        &m,
+        Method::GET,
+        &format!("/lke/clusters/{b}/pools/{pid}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 404);
+}
+
+#[tokio::test]
+async fn zone_file_renders_soa_name_servers_and_every_record_type() {
+    let m = start().await;
+    let (_, d) = call(&m, Method::POST, "/domains", Some(json!({"domain": "zone.example.com", "type": "master", "soa_email": "dns.admin@zone.example.com", "ttl_sec": 3600}))).await;
+    let id = d["id"].as_u64().unwrap();
+    for body in [
+        json!({"type": "A", "name": "www", "target": "192.0.2.10"}),
+        json!({"type": "AAAA", "name": "www", "target": "2001:db8::10", "ttl_sec": 300}),
+        json!({"type": "CNAME", "name": "alias", "target": "www.zone.example.com"}),
+        json!({"type": "MX", "target": "mail.zone.example.com", "priority": 10}),
+        json!({"type": "TXT", "name": "", "target": "v=spf1 \"quoted\" -all"}),
+        json!({"type": "SRV", "service": "sip", "protocol": "udp", "priority": 1, "weight": 5, "port": 5060, "target": "sip.zone.example.com"}),
+        json!({"type": "CAA", "tag": "issue", "target": "letsencrypt.org"}),
+        json!({"type": "NS", "name": "sub", "target": "ns1.example.net"}),
+        json!({"type": "PTR", "name": "10", "target": "www.zone.example.com"}),
+    ] {
+        let (st, r) = call(
+            &m,
+            Method::POST,
+            &format!("/domains/{id}/records"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(st, 200, "{r}");
+    }
+    let (_, z) = call(&m, Method::GET, &format!("/domains/{id}/zone-file"), None).await;
+    let lines: Vec<&str> = z["zone_file"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let serial = lines[2].split_whitespace().nth(5).unwrap().to_string();
+    assert_eq!(serial.len(), 10, "YYYY plus a six-digit counter: {serial}");
+    assert!(
+        serial.ends_with("000010"),
+        "one for the domain, one per record: {serial}"
+    );
+    assert_eq!(
+        lines,
+        [
+            format!("; zone.example.com [{id}]").as_str(),
+            "$TTL 3600",
+            format!("@  IN  SOA  ns1.linode.com. dns\\.admin.zone.example.com. {serial} 14400 14400 1209600 3600").as_str(),
+            "@    NS  ns1.linode.com.",
+            "@    NS  ns2.linode.com.",
+            "@    NS  ns3.linode.com.",
+            "@    NS  ns4.linode.com.",
+            "@    NS  ns5.linode.com.",
+            "www    A  192.0.2.10",
+            "www  300  AAAA  2001:db8::10",
+            "alias    CNAME  www.zone.example.com.",
+            "@    MX  10  mail.zone.example.com.",
+            "@    TXT  \"v=spf1 \\\"quoted\\\" -all\"",
+            "_sip._udp    SRV  1 5 5060 sip.zone.example.com.",
+            "@    CAA  0 issue \"letsencrypt.org\"",
+            "sub    NS  ns1.example.net.",
+            "10    PTR  www.zone.example.com.",
+        ]
+    );
+    // A change to a record is a new serial.
+    let (_, recs) = call(&m, Method::GET, &format!("/domains/{id}/records"), None).await;
+    let rid = &recs["data"][0]["id"];
+    call(
+        &m,
+        Method::PUT,
+        &format!("/domains/{id}/records/{rid}"),
+        Some(json!({"target": "192.0.2.11"})),
+    )
+    .await;
+    let (_, z2) = call(&m, Method::GET, &format!("/domains/{id}/zone-file"), None).await;
+    assert!(
+        z2["zone_file"][2]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{}000011 ", &serial[..4]))
+    );
+    assert_eq!(z2["zone_file"][8], "www    A  192.0.2.11");
+
+    let (_, slave) = call(
+        &m,
+        Method::POST,
+        "/domains",
+        Some(json!({"domain": "slave.example.com", "type": "slave", "master_ips": ["192.0.2.1"]})),
+    )
+    .await;
+    let (_, z3) = call(
+        &m,
+        Method::GET,
+        &format!("/domains/{}/zone-file", slave["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(z3, json!({"zone_file": []}));
+    let (st, _) = call(&m, Method::GET, "/domains/424242/zone-file", None).await;
+    assert_eq!(st, 404);
+}
+
+#[tokio::test]
+async fn buckets_follow_the_region_endpoints() {
+    let m = start().await;
+    let create = |body: Value| call(&m, Method::POST, "/object-storage/buckets", Some(body));
+    let (st, lon) = create(json!({"label": "logs", "region": "gb-lon"})).await;
+    assert_eq!(st, 200, "{lon}");
+    assert_eq!(
+        (&lon["endpoint_type"], &lon["cluster"]),
+        (&json!("E3"), &json!(""))
+    );
+    let (_, par) = create(json!({"label": "logs", "region": "fr-par"})).await;
+    assert_eq!(
+        (&par["endpoint_type"], &par["cluster"]),
+        (&json!("E1"), &json!("fr-par-1"))
+    );
+    let (_, ord) = create(json!({"label": "big", "region": "us-ord", "endpoint_type": "E3"})).await;
+    assert_eq!(
+        (&ord["endpoint_type"], &ord["cluster"]),
+        (&json!("E3"), &json!(""))
+    );
+    let (_, all) = call(&m, Method::GET, "/object-storage/buckets", None).await;
+    assert_eq!(all["results"], 3, "one label in two regions is two buckets");
+
+    let before = m.state_json();
+    for (body, field, reason) in [
+        (
+            json!({"label": "x-bucket", "region": "eu-west"}),
+            "region",
+            "Object Storage is not available in region eu-west",
+        ),
+        (
+            json!({"label": "x-bucket", "region": "mars"}),
+            "region",
+            "region is not valid",
+        ),
+        (
+            json!({"label": "x-bucket", "cluster": "de-fra-1"}),
+            "cluster",
+            "region is not valid",
+        ),
+        (
+            json!({"label": "x-bucket", "region": "fr-par", "endpoint_type": "E3"}),
+            "endpoint_type",
+            "fr-par offers endpoint types E1",
+        ),
+    ] {
+        let (st, e) = create(body).await;
+        assert_eq!(st, 400);
+        assert_eq!(e["errors"], json!([{"field": field, "reason": reason}]));
+    }
+    assert_eq!(m.state_json(), before);
+
+    let (_, eps) = call(&m, Method::GET, "/object-storage/endpoints", None).await;
+    assert_eq!(eps["results"], 25);
+    let ord_eps = filtered(&m, "/object-storage/endpoints", json!({"region": "us-ord"})).await;
+    assert_eq!(ids(&ord_eps, "endpoint_type"), ["E1", "E3"]);
+    assert!(
+        ord_eps["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["s3_endpoint"] == m.s3_endpoint())
+    );
+    let (_, clusters) = call(&m, Method::GET, "/object-storage/clusters", None).await;
+    assert_eq!(
+        clusters["results"], 18,
+        "one legacy cluster per E0/E1 endpoint"
+    );
+    let (st, c) = call(
+        &m,
+        Method::GET,
+        "/object-storage/clusters/us-southeast-1",
+        None,
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        c["static_site_domain"],
+        "website-us-southeast-1.linodeobjects.com"
+    );
+    let (st, _) = call(&m, Method::GET, "/object-storage/clusters/gb-lon-1", None).await;
+    assert_eq!(st, 404, "E3 endpoints have no legacy cluster");
+}
+
+#[tokio::test]
+async fn quotas_count_buckets_objects_and_bytes_per_endpoint() {
+    let m = start().await;
+    let (_, all) = call(
+        &m,
+        Method::GET,
+        "/object-storage/quotas?page_size=500",
+        None,
+    )
+    .await;
+    assert_eq!(
+        all["results"], 103,
+        "3 per E0/E1 endpoint, 7 per E2/E3 endpoint"
+    );
+    let (st, q) = call(
+        &m,
+        Method::GET,
+        "/object-storage/quotas/obj-bytes-us-ord-10.linodeobjects.com",
+        None,
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        q,
+        json!({"quota_id": "obj-bytes-us-ord-10.linodeobjects.com", "quota_name": "Total Capacity", "quota_type": "obj-bytes",
+               "endpoint_type": "E3", "s3_endpoint": "us-ord-10.linodeobjects.com",
+               "description": "Current total capacity per account, per endpoint", "quota_limit": 549_755_813_888_000u64,
+               "resource_metric": "byte", "has_usage": true})
+    );
+    for label in ["one", "two"] {
+        call(
+            &m,
+            Method::POST,
+            "/object-storage/buckets",
+            Some(json!({"label": label, "region": "fr-par"})),
+        )
+        .await;
+    }
+    let s3 = reqwest::Client::new();
+    for (key, body) in [("a.txt", "12345"), ("b.txt", "678")] {
+        let (_, u) = call(
+            &m,
+            Method::POST,
+            "/object-storage/buckets/fr-par/one/object-url",
+            Some(json!({"method": "PUT", "name": key, "content_type": "text/plain"})),
+        )
+        .await;
+        let put = s3
+            .put(u["url"].as_str().unwrap())
+            .header("content-type", "text/plain")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(put.status().is_success());
+    }
+    let usage = |id: &'static str| {
+        let m = &m;
+        async move {
+            call(
+                m,
+                Method::GET,
+                &format!("/object-storage/quotas/{id}/usage"),
+                None,
+            )
+            .await
+            .1
+        }
+    };
+    assert_eq!(
+        usage("obj-buckets-fr-par-1.linodeobjects.com").await,
+        json!({"quota_limit": 1000, "usage": 2})
+    );
+    assert_eq!(
+        usage("obj-objects-fr-par-1.linodeobjects.com").await,
+        json!({"quota_limit": 100_000_000, "usage": 2})
+    );
+    assert_eq!(
+        usage("obj-bytes-fr-par-1.linodeobjects.com").await,
+        json!({"quota_limit": 109_951_162_777_600u64, "usage": 8})
+    );
+    assert_eq!(
+        usage("obj-buckets-us-east-1.linodeobjects.com").await["usage"],
+        0
+    );
+    assert_eq!(
+        usage("obj-total-egress-throughput-gb-lon-1.linodeobjects.com").await,
+        json!({"quota_limit": 1_250_000_000, "usage": null})
+    );
+    let (st, _) = call(
+        &m,
+        Method::GET,
+        "/object-storage/quotas/obj-bytes-mars-1.linodeobjects.com/usage",
+        None,
+    )
+    .await;
+    assert_eq!(st, 404);
+
+    let buckets = filtered(
+        &m,
+        "/object-storage/quotas?page_size=500",
+        json!({"quota_type": "obj-buckets", "endpoint_type": "E3"}),
+    )
+    .await;
+    assert_eq!(buckets["results"], 6);
+    assert!(
+        ids(&buckets, "quota_id")
+            .iter()
+            .all(|q| q.starts_with("obj-buckets-"))
+    );
+    let no_usage = filtered(
+        &m,
+        "/object-storage/quotas?page_size=500",
+        json!({"has_usage": false}),
+    )
+    .await;
+    assert_eq!(
+        no_usage["results"], 28,
+        "four throughput quotas per E2/E3 endpoint"
     );
 }

@@ -36,6 +36,9 @@ const NEWER_THAN_SPEC: &[&str] = &[
     "/{apiVersion}/lke/tiers/{tier}/versions",
     "/{apiVersion}/lke/tiers/{tier}/versions/{version}",
     "/{apiVersion}/object-storage/endpoints",
+    "/{apiVersion}/object-storage/quotas",
+    "/{apiVersion}/object-storage/quotas/{quotaId}",
+    "/{apiVersion}/object-storage/quotas/{quotaId}/usage",
 ];
 
 fn spec_path() -> PathBuf {
@@ -239,6 +242,29 @@ async fn responses_match_the_openapi_spec() {
     c.check(M::GET, "/regions", "/regions", None).await;
     c.check(M::GET, "/regions/{regionId}", "/regions/fr-par", None)
         .await;
+    c.check(M::GET, "/regions/{regionId}", "/regions/us-den-1", None)
+        .await;
+    c.check(
+        M::GET,
+        "/regions/availability",
+        "/regions/availability",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/regions/{regionId}/availability",
+        "/regions/nl-ams/availability",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/network-transfer/prices",
+        "/network-transfer/prices",
+        None,
+    )
+    .await;
     c.check(M::GET, "/linode/types", "/linode/types", None)
         .await;
     c.check(
@@ -292,6 +318,13 @@ async fn responses_match_the_openapi_spec() {
         M::GET,
         "/object-storage/clusters/{clusterId}",
         "/object-storage/clusters/us-east-1",
+        None,
+    )
+    .await;
+    c.check(
+        M::GET,
+        "/lke/tiers/{tier}/versions",
+        "/lke/tiers/enterprise/versions",
         None,
     )
     .await;
@@ -352,7 +385,7 @@ async fn responses_match_the_openapi_spec() {
         M::POST,
         "/lke/clusters/{clusterId}/pools",
         &format!("/lke/clusters/{id}/pools"),
-        Some(json!({"type": "g1-gpu-rtx6000", "count": 1})),
+        Some(json!({"type": "g1-gpu-rtx6000-1", "count": 1})),
     )
     .await;
     c.check(
@@ -478,7 +511,7 @@ async fn responses_match_the_openapi_spec() {
         None,
     )
     .await;
-    c.check_error(M::POST, "/lke/clusters", "/lke/clusters", json!({"label": "x", "region": "us-east", "k8s_version": "1.33", "node_pools": [{"type": "g1-gpu-rtx6000", "count": 1}]}), 400).await;
+    c.check_error(M::POST, "/lke/clusters", "/lke/clusters", json!({"label": "x", "region": "us-iad", "k8s_version": "1.33", "node_pools": [{"type": "g1-gpu-rtx6000-1", "count": 1}]}), 400).await;
     c.check_error(
         M::GET,
         "/lke/clusters/{clusterId}",
@@ -728,6 +761,21 @@ async fn responses_match_the_openapi_spec() {
         Some(json!({"label": "spec-bucket", "region": "fr-par", "acl": "private"})),
     )
     .await;
+    // Creating it again answers the existing bucket; an E3 bucket has no legacy cluster.
+    c.check(
+        M::POST,
+        "/object-storage/buckets",
+        "/object-storage/buckets",
+        Some(json!({"label": "spec-bucket", "region": "fr-par"})),
+    )
+    .await;
+    c.check(
+        M::POST,
+        "/object-storage/buckets",
+        "/object-storage/buckets",
+        Some(json!({"label": "spec-bucket", "region": "gb-lon"})),
+    )
+    .await;
     c.check(
         M::GET,
         "/object-storage/buckets",
@@ -845,10 +893,35 @@ async fn responses_match_the_openapi_spec() {
         M::POST,
         "/object-storage/buckets",
         "/object-storage/buckets",
-        json!({"label": "spec-bucket", "region": "fr-par"}),
+        json!({"label": "spec-bucket", "region": "eu-west"}),
         400,
     )
     .await;
+    let quotas = c
+        .check(
+            M::GET,
+            "/object-storage/quotas",
+            "/object-storage/quotas",
+            None,
+        )
+        .await;
+    assert!(quotas["results"].as_u64().unwrap() > 25);
+    c.check(
+        M::GET,
+        "/object-storage/quotas/{quotaId}",
+        "/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com",
+        None,
+    )
+    .await;
+    let usage = c
+        .check(
+            M::GET,
+            "/object-storage/quotas/{quotaId}/usage",
+            "/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com/usage",
+            None,
+        )
+        .await;
+    assert_eq!(usage, json!({"quota_limit": 1000, "usage": 1}));
 
     assert!(
         c.errors.is_empty(),

@@ -53,6 +53,22 @@ async fn run(venv: &std::path::Path, name: &str, envs: &[(&str, String)]) {
     assert!(stdout.contains(": OK"), "{name} printed: {stdout}");
 }
 
+/// Asserts that a client read each endpoint (a path prefix and, after `*`, a suffix) with a
+/// 200 answer: the catalog, the zone file and the quotas come from the emulator.
+fn assert_read_ok(mock: &linode_mock::MockHandle, client: &str, endpoints: &[&str]) {
+    let log = mock.requests();
+    for want in endpoints {
+        let (prefix, suffix) = want.split_once('*').unwrap_or((want, ""));
+        assert!(
+            log.iter().any(|r| r.method == "GET"
+                && r.status == 200
+                && r.path.starts_with(prefix)
+                && r.path.ends_with(suffix)),
+            "{client} never read {want} successfully"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn linode_api4_sdk_flow() {
     let Some(venv) = venv() else { return };
@@ -72,6 +88,18 @@ async fn linode_api4_sdk_flow() {
         .filter(|r| r.method == "POST" && r.path == "/v4/lke/clusters")
         .count();
     assert_eq!(posts, 2, "one accepted and one rejected cluster create");
+    assert_read_ok(
+        &mock,
+        "linode_api4",
+        &[
+            "/v4/regions/availability",
+            "/v4/regions/us-iad/availability",
+            "/v4/lke/tiers/enterprise/versions",
+            "/v4/network-transfer/prices",
+            "/v4/domains/*/zone-file",
+            "/v4/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com/usage",
+        ],
+    );
     mock.shutdown().await;
 }
 
@@ -95,6 +123,18 @@ async fn linode_cli_flow() {
     assert!(
         mock.requests().iter().all(|r| r.status != 401),
         "every CLI call was authenticated"
+    );
+    assert_read_ok(
+        &mock,
+        "linode-cli",
+        &[
+            "/v4/regions/fr-par/availability",
+            "/v4/linode/types/g1-gpu-rtx6000-4",
+            "/v4/lke/versions",
+            "/v4/domains/*/zone-file",
+            "/v4/object-storage/quotas",
+            "/v4/object-storage/quotas/obj-objects-gb-lon-1.linodeobjects.com/usage",
+        ],
     );
     mock.shutdown().await;
 }

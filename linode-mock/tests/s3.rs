@@ -13,9 +13,14 @@ use linode_mock::{MockHandle, MockServer};
 use serde_json::{Value, json};
 
 fn client(m: &MockHandle, access: &str, secret: &str) -> S3 {
+    client_in(m, access, secret, "us-east-1")
+}
+
+/// A client signing for `region` (the emulator's one S3 address serves every region).
+fn client_in(m: &MockHandle, access: &str, secret: &str, region: &str) -> S3 {
     let conf = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
+        .region(Region::new(region.to_string()))
         .endpoint_url(m.s3_url())
         .credentials_provider(Credentials::new(
             access,
@@ -633,4 +638,65 @@ async fn list_object_versions_pages_with_markers() {
     let mut dedup = seen.clone();
     dedup.dedup();
     assert_eq!(dedup.len(), 9, "no version is listed twice");
+}
+
+#[tokio::test]
+async fn one_label_in_two_regions_is_told_apart_by_the_signing_region() {
+    let m = MockServer::builder().start().await.unwrap();
+    for region in ["fr-par", "us-east"] {
+        let b = rest(
+            &m,
+            reqwest::Method::POST,
+            "/object-storage/buckets",
+            json!({"label": "twin", "region": region}),
+        )
+        .await;
+        assert_eq!(b["region"], region);
+    }
+    let (ak, sk) = (m.s3_access_key(), m.s3_secret_key());
+    client_in(&m, ak, sk, "fr-par")
+        .put_object()
+        .bucket("twin")
+        .key("paris.txt")
+        .body(ByteStream::from_static(b"bonjour"))
+        .send()
+        .await
+        .unwrap();
+    // A legacy cluster id names the region too.
+    client_in(&m, ak, sk, "us-east-1")
+        .put_object()
+        .bucket("twin")
+        .key("newark.txt")
+        .body(ByteStream::from_static(b"hello"))
+        .send()
+        .await
+        .unwrap();
+    for (region, key) in [("fr-par", "paris.txt"), ("us-east", "newark.txt")] {
+        let b = rest(
+            &m,
+            reqwest::Method::GET,
+            &format!("/object-storage/buckets/{region}/twin"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(b["objects"], 1, "{region}");
+        let list = rest(
+            &m,
+            reqwest::Method::GET,
+            &format!("/object-storage/buckets/{region}/twin/object-list"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(list["data"][0]["name"], key);
+    }
+    let location = client_in(&m, ak, sk, "fr-par")
+        .get_bucket_location()
+        .bucket("twin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location.location_constraint().map(|c| c.as_str()),
+        Some("fr-par")
+    );
 }

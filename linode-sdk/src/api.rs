@@ -1,7 +1,8 @@
 //! One handler per API area, reached from [`Client`]:
 //! [`Client::lke`](crate::Client::lke), [`Client::nodebalancers`](crate::Client::nodebalancers),
 //! [`Client::domains`](crate::Client::domains), [`Client::object_storage`](crate::Client::object_storage),
-//! [`Client::regions`](crate::Client::regions) and [`Client::linode_types`](crate::Client::linode_types).
+//! [`Client::regions`](crate::Client::regions), [`Client::linode_types`](crate::Client::linode_types)
+//! and [`Client::network_transfer`](crate::Client::network_transfer).
 //!
 //! Conventions: `get` fails on 404, `get_opt` returns `Ok(None)` on 404 (a Terraform
 //! read), `list` returns one [`Page`](crate::Page), `list_all` streams every item of
@@ -10,6 +11,7 @@
 pub mod domains;
 pub mod linode_types;
 pub mod lke;
+pub mod network_transfer;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod regions;
@@ -50,7 +52,7 @@ impl Client {
         object_storage::ObjectStorageHandler { client: self.clone() }
     }
 
-    /// Regions.
+    /// Regions and their plan availability.
     pub fn regions(&self) -> regions::RegionsHandler {
         regions::RegionsHandler { client: self.clone() }
     }
@@ -58,6 +60,11 @@ impl Client {
     /// Linode instance types.
     pub fn linode_types(&self) -> linode_types::LinodeTypesHandler {
         linode_types::LinodeTypesHandler { client: self.clone() }
+    }
+
+    /// Network transfer prices.
+    pub fn network_transfer(&self) -> network_transfer::NetworkTransferHandler {
+        network_transfer::NetworkTransferHandler { client: self.clone() }
     }
 }
 

@@ -154,7 +154,8 @@ pub struct RegionPrice {
     pub monthly: Option<f64>,
 }
 
-/// A priced service type (`/lke/types`, `/nodebalancers/types`, `/object-storage/types`).
+/// A priced service type (`/lke/types`, `/nodebalancers/types`, `/object-storage/types`,
+/// `/network-transfer/prices`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ServiceType {

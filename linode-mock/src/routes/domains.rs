@@ -230,8 +230,22 @@ fn default_domain() -> Map<String, Value> {
 
 fn insert_domain(s: &mut Store, doc: Map<String, Value>) -> u64 {
     let id = alloc(&mut s.ids.domain);
-    s.domains.insert(id, Domain { id, doc });
+    s.domains.insert(
+        id,
+        Domain {
+            id,
+            doc,
+            zone_serial: 1,
+        },
+    );
     id
+}
+
+/// Counts a change of the domain or its records in the zone's SOA serial.
+fn touch_zone(s: &mut Store, domain_id: u64) {
+    if let Some(d) = s.domains.get_mut(&domain_id) {
+        d.zone_serial += 1;
+    }
 }
 
 fn name_taken(s: &Store, name: &str, except: Option<u64>) -> bool {
@@ -287,6 +301,7 @@ async fn update(
         errs.finish()?;
         let entry = s.domains.get_mut(&d.id).ok_or_else(ApiError::not_found)?;
         entry.doc = doc;
+        entry.zone_serial += 1;
         Ok(domain_json(entry))
     })?;
     Ok(Json(out))
@@ -383,69 +398,106 @@ async fn import(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiRes
     Ok(Json(out))
 }
 
+/// A host name as an absolute zone-file name (`mail.example.com.`).
+fn absolute(name: &str) -> String {
+    if name.ends_with('.') {
+        name.to_string()
+    } else {
+        format!("{name}.")
+    }
+}
+
+/// A TXT value as zone-file character strings: quoted, escaped, at most 255 bytes each.
+fn txt_strings(value: &str) -> String {
+    let escaped: Vec<String> = value
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => format!("\\{c}"),
+            c => c.to_string(),
+        })
+        .collect();
+    let mut parts = vec![String::new()];
+    for piece in escaped {
+        let last = parts.last_mut().expect("one part");
+        if last.len() + piece.len() > 255 {
+            parts.push(piece);
+        } else {
+            last.push_str(&piece);
+        }
+    }
+    parts
+        .iter()
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The SOA contact of an email address: `@` becomes a dot, dots of the local part are escaped.
+fn soa_contact(email: &str) -> String {
+    match email.split_once('@') {
+        Some((user, host)) => absolute(&format!("{}.{host}", user.replace('.', "\\."))),
+        None => absolute(email),
+    }
+}
+
+/// The zone file Linode renders for a master domain: origin comment, `$TTL`, SOA, Linode's
+/// five name servers, then one line per record (its TTL when it overrides the domain's).
+/// A slave domain's zone comes from its masters, so nothing is rendered for it.
 fn zone_lines(s: &Store, d: &Domain) -> Vec<String> {
-    let name = d
-        .doc
-        .get("domain")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let email = d
-        .doc
-        .get("soa_email")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .replace('@', ".");
-    let ttl = |k: &str, def: i64| {
+    let field = |k: &str| d.doc.get(k).and_then(Value::as_str).unwrap_or_default();
+    if field("type") == "slave" {
+        return Vec::new();
+    }
+    let seconds = |k: &str, default: i64| {
         d.doc
             .get(k)
             .and_then(Value::as_i64)
             .filter(|v| *v > 0)
-            .unwrap_or(def)
+            .unwrap_or(default)
     };
+    let ttl = seconds("ttl_sec", 86400);
+    let year = fmt_time(now_ms())[..4].to_string();
     let mut lines = vec![
-        format!("; {name} [{}]", d.id),
-        format!("$TTL {}", ttl("ttl_sec", 86400)),
+        format!("; {} [{}]", field("domain"), d.id),
+        format!("$TTL {ttl}"),
         format!(
-            "@  IN  SOA  ns1.linode.com. {email}. {} {} {} {} {}",
-            2024010101,
-            ttl("refresh_sec", 14400),
-            ttl("retry_sec", 14400),
-            ttl("expire_sec", 1209600),
-            ttl("ttl_sec", 86400)
+            "@  IN  SOA  ns1.linode.com. {} {year}{:06} {} {} {} {ttl}",
+            soa_contact(field("soa_email")),
+            d.zone_serial % 1_000_000,
+            seconds("refresh_sec", 14400),
+            seconds("retry_sec", 14400),
+            seconds("expire_sec", 1209600),
         ),
     ];
-    for n in 1..=5 {
-        lines.push(format!("@  NS  ns{n}.linode.com."));
-    }
+    lines.extend((1..=5).map(|n| format!("@    NS  ns{n}.linode.com.")));
     for r in s.records.values().filter(|r| r.domain_id == d.id) {
-        let g = |k: &str| {
-            r.doc
-                .get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
+        let text = |k: &str| r.doc.get(k).and_then(Value::as_str).unwrap_or_default();
+        let num = |k: &str| r.doc.get(k).and_then(Value::as_i64).unwrap_or(0);
+        let owner = match text("name") {
+            "" => "@",
+            name => name,
         };
-        let gi = |k: &str| r.doc.get(k).and_then(Value::as_i64).unwrap_or(0);
-        let host = if g("name").is_empty() {
-            "@".to_string()
-        } else {
-            g("name")
-        };
-        let rtype = g("type");
-        let data = match rtype.as_str() {
-            "MX" => format!("{} {}", gi("priority"), g("target")),
+        let rtype = text("type");
+        let target = text("target");
+        let data = match rtype {
+            "MX" if target.is_empty() => "0  .".to_string(),
+            "MX" => format!("{}  {}", num("priority"), absolute(target)),
             "SRV" => format!(
                 "{} {} {} {}",
-                gi("priority"),
-                gi("weight"),
-                gi("port"),
-                g("target")
+                num("priority"),
+                num("weight"),
+                num("port"),
+                absolute(target)
             ),
-            "TXT" => format!("\"{}\"", g("target")),
-            "CAA" => format!("0 {} \"{}\"", g("tag"), g("target")),
-            _ => g("target"),
+            "CNAME" | "NS" | "PTR" => absolute(target),
+            "TXT" => txt_strings(target),
+            "CAA" => format!("0 {} \"{target}\"", text("tag")),
+            _ => target.to_string(),
         };
-        lines.push(format!("{host}  {rtype}  {data}"));
+        match num("ttl_sec") {
+            0 => lines.push(format!("{owner}    {rtype}  {data}")),
+            t => lines.push(format!("{owner}  {t}  {rtype}  {data}")),
+        }
     }
     lines
 }
@@ -682,6 +734,7 @@ async fn create_record(
         errs.finish()?;
         let rid = alloc(&mut s.ids.record);
         let now = now_ms();
+        touch_zone(s, did);
         s.records.insert(
             rid,
             Record {
@@ -722,6 +775,7 @@ async fn update_record(
             &mut errs,
         );
         errs.finish()?;
+        touch_zone(s, r.domain_id);
         let entry = s.records.get_mut(&r.id).ok_or_else(ApiError::not_found)?;
         entry.doc = doc;
         entry.updated_ms = now_ms();
@@ -735,8 +789,10 @@ async fn delete_record(
     Path((id, rec)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     app.write(|s| {
-        let rid = record(s, &id, &rec)?.id;
+        let r = record(s, &id, &rec)?;
+        let (rid, did) = (r.id, r.domain_id);
         s.records.remove(&rid);
+        touch_zone(s, did);
         Ok(empty())
     })
 }
@@ -753,6 +809,22 @@ mod tests {
         assert_eq!(round_ttl(400), 300);
         assert_eq!(round_ttl(3000), 3600);
         assert_eq!(round_ttl(0), 0);
+    }
+
+    #[test]
+    fn zone_file_values() {
+        assert_eq!(absolute("mail.example.com"), "mail.example.com.");
+        assert_eq!(absolute("mail.example.com."), "mail.example.com.");
+        assert_eq!(
+            soa_contact("first.last@example.com"),
+            "first\\.last.example.com."
+        );
+        assert_eq!(txt_strings(r#"say "hi" \o/"#), r#""say \"hi\" \\o/""#);
+        let long = "x".repeat(300);
+        assert_eq!(
+            txt_strings(&long),
+            format!("\"{}\" \"{}\"", "x".repeat(255), "x".repeat(45))
+        );
     }
 
     #[test]

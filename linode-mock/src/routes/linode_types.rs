@@ -7,7 +7,7 @@ use axum::routing::get;
 use serde_json::Value;
 
 use super::{AppState, ListQuery, list_response};
-use crate::catalog::{TYPES, linode_type};
+use crate::catalog::{linode_type, linode_types};
 use crate::error::{ApiError, ApiResult};
 
 /// Routes of this area (relative to `/v4`).
@@ -30,7 +30,11 @@ const FILTERS: &[&str] = &[
 ];
 
 async fn list(q: ListQuery) -> ApiResult<Json<Value>> {
-    list_response(TYPES.iter().map(|t| t.to_json()).collect(), &q, FILTERS)
+    list_response(
+        linode_types().iter().map(|t| t.to_json()).collect(),
+        &q,
+        FILTERS,
+    )
 }
 
 async fn get_one(Path(id): Path<String>) -> ApiResult<Json<Value>> {

@@ -273,9 +273,13 @@ fn validate_pool(
                 input.path("type"),
                 "A valid plan type by that ID was not found",
             ),
-            Some(lt) if lt.gpus > 0 && !catalog::region(region).is_some_and(|r| r.gpu) => errs.add(
+            Some(lt) if catalog::region(region).is_some_and(|r| !r.offers(lt)) => errs.add(
                 input.path("type"),
-                format!("GPU plan {t} is not available in region {region}"),
+                if lt.gpus > 0 {
+                    format!("GPU plan {t} is not available in region {region}")
+                } else {
+                    format!("Plan {t} is not available in region {region}")
+                },
             ),
             Some(_) => {}
         }
@@ -457,12 +461,19 @@ async fn create_cluster(
             }
         }
         let region = input.req_str("region", &mut errs);
-        if let Some(r) = region
-            && catalog::region(r).is_none()
-        {
-            errs.add("region", "region is not valid");
-        }
         let tier = input.one_of("tier", catalog::LKE_TIERS, &mut errs).unwrap_or("standard");
+        if let Some(r) = region {
+            match catalog::region(r) {
+                None => errs.add("region", "region is not valid"),
+                Some(reg) if !reg.has(catalog::KUBERNETES) => {
+                    errs.add("region", format!("LKE is not available in region {r}"));
+                }
+                Some(reg) if tier == "enterprise" && !reg.has(catalog::KUBERNETES_ENTERPRISE) => {
+                    errs.add("region", format!("LKE Enterprise is not available in region {r}"));
+                }
+                Some(_) => {}
+            }
+        }
         let version = input.req_str("k8s_version", &mut errs);
         if let Some(v) = version
             && !catalog::k8s_versions(tier).contains(&v)

@@ -1,5 +1,9 @@
 //! Object Storage over REST: buckets (shared with the S3 endpoint), access, TLS, object ACLs,
-//! object listing and presigned URLs, keys, clusters, endpoints, types, transfer.
+//! object listing and presigned URLs, keys, clusters, endpoints, quotas, types, transfer.
+//!
+//! Every region's endpoints are served by the emulator's one S3 address, which is what the
+//! answers report as `s3_endpoint`; endpoint types, legacy cluster ids and quota ids follow
+//! Linode's catalog ([`catalog::OBJ_ENDPOINTS`]).
 
 use axum::Json;
 use axum::Router;
@@ -9,9 +13,11 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 use super::{AppState, Input, JsonBody, ListQuery, empty, list_response, parse_id, query_map};
-use crate::catalog::{self, REGIONS};
+use crate::catalog::{self, OBJ_ENDPOINTS, ObjEndpoint};
 use crate::error::{ApiError, ApiResult, Errors};
-use crate::state::{Bucket, BucketAccess, ObjKey, State as Store, alloc, fmt_time, now_ms};
+use crate::state::{
+    Bucket, BucketAccess, ObjKey, State as Store, alloc, bucket_key, fmt_time, now_ms,
+};
 
 /// Routes of this area (relative to `/v4`).
 pub fn routes() -> Router<AppState> {
@@ -48,6 +54,9 @@ pub fn routes() -> Router<AppState> {
         .route("/object-storage/clusters", get(list_clusters))
         .route("/object-storage/clusters/{id}", get(get_cluster))
         .route("/object-storage/endpoints", get(endpoints))
+        .route("/object-storage/quotas", get(list_quotas))
+        .route("/object-storage/quotas/{id}", get(get_quota))
+        .route("/object-storage/quotas/{id}/usage", get(quota_usage))
         .route("/object-storage/keys", get(list_keys).post(create_key))
         .route(
             "/object-storage/keys/{id}",
@@ -69,17 +78,25 @@ const ACLS: &[&str] = &[
     "custom",
 ];
 
-/// API representation of a bucket.
+/// The catalog endpoint holding a bucket.
+fn endpoint_of(b: &Bucket) -> Option<&'static ObjEndpoint> {
+    catalog::obj_endpoint(&b.region, b.endpoint_type.as_deref())
+        .or_else(|| catalog::obj_endpoint(&b.region, None))
+}
+
+/// API representation of a bucket. `cluster` is the legacy cluster id of E0/E1 endpoints and
+/// empty on E2/E3 ones, as the real API answers.
 pub fn bucket_json(b: &Bucket, s3_endpoint: &str) -> Value {
     let (objects, size) = b.usage();
+    let endpoint = endpoint_of(b);
     json!({
         "label": b.label,
         "region": b.region,
-        "cluster": catalog::obj_cluster_id(&b.region),
+        "cluster": endpoint.and_then(ObjEndpoint::cluster_id).unwrap_or_default(),
         "created": fmt_time(b.created_ms),
         "hostname": format!("{}.{s3_endpoint}", b.label),
         "s3_endpoint": s3_endpoint,
-        "endpoint_type": "E1",
+        "endpoint_type": endpoint.map_or("E1", |e| e.endpoint_type),
         "objects": objects,
         "size": size,
     })
@@ -94,9 +111,12 @@ fn key_json(k: &ObjKey, s3_endpoint: &str, reveal: bool) -> Value {
         "limited": !k.bucket_access.is_empty(),
         "bucket_access": k.bucket_access.iter().map(|a| json!({
             "region": a.region, "bucket_name": a.bucket_name, "permissions": a.permissions,
-            "cluster": catalog::obj_cluster_id(&a.region)
+            "cluster": catalog::obj_endpoint(&a.region, None).and_then(ObjEndpoint::cluster_id).unwrap_or_default()
         })).collect::<Vec<_>>(),
-        "regions": k.regions.iter().map(|r| json!({"id": r, "s3_endpoint": s3_endpoint, "endpoint_type": "E1"})).collect::<Vec<_>>(),
+        "regions": k.regions.iter().map(|r| json!({
+            "id": r, "s3_endpoint": s3_endpoint,
+            "endpoint_type": catalog::obj_endpoint(r, None).map_or("E1", |e| e.endpoint_type)
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -105,10 +125,12 @@ fn region_param(region: &str) -> ApiResult<&'static str> {
 }
 
 fn bucket_in<'a>(s: &'a Store, region: &str, name: &str) -> ApiResult<&'a Bucket> {
-    let r = region_param(region)?;
-    s.buckets
-        .get(name)
-        .filter(|b| b.region == r)
+    s.bucket(region_param(region)?, name)
+        .ok_or_else(ApiError::not_found)
+}
+
+fn bucket_in_mut<'a>(s: &'a mut Store, region: &str, name: &str) -> ApiResult<&'a mut Bucket> {
+    s.bucket_mut(region_param(region)?, name)
         .ok_or_else(ApiError::not_found)
 }
 
@@ -145,6 +167,8 @@ async fn list_region_buckets(
     list_response(items, &q, BUCKET_FILTERS)
 }
 
+/// `POST /object-storage/buckets`. Creating a bucket the account already has (same region and
+/// label) answers 200 with that bucket and changes nothing, as the real API does.
 async fn create_bucket(
     State(app): State<AppState>,
     JsonBody(body): JsonBody,
@@ -154,37 +178,54 @@ async fn create_bucket(
         let mut errs = Errors::new();
         let i = Input::new(&body, "");
         let label = i.req_str("label", &mut errs);
-        if let Some(l) = label {
-            if !valid_bucket_label(l) {
-                errs.add("label", "Bucket labels must be 3-63 characters of lowercase letters, numbers, dashes and periods");
-            } else if s.buckets.contains_key(l) {
-                errs.add("label", "A bucket with this label already exists");
-            }
+        if label.is_some_and(|l| !valid_bucket_label(l)) {
+            errs.add("label", "Bucket labels must be 3-63 characters of lowercase letters, numbers, dashes and periods");
         }
-        let region_raw = i.str("region", &mut errs).or_else(|| i.str("cluster", &mut errs).filter(|_| true));
+        // `cluster` is the deprecated spelling of `region`.
+        let (field, region_raw) = if i.has("region") {
+            ("region", i.str("region", &mut errs))
+        } else {
+            ("cluster", i.str("cluster", &mut errs))
+        };
         let region = match region_raw {
             None => {
-                errs.add("region", "region is required");
+                if !i.has(field) {
+                    errs.add("region", "region is required");
+                }
                 None
             }
-            Some(r) => {
-                let resolved = catalog::resolve_obj_region(r);
-                if resolved.is_none() {
-                    errs.add(if i.has("region") { "region" } else { "cluster" }, "region is not valid");
+            Some(r) => match catalog::resolve_obj_region(r) {
+                Some(id) => Some(id),
+                None if catalog::region(r).is_some() => {
+                    errs.add(field, format!("Object Storage is not available in region {r}"));
+                    None
                 }
-                resolved
-            }
+                None => {
+                    errs.add(field, "region is not valid");
+                    None
+                }
+            },
         };
         let acl = i.one_of("acl", ACLS, &mut errs).unwrap_or("private");
         let cors = i.bool("cors_enabled", &mut errs).unwrap_or(false);
-        i.one_of("endpoint_type", &["E0", "E1", "E2", "E3"], &mut errs);
+        let endpoint_type = i.one_of("endpoint_type", &["E0", "E1", "E2", "E3"], &mut errs);
+        if let (Some(r), Some(t)) = (region, endpoint_type)
+            && catalog::obj_endpoint(r, Some(t)).is_none()
+        {
+            let offered: Vec<_> = catalog::obj_endpoints(r).map(|e| e.endpoint_type).collect();
+            errs.add("endpoint_type", format!("{r} offers endpoint types {}", offered.join(", ")));
+        }
         errs.finish()?;
         let (label, region) = (label.unwrap_or_default(), region.unwrap_or_default());
+        if let Some(existing) = s.bucket(region, label) {
+            return Ok(bucket_json(existing, &endpoint));
+        }
         let mut b = Bucket::new(label, region);
         b.acl = acl.to_string();
         b.cors_enabled = cors;
+        b.endpoint_type = catalog::obj_endpoint(region, endpoint_type).map(|e| e.endpoint_type.to_string());
         let v = bucket_json(&b, &endpoint);
-        s.buckets.insert(label.to_string(), b);
+        s.buckets.insert(bucket_key(region, label), b);
         Ok(v)
     })?;
     Ok(Json(out))
@@ -202,12 +243,14 @@ async fn delete_bucket(
     Path((region, name)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     app.write(|s| {
-        if !bucket_in(s, &region, &name)?.is_empty() {
+        let b = bucket_in(s, &region, &name)?;
+        if !b.is_empty() {
             return Err(ApiError::bad_request(
                 "Bucket is not empty; delete its objects first",
             ));
         }
-        s.buckets.remove(&name);
+        let key = bucket_key(&b.region, &b.label);
+        s.buckets.remove(&key);
         Ok(empty())
     })
 }
@@ -241,7 +284,7 @@ async fn set_access(
         let acl = i.one_of("acl", ACLS, &mut errs);
         let cors = i.bool("cors_enabled", &mut errs);
         errs.finish()?;
-        let b = s.buckets.get_mut(&name).ok_or_else(ApiError::not_found)?;
+        let b = bucket_in_mut(s, &region, &name)?;
         if let Some(a) = acl {
             b.acl = a.to_string();
         }
@@ -277,7 +320,7 @@ async fn post_ssl(
             errs.add("private_key", "Invalid private key");
         }
         errs.finish()?;
-        let b = s.buckets.get_mut(&name).ok_or_else(ApiError::not_found)?;
+        let b = bucket_in_mut(s, &region, &name)?;
         b.ssl = Some((
             cert.unwrap_or_default().to_string(),
             key.unwrap_or_default().to_string(),
@@ -291,10 +334,7 @@ async fn delete_ssl(
     Path((region, name)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     app.write(|s| {
-        bucket_in(s, &region, &name)?;
-        if let Some(b) = s.buckets.get_mut(&name) {
-            b.ssl = None;
-        }
+        bucket_in_mut(s, &region, &name)?.ssl = None;
         Ok(empty())
     })
 }
@@ -372,7 +412,7 @@ async fn put_object_acl(
         let key = i.req_str("name", &mut errs);
         errs.finish()?;
         let (acl, key) = (acl.unwrap_or("private"), key.unwrap_or_default());
-        let b = s.buckets.get_mut(&name).ok_or_else(ApiError::not_found)?;
+        let b = bucket_in_mut(s, &region, &name)?;
         let v = b
             .objects
             .get_mut(key)
@@ -473,38 +513,119 @@ async fn object_url(
     Ok(Json(json!({ "url": url })))
 }
 
-fn cluster_json(region: &str) -> Value {
+/// A legacy cluster (deprecated API): one per E0/E1 endpoint.
+fn cluster_json(id: &str, e: &ObjEndpoint) -> Value {
     json!({
-        "id": catalog::obj_cluster_id(region),
-        "region": region,
-        "domain": format!("{region}-1.linodeobjects.com"),
-        "static_site_domain": format!("website-{region}-1.linodeobjects.com"),
+        "id": id,
+        "region": e.region,
+        "domain": e.host,
+        "static_site_domain": format!("website-{}", e.host),
         "status": "available"
     })
 }
 
 async fn list_clusters(q: ListQuery) -> ApiResult<Json<Value>> {
     list_response(
-        REGIONS.iter().map(|r| cluster_json(r.id)).collect(),
+        catalog::obj_clusters()
+            .map(|(id, e)| cluster_json(id, e))
+            .collect(),
         &q,
         &["id", "region", "status"],
     )
 }
 
 async fn get_cluster(Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    REGIONS
-        .iter()
-        .find(|r| catalog::obj_cluster_id(r.id) == id)
-        .map(|r| Json(cluster_json(r.id)))
+    catalog::obj_clusters()
+        .find(|(c, _)| *c == id)
+        .map(|(c, e)| Json(cluster_json(c, e)))
         .ok_or_else(ApiError::not_found)
 }
 
 async fn endpoints(State(app): State<AppState>, q: ListQuery) -> ApiResult<Json<Value>> {
-    let items = REGIONS
+    let items = OBJ_ENDPOINTS
         .iter()
-        .map(|r| json!({"region": r.id, "endpoint_type": "E1", "s3_endpoint": app.s3_endpoint}))
+        .map(|e| json!({"region": e.region, "endpoint_type": e.endpoint_type, "s3_endpoint": app.s3_endpoint}))
         .collect();
-    list_response(items, &q, &["region", "endpoint_type"])
+    list_response(items, &q, &["region", "endpoint_type", "s3_endpoint"])
+}
+
+/// Every per-endpoint quota: `(quota document, usage)`. Usage counts the account's buckets,
+/// current objects and their bytes at the endpoint; throughput quotas have no usage (`None`).
+fn quotas(s: &Store) -> Vec<(Value, Option<u64>)> {
+    let mut out = Vec::new();
+    for e in OBJ_ENDPOINTS {
+        let here: Vec<&Bucket> = s
+            .buckets
+            .values()
+            .filter(|b| endpoint_of(b) == Some(e))
+            .collect();
+        let objects: usize = here.iter().map(|b| b.usage().0).sum();
+        let bytes: usize = here.iter().map(|b| b.usage().1).sum();
+        for &(quota_type, name, description, metric, has_usage) in
+            catalog::quota_kinds(e.endpoint_type)
+        {
+            let usage = match quota_type {
+                "obj-buckets" => Some(here.len() as u64),
+                "obj-objects" => Some(objects as u64),
+                "obj-bytes" => Some(bytes as u64),
+                _ => None,
+            };
+            out.push((
+                json!({
+                    "quota_id": format!("{quota_type}-{}", e.host),
+                    "quota_name": name,
+                    "quota_type": quota_type,
+                    "endpoint_type": e.endpoint_type,
+                    "s3_endpoint": e.host,
+                    "description": description,
+                    "quota_limit": catalog::quota_limit(e.endpoint_type, quota_type),
+                    "resource_metric": metric,
+                    "has_usage": has_usage,
+                }),
+                usage,
+            ));
+        }
+    }
+    out
+}
+
+const QUOTA_FILTERS: &[&str] = &[
+    "quota_id",
+    "quota_name",
+    "quota_type",
+    "endpoint_type",
+    "s3_endpoint",
+    "resource_metric",
+    "has_usage",
+];
+
+/// `GET /object-storage/quotas`. A quota's `s3_endpoint` is Linode's host name of the endpoint
+/// (its id is `{quota_type}-{host}`), not the emulator's S3 address, so that every endpoint's
+/// quotas stay apart.
+async fn list_quotas(State(app): State<AppState>, q: ListQuery) -> ApiResult<Json<Value>> {
+    let items = app.read(|s| quotas(s).into_iter().map(|(v, _)| v).collect());
+    list_response(items, &q, QUOTA_FILTERS)
+}
+
+fn find_quota(s: &Store, id: &str) -> ApiResult<(Value, Option<u64>)> {
+    quotas(s)
+        .into_iter()
+        .find(|(v, _)| v["quota_id"] == id)
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn get_quota(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    app.read(|s| find_quota(s, &id).map(|(v, _)| Json(v)))
+}
+
+async fn quota_usage(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    app.read(|s| {
+        find_quota(s, &id)
+            .map(|(v, usage)| Json(json!({"quota_limit": v["quota_limit"], "usage": usage})))
+    })
 }
 
 async fn types(q: ListQuery) -> ApiResult<Json<Value>> {
@@ -585,7 +706,7 @@ async fn create_key(
                         }
                     };
                     if let (Some(b), Some(r)) = (bucket, region)
-                        && s.buckets.get(b).is_none_or(|x| x.region != r)
+                        && s.bucket(r, b).is_none()
                     {
                         errs.add(ai.path("bucket_name"), "Bucket not found in this region");
                     }
@@ -604,12 +725,13 @@ async fn create_key(
         errs.finish()?;
         let mut regions = regions.unwrap_or_else(|| {
             if access.is_empty() {
-                REGIONS.iter().map(|r| r.id.to_string()).collect()
+                OBJ_ENDPOINTS.iter().map(|e| e.region.to_string()).collect()
             } else {
                 access.iter().map(|a| a.region.clone()).collect()
             }
         });
-        regions.dedup();
+        let mut seen = std::collections::HashSet::new();
+        regions.retain(|r| seen.insert(r.clone()));
         let id = alloc(&mut s.ids.obj_key);
         let key = ObjKey {
             id,

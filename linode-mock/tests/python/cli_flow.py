@@ -33,6 +33,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         os.environ["CLI_HOME"] = home
 
+        # Catalog.
+        regions = {r["id"]: r for r in cli("regions", "list", "--page-size", "500")}
+        assert len(regions) == 46 and regions["de-fra-2"]["label"] == "Frankfurt 2, DE", regions.keys()
+        assert "GPU Linodes" in regions["fr-par"]["capabilities"]
+        assert cli("regions", "view", "us-den-1")[0]["site_type"] == "distributed"
+        avail = cli("regions", "view-avail", "fr-par")
+        assert {a["plan"] for a in avail if a["available"]} >= {"g1-gpu-rtx6000-1", "g7-premium-2"}, avail
+        assert len(cli("regions", "list-avail", "--all-rows")) == 34 * 13
+        types = {t["id"]: t for t in cli("linodes", "types")}
+        assert len(types) == 37 and types["g6-dedicated-2"]["label"] == "Dedicated 4GB"
+        assert cli("linodes", "type-view", "g1-gpu-rtx6000-4")[0]["gpus"] == 4
+        assert [v["id"] for v in cli("lke", "versions-list")] == ["1.35", "1.34", "1.33"]
+        enterprise = cli("lke", "tiered-versions-list", "enterprise")
+        assert len(enterprise) == 18 and enterprise[0]["id"] == "v1.33.6+lke7", enterprise
+        assert [t["id"] for t in cli("lke", "types")] == ["lke-sa", "lke-ha"]
+        assert [p["id"] for p in cli("network-transfer", "prices")] == ["distributed_network_transfer", "network_transfer"]
+
         # LKE.
         created = cli("lke", "cluster-create", "--label", "cli-cluster", "--region", "fr-par", "--k8s_version", "1.33",
                       "--node_pools.type", "g6-standard-1", "--node_pools.count", "2")
@@ -55,6 +72,8 @@ def main() -> int:
         d = cli("domains", "create", "--domain", "cli.example.com", "--type", "master", "--soa_email", "admin@cli.example.com")[0]
         cli("domains", "records-create", str(d["id"]), "--type", "A", "--name", "www", "--target", "192.0.2.9")
         cli("domains", "records-create", str(d["id"]), "--type", "TXT", "--name", "", "--target", "hello")
+        zone = cli("domains", "zone-file", str(d["id"]))[0]["zone_file"]
+        assert zone[0] == f"; cli.example.com [{d['id']}]" and zone[-2:] == ["www    A  192.0.2.9", '@    TXT  "hello"'], zone
         recs = cli("domains", "records-list", str(d["id"]))
         assert sorted(r["type"] for r in recs) == ["A", "TXT"], recs
         cli("domains", "update", str(d["id"]), "--description", "from cli")
@@ -76,6 +95,14 @@ def main() -> int:
 
         # Object Storage (bucket listing is not exposed by the CLI; see notes §8).
         assert any(c["region"] == "fr-par" for c in cli("object-storage", "clusters-list"))
+        endpoints = cli("object-storage", "endpoints")
+        assert {(e["region"], e["endpoint_type"]) for e in endpoints if e["region"] == "us-ord"} == {("us-ord", "E1"), ("us-ord", "E3")}
+        quotas = cli("object-storage", "quotas-list", "--all-rows")
+        assert len(quotas) == 103, len(quotas)
+        q = cli("object-storage", "quota-view", "obj-objects-gb-lon-1.linodeobjects.com")[0]
+        assert (q["endpoint_type"], q["quota_limit"]) == ("E3", 500000000), q
+        usage = cli("object-storage", "quota-usage-view", "obj-objects-gb-lon-1.linodeobjects.com")[0]
+        assert usage == {"quota_limit": 500000000, "usage": 0}, usage
         key = cli("object-storage", "keys-create", "--label", "cli-key")[0]
         assert key["secret_key"] and len(cli("object-storage", "keys-list")) >= 1
 

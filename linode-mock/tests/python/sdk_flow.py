@@ -8,18 +8,37 @@ import sys
 
 from linode_api4 import LinodeClient
 from linode_api4.errors import ApiError
-from linode_api4.objects import LKECluster, Domain, NodeBalancer
+from linode_api4.objects import Domain, LKECluster, NodeBalancer, ObjectStorageQuota, Region
 
 
 def main() -> int:
     api = os.environ["MOCK_API_URL"]
     client = LinodeClient(os.environ["MOCK_TOKEN"], base_url=f"{api}/v4", retry=False)
 
-    # Catalog.
+    # Catalog: Linode's regions, types, availability, versions and prices.
     regions = {r.id: r for r in client.regions()}
-    assert "fr-par" in regions and "GPU Linodes" in regions["fr-par"].capabilities
-    assert "GPU Linodes" not in regions["us-east"].capabilities
-    assert any(t.id == "g1-gpu-rtx6000-1" for t in client.linode.types())
+    assert len(regions) == 46, len(regions)
+    assert "GPU Linodes" in regions["fr-par"].capabilities
+    assert "GPU Linodes" not in regions["us-iad"].capabilities
+    assert regions["nl-ams"].label == "Amsterdam, NL" and regions["nl-ams"].country == "nl"
+    assert regions["us-den-1"].site_type == "distributed"
+    assert "Object Storage" not in regions["eu-west"].capabilities
+    types = {t.id: t for t in client.linode.types()}
+    assert len(types) == 37, len(types)
+    assert types["g1-gpu-rtx6000-2"].gpus == 2 and types["g1-gpu-rtx6000-2"].type_class == "gpu"
+    assert types["g6-nanode-1"].price.monthly == 5.0
+    availability = list(client.regions.availability())
+    assert len(availability) == 34 * 13, len(availability)
+    paris = [a for a in availability if a.region == "fr-par" and a.plan == "g1-gpu-rtx6000-1"]
+    assert len(paris) == 1 and paris[0].available
+    iad = client.load(Region, "us-iad").availability
+    assert any(a.plan == "g1-gpu-rtx6000-1" and not a.available for a in iad)
+    assert [v.id for v in client.lke.versions()] == ["1.35", "1.34", "1.33"]
+    assert client.lke.tier("enterprise").versions()[0].id == "v1.33.6+lke7"
+    assert [t.id for t in client.lke.types()] == ["lke-sa", "lke-ha"]
+    assert [t.id for t in client.nodebalancers.types()] == ["nodebalancer", "nodebalancer-pr100"]
+    transfer = {p.id: p for p in client.networking.transfer_prices()}
+    assert transfer["network_transfer"].price.hourly == 0.005
 
     # LKE: create, list, update, pools, delete.
     cluster = client.lke.cluster_create(
@@ -51,8 +70,8 @@ def main() -> int:
 
     # Validation errors surface as ApiError with Linode's reasons.
     try:
-        client.lke.cluster_create("us-east", "gpu", "1.33", [client.lke.node_pool("g1-gpu-rtx6000", 1)])
-        raise AssertionError("GPU pool in us-east must be rejected")
+        client.lke.cluster_create("us-iad", "gpu", "1.33", [client.lke.node_pool("g1-gpu-rtx6000-1", 1)])
+        raise AssertionError("GPU pool in us-iad must be rejected")
     except ApiError as e:
         assert e.status == 400, e
         assert any("GPU" in m for m in e.errors), e.errors
@@ -66,6 +85,11 @@ def main() -> int:
     rec = domain.record_create("A", name="www", target="192.0.2.7")
     assert rec.target == "192.0.2.7"
     domain.record_create("MX", target="mail.py.example.com", priority=10)
+    zone = domain.zone_file_view()
+    assert zone[0] == f"; py.example.com [{domain.id}]", zone
+    assert zone[2].startswith("@  IN  SOA  ns1.linode.com. admin.py.example.com. "), zone
+    assert zone[3:8] == [f"@    NS  ns{n}.linode.com." for n in range(1, 6)], zone
+    assert zone[8:] == ["www    A  192.0.2.7", "@    MX  10  mail.py.example.com."], zone
     domain.invalidate()
     assert sorted(r.type for r in domain.records) == ["A", "MX"]
     domain.description = "managed by python"
@@ -93,6 +117,8 @@ def main() -> int:
     # Object Storage buckets (the REST bucket listing is only reachable through the SDK).
     client.object_storage.bucket_create("fr-par", "py-bucket")
     client.object_storage.bucket_create("us-east", "py-bucket-2")
+    again = client.object_storage.bucket_create("fr-par", "py-bucket")
+    assert again.label == "py-bucket" and again.cluster == "fr-par-1"
     labels = sorted(b.label for b in client.object_storage.buckets())
     assert labels == ["py-bucket", "py-bucket-2"], labels
     in_region = client.object_storage.buckets_in_region("fr-par")
@@ -101,6 +127,15 @@ def main() -> int:
         "py-key", bucket_access=[{"region": "fr-par", "bucket_name": "py-bucket", "permissions": "read_only"}]
     )
     assert key.limited and key.secret_key
+    assert len(list(client.object_storage.endpoints())) == 25
+    assert len(list(client.object_storage.clusters())) == 18
+    quotas = {q.quota_id: q for q in client.object_storage.quotas()}
+    assert len(quotas) == 103, len(quotas)
+    buckets_quota = quotas["obj-buckets-fr-par-1.linodeobjects.com"]
+    assert buckets_quota.quota_limit == 1000 and buckets_quota.endpoint_type == "E1"
+    assert buckets_quota.usage().usage == 1
+    loaded = client.load(ObjectStorageQuota, "obj-bytes-us-east-1.linodeobjects.com")
+    assert loaded.quota_type == "obj-bytes" and loaded.usage().usage == 0
 
     # Pagination: linode_api4 fetches later pages lazily and checks pages/results stay stable.
     for i in range(130):

@@ -70,8 +70,9 @@ impl DomainsHandler {
         self.client.post("/domains/import", req).await
     }
 
-    /// `GET /domains/{id}/zone-file`.
-    pub async fn zone_file(&self, id: u64) -> Result<ZoneFile> {
+    /// `GET /domains/{id}/zone-file`: the zone as Linode last rendered it (SOA, name servers,
+    /// one line per record), or no lines before the first rendering.
+    pub async fn get_zone_file(&self, id: u64) -> Result<ZoneFile> {
         self.client.get(&format!("{}/zone-file", domain(id))).await
     }
 

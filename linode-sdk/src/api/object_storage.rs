@@ -165,6 +165,11 @@ impl ObjectStorageHandler {
         self.client.list_page("/object-storage/clusters", params).await
     }
 
+    /// Every legacy cluster, page by page (deprecated API).
+    pub fn list_all_clusters(&self, params: ListParams) -> BoxStream<'static, Result<ObjectStorageCluster>> {
+        self.client.list_stream("/object-storage/clusters".into(), params)
+    }
+
     /// `GET /object-storage/clusters/{id}` (deprecated).
     pub async fn get_cluster(&self, id: &str) -> Result<ObjectStorageCluster> {
         self.client.get(&format!("/object-storage/clusters/{}", seg(id))).await
@@ -190,9 +195,15 @@ impl ObjectStorageHandler {
         self.client.get("/object-storage/transfer").await
     }
 
-    /// `GET /object-storage/quotas` (one page).
+    /// `GET /object-storage/quotas` (one page): per-endpoint limits (buckets, objects, bytes,
+    /// throughput) with `X-Filter` on e.g. `quota_type`, `endpoint_type`, `s3_endpoint`.
     pub async fn list_quotas(&self, params: &ListParams) -> Result<Page<ObjectStorageQuota>> {
         self.client.list_page("/object-storage/quotas", params).await
+    }
+
+    /// Every quota, page by page.
+    pub fn list_all_quotas(&self, params: ListParams) -> BoxStream<'static, Result<ObjectStorageQuota>> {
+        self.client.list_stream("/object-storage/quotas".into(), params)
     }
 
     /// `GET /object-storage/quotas/{id}`.

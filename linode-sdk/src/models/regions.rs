@@ -29,6 +29,33 @@ pub struct PlacementGroupLimits {
     pub maximum_pgs_per_customer: Option<u64>,
     /// Linodes per placement group.
     pub maximum_linodes_per_pg: Option<u64>,
+    /// Linodes per flexible placement group (newer).
+    pub maximum_linodes_per_flexible_pg: Option<u64>,
+}
+
+/// The services of a region that Akamai Cloud Pulse monitors (newer than the 4.189 spec).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegionMonitors {
+    /// Services with alerts, e.g. `Managed Databases`.
+    #[serde(deserialize_with = "null_default")]
+    pub alerts: Vec<String>,
+    /// Services with metrics.
+    #[serde(deserialize_with = "null_default")]
+    pub metrics: Vec<String>,
+}
+
+/// Whether a plan can be deployed in a region (`GET /regions/availability`): the API reports
+/// GPU and premium plans only.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegionAvailability {
+    /// Region id.
+    pub region: String,
+    /// Linode type id, e.g. `g1-gpu-rtx6000-1`.
+    pub plan: String,
+    /// Whether the plan can be deployed there now.
+    pub available: bool,
 }
 
 /// A region.
@@ -53,6 +80,8 @@ pub struct Region {
     pub site_type: Option<String>,
     /// Placement group limits.
     pub placement_group_limits: Option<PlacementGroupLimits>,
+    /// Monitored services (newer).
+    pub monitors: Option<RegionMonitors>,
 }
 
 impl Region {

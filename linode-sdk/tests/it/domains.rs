@@ -68,7 +68,7 @@ async fn domain_crud_clone_import_zone_file() {
     assert_eq!(d.clone_domain(1234, &CloneDomain { domain: "example.net".into() }).await.unwrap().id, 1235);
     let imp = ImportDomain { domain: "example.com".into(), remote_nameserver: "ns1.example.com".into() };
     assert_eq!(d.import(&imp).await.unwrap().domain, "example.com");
-    assert_eq!(d.zone_file(1234).await.unwrap().zone_file[1], "$TTL 300");
+    assert_eq!(d.get_zone_file(1234).await.unwrap().zone_file[1], "$TTL 300");
     d.delete(1234).await.unwrap();
 }
 

@@ -4,6 +4,7 @@ mod client;
 mod common;
 mod domains;
 mod lke;
+mod network_transfer;
 mod nodebalancers;
 mod object_storage;
 mod pagination;

@@ -208,20 +208,78 @@ async fn object_list_stream_follows_markers() {
 
 #[tokio::test]
 async fn quotas() {
+    use futures::TryStreamExt;
     let (server, client) = setup().await;
     let q = json!({"quota_id": "obj-buckets-fr-par-1.linodeobjects.com", "quota_name": "Number of Buckets", "description": "Buckets per endpoint",
                    "quota_limit": 1000, "resource_metric": "bucket", "quota_type": "obj-buckets", "endpoint_type": "E1",
                    "s3_endpoint": "fr-par-1.linodeobjects.com", "has_usage": true});
-    Mock::given(method("GET")).and(path("/v4/object-storage/quotas")).respond_with(ResponseTemplate::new(200).set_body_json(page(json!([q.clone()])))).expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path("/v4/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com")).respond_with(ResponseTemplate::new(200).set_body_json(q)).expect(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v4/object-storage/quotas"))
+        .and(|r: &wiremock::Request| r.headers.get("x-filter").is_none())
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([q.clone()]))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path("/v4/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com")).respond_with(ResponseTemplate::new(200).set_body_json(q.clone())).expect(1).mount(&server).await;
     Mock::given(method("GET"))
         .and(path("/v4/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com/usage"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"quota_limit": 1000, "usage": 7})))
         .expect(1)
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path("/v4/object-storage/quotas"))
+        .and(query_param("page", "1"))
+        .and(crate::common::header_is("x-filter", r#"{"quota_type":"obj-buckets"}"#))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [q.clone()], "page": 1, "pages": 2, "results": 2})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v4/object-storage/quotas"))
+        .and(query_param("page", "2"))
+        .and(crate::common::header_is("x-filter", r#"{"quota_type":"obj-buckets"}"#))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [q.clone()], "page": 2, "pages": 2, "results": 2})))
+        .expect(1)
+        .mount(&server)
+        .await;
     let o = client.object_storage();
+    let filtered: Vec<_> = o
+        .list_all_quotas(ListParams::new().filter(linode_sdk::Filter::new().eq("quota_type", "obj-buckets")))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(filtered.len(), 2);
+    assert_eq!(filtered[1].endpoint_type, Some(EndpointType::E1));
     assert_eq!(o.list_quotas(&ListParams::new()).await.unwrap().data[0].quota_limit, 1000);
     assert_eq!(o.get_quota("obj-buckets-fr-par-1.linodeobjects.com").await.unwrap().resource_metric, "bucket");
     assert_eq!(o.get_quota_usage("obj-buckets-fr-par-1.linodeobjects.com").await.unwrap().usage, Some(7));
+}
+
+#[tokio::test]
+async fn quota_usage_without_data_is_none_and_clusters_stream() {
+    use futures::TryStreamExt;
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/v4/object-storage/quotas/obj-total-egress-throughput-gb-lon-1.linodeobjects.com/usage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"quota_limit": 1250000000u64, "usage": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v4/object-storage/clusters"))
+        .and(query_param("page_size", "500"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([
+            {"id": "us-east-1", "domain": "us-east-1.linodeobjects.com", "region": "us-east", "static_site_domain": "website-us-east-1.linodeobjects.com", "status": "available"},
+            {"id": "fr-par-1", "domain": "fr-par-1.linodeobjects.com", "region": "fr-par", "static_site_domain": "website-fr-par-1.linodeobjects.com", "status": "available"}
+        ]))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let o = client.object_storage();
+    let u = o.get_quota_usage("obj-total-egress-throughput-gb-lon-1.linodeobjects.com").await.unwrap();
+    assert_eq!((u.quota_limit, u.usage), (1_250_000_000, None));
+    let clusters: Vec<_> = o.list_all_clusters(ListParams::new().page_size(500)).try_collect().await.unwrap();
+    assert_eq!(clusters.iter().map(|c| c.region.as_str()).collect::<Vec<_>>(), ["us-east", "fr-par"]);
+    assert_eq!(clusters[1].static_site_domain, "website-fr-par-1.linodeobjects.com");
 }
