@@ -1,18 +1,21 @@
 //! One handler per API area, reached from [`Client`]:
 //! [`Client::lke`](crate::Client::lke), [`Client::nodebalancers`](crate::Client::nodebalancers),
 //! [`Client::domains`](crate::Client::domains), [`Client::object_storage`](crate::Client::object_storage),
-//! [`Client::regions`](crate::Client::regions) and [`Client::linode_types`](crate::Client::linode_types).
+//! [`Client::regions`](crate::Client::regions), [`Client::linode_types`](crate::Client::linode_types),
+//! [`Client::firewalls`](crate::Client::firewalls) and [`Client::vpcs`](crate::Client::vpcs).
 //!
 //! Conventions: `get` fails on 404, `get_opt` returns `Ok(None)` on 404 (a Terraform
 //! read), `list` returns one [`Page`](crate::Page), `list_all` streams every item of
 //! every page.
 
 pub mod domains;
+pub mod firewalls;
 pub mod linode_types;
 pub mod lke;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod regions;
+pub mod vpcs;
 
 use crate::client::Client;
 
@@ -35,7 +38,7 @@ impl Client {
         lke::LkeHandler { client: self.clone() }
     }
 
-    /// NodeBalancers: nodebalancers, configs, nodes, firewalls, types.
+    /// NodeBalancers: nodebalancers, configs, nodes, firewalls, VPC configurations, stats, types.
     pub fn nodebalancers(&self) -> nodebalancers::NodeBalancersHandler {
         nodebalancers::NodeBalancersHandler { client: self.clone() }
     }
@@ -58,6 +61,16 @@ impl Client {
     /// Linode instance types.
     pub fn linode_types(&self) -> linode_types::LinodeTypesHandler {
         linode_types::LinodeTypesHandler { client: self.clone() }
+    }
+
+    /// Cloud Firewalls: firewalls, rules, devices, settings.
+    pub fn firewalls(&self) -> firewalls::FirewallsHandler {
+        firewalls::FirewallsHandler { client: self.clone() }
+    }
+
+    /// VPCs: VPCs, subnets, addresses in use.
+    pub fn vpcs(&self) -> vpcs::VpcsHandler {
+        vpcs::VpcsHandler { client: self.clone() }
     }
 }
 

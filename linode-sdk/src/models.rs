@@ -19,11 +19,13 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub mod domains;
+pub mod firewalls;
 pub mod linode_types;
 pub mod lke;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod regions;
+pub mod vpcs;
 
 /// Declares a string enum with known variants and an `Other(String)` catch-all.
 macro_rules! string_enum {
