@@ -3,11 +3,13 @@
 
 pub mod admin;
 pub mod domains;
+pub mod firewalls;
 pub mod linode_types;
 pub mod lke;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod regions;
+pub mod vpcs;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -42,7 +44,9 @@ pub fn router(shared: AppState) -> Router {
         .merge(domains::routes())
         .merge(object_storage::routes())
         .merge(regions::routes())
-        .merge(linode_types::routes());
+        .merge(linode_types::routes())
+        .merge(firewalls::routes())
+        .merge(vpcs::routes());
     Router::new()
         .nest("/v4", api.clone())
         .nest("/v4beta", api)
