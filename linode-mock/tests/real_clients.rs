@@ -72,6 +72,17 @@ async fn linode_api4_sdk_flow() {
         .filter(|r| r.method == "POST" && r.path == "/v4/lke/clusters")
         .count();
     assert_eq!(posts, 2, "one accepted and one rejected cluster create");
+    let firewall_posts: Vec<u16> = mock
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v4/networking/firewalls")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        firewall_posts,
+        [200, 400],
+        "one accepted and one rejected firewall create"
+    );
     mock.shutdown().await;
 }
 
@@ -92,9 +103,16 @@ async fn linode_cli_flow() {
         ],
     )
     .await;
+    let requests = mock.requests();
     assert!(
-        mock.requests().iter().all(|r| r.status != 401),
+        requests.iter().all(|r| r.status != 401),
         "every CLI call was authenticated"
     );
+    for path in ["/v4/networking/firewalls", "/v4/vpcs", "/v4/vpcs/ips"] {
+        assert!(
+            requests.iter().any(|r| r.path == path && r.status == 200),
+            "the CLI reached {path}"
+        );
+    }
     mock.shutdown().await;
 }
