@@ -43,6 +43,19 @@ pub struct VpcSubnetNodeBalancer {
     pub id: u64,
     /// The range of the subnet the NodeBalancer uses.
     pub ipv4_range: String,
+    /// IPv6 ranges the NodeBalancer uses (IPv6 VPCs).
+    #[serde(deserialize_with = "null_default")]
+    pub ipv6_ranges: Vec<VpcRange>,
+}
+
+/// A Managed Database with an address in a subnet (newer than the 4.189 spec).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpcSubnetDatabase {
+    /// Database id.
+    pub id: u64,
+    /// The range of the subnet the database uses.
+    pub ipv4_range: Option<String>,
 }
 
 /// A VPC subnet.
@@ -61,6 +74,12 @@ pub struct VpcSubnet {
     /// NodeBalancers using the subnet (newer).
     #[serde(deserialize_with = "null_default")]
     pub nodebalancers: Vec<VpcSubnetNodeBalancer>,
+    /// Managed Databases using the subnet (newer).
+    #[serde(deserialize_with = "null_default")]
+    pub databases: Vec<VpcSubnetDatabase>,
+    /// IPv6 ranges of the subnet (IPv6 VPCs; newer).
+    #[serde(deserialize_with = "null_default")]
+    pub ipv6: Vec<VpcRange>,
     /// Creation time.
     pub created: String,
     /// Update time.
@@ -85,6 +104,9 @@ pub struct Vpc {
     /// The IPv4 ranges subnets may use (newer).
     #[serde(deserialize_with = "null_default")]
     pub ipv4: Vec<VpcRange>,
+    /// IPv6 ranges of the VPC (IPv6 VPCs; newer).
+    #[serde(deserialize_with = "null_default")]
+    pub ipv6: Vec<VpcRange>,
     /// Creation time.
     pub created: String,
     /// Update time.

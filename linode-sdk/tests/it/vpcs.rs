@@ -12,7 +12,7 @@ use crate::common::{header_is, page, setup};
 fn subnet_json(id: u64, nodebalancers: serde_json::Value) -> serde_json::Value {
     json!({"id": id, "label": "backend", "ipv4": "10.0.0.0/24", "ipv6": null,
            "linodes": [{"id": 5, "interfaces": [{"id": 31, "active": true, "config_id": 41}]}],
-           "databases": [], "nodebalancers": nodebalancers,
+           "databases": [{"id": 8, "ipv4_range": "10.0.0.128/28", "ipv6_ranges": []}], "nodebalancers": nodebalancers,
            "created": "2024-01-01T00:00:00", "updated": "2024-01-01T00:00:00"})
 }
 
@@ -188,8 +188,13 @@ async fn subnets_crud() {
         all[0].nodebalancers,
         vec![VpcSubnetNodeBalancer {
             id: 12345,
-            ipv4_range: "10.0.0.64/30".into()
+            ipv4_range: "10.0.0.64/30".into(),
+            ipv6_ranges: vec![]
         }]
+    );
+    assert_eq!(
+        all[0].databases[0].ipv4_range.as_deref(),
+        Some("10.0.0.128/28")
     );
     assert_eq!(vpcs.get_subnet(10, 20).await.unwrap().ipv4, "10.0.0.0/24");
     assert!(vpcs.get_subnet_opt(10, 21).await.unwrap().is_none());
