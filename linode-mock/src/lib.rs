@@ -1,11 +1,11 @@
 //! `linode-mock`: a stateful Linode API v4 emulator for offline tests.
 //!
-//! It serves the REST API (under both `/v4` and `/v4beta`) for LKE, NodeBalancers, Domains,
-//! Object Storage, Regions, Linode types and network transfer prices in Linode's JSON shapes
-//! and with Linode's catalog, with bearer-token auth, pagination, `X-Filter`, Linode-style
-//! validation errors, delayed lifecycles (LKE nodes turn `ready`, kubeconfigs appear), an
-//! S3-compatible endpoint (s3s, SigV4) sharing buckets with the REST side, fault injection,
-//! rate-limit headers, a request log and persistence.
+//! It serves the REST API (under both `/v4` and `/v4beta`) for LKE, NodeBalancers, Cloud
+//! Firewalls, VPCs, Domains, Object Storage, Regions, Linode types and network transfer prices
+//! in Linode's JSON shapes and with Linode's catalog, with bearer-token auth, pagination,
+//! `X-Filter`, Linode-style validation errors, delayed lifecycles (LKE nodes turn `ready`,
+//! kubeconfigs appear), an S3-compatible endpoint (s3s, SigV4) sharing buckets with the REST
+//! side, fault injection, rate-limit headers, a request log and persistence.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), linode_mock::StartError> {

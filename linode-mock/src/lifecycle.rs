@@ -56,8 +56,12 @@ pub fn cluster_status(cluster: &Cluster, now_ms: u64) -> &'static str {
     }
 }
 
-/// Completes every pending transition (all nodes ready, all kubeconfigs available) as of `now_ms`.
+/// Completes every pending transition (all nodes ready, all kubeconfigs available, every
+/// NodeBalancer's stats available) as of `now_ms`.
 pub fn settle(state: &mut State, now_ms: u64) {
+    for nb in state.nodebalancers.values_mut() {
+        nb.stats_ready_ms = nb.stats_ready_ms.min(now_ms);
+    }
     for pool in state.pools.values_mut() {
         for node in &mut pool.nodes {
             node.ready_ms = node.ready_ms.min(now_ms);

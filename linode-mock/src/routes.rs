@@ -3,12 +3,14 @@
 
 pub mod admin;
 pub mod domains;
+pub mod firewalls;
 pub mod linode_types;
 pub mod lke;
 pub mod network_transfer;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod regions;
+pub mod vpcs;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -44,7 +46,9 @@ pub fn router(shared: AppState) -> Router {
         .merge(object_storage::routes())
         .merge(regions::routes())
         .merge(linode_types::routes())
-        .merge(network_transfer::routes());
+        .merge(network_transfer::routes())
+        .merge(firewalls::routes())
+        .merge(vpcs::routes());
     Router::new()
         .nest("/v4", api.clone())
         .nest("/v4beta", api)

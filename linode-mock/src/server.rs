@@ -122,11 +122,13 @@ impl Shared {
     }
 
     /// Runs `f` on a draft copy of the state; the draft replaces the state (and is persisted)
-    /// only when `f` succeeds, so a rejected request changes nothing.
+    /// only when `f` succeeds, so a rejected request changes nothing. Links derived from other
+    /// objects (LKE pool firewalls) are brought in step before the draft is kept.
     pub fn write<T>(&self, f: impl FnOnce(&mut State) -> ApiResult<T>) -> ApiResult<T> {
         let mut guard = lock(&self.state);
         let mut draft = guard.clone();
         let out = f(&mut draft)?;
+        draft.sync_pool_firewalls();
         *guard = draft;
         self.persist(&guard);
         Ok(out)

@@ -33,8 +33,10 @@ pub fn fmt_time(ms: u64) -> String {
 }
 
 /// Per-area id allocators. Each area starts at its own base so ids never collide across areas,
-/// which makes mix-ups in clients visible.
+/// which makes mix-ups in clients visible. Allocators missing from an older state file start at
+/// their base.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Ids {
     /// Next LKE cluster id.
     pub cluster: u64,
@@ -54,6 +56,16 @@ pub struct Ids {
     pub record: u64,
     /// Next Object Storage key id.
     pub obj_key: u64,
+    /// Next Cloud Firewall id.
+    pub firewall: u64,
+    /// Next firewall device id.
+    pub fw_device: u64,
+    /// Next VPC id.
+    pub vpc: u64,
+    /// Next VPC subnet id.
+    pub subnet: u64,
+    /// Next NodeBalancer VPC configuration id.
+    pub nb_vpc_config: u64,
 }
 
 impl Default for Ids {
@@ -68,6 +80,11 @@ impl Default for Ids {
             domain: 7001,
             record: 80001,
             obj_key: 901,
+            firewall: 110_001,
+            fw_device: 120_001,
+            vpc: 130_001,
+            subnet: 140_001,
+            nb_vpc_config: 150_001,
         }
     }
 }
@@ -167,6 +184,97 @@ pub struct NodeBalancer {
     pub id: u64,
     /// Fields as served, except `id`, `created`, `updated`.
     pub doc: Map<String, Value>,
+    /// Creation time (epoch ms).
+    pub created_ms: u64,
+    /// Last update time (epoch ms).
+    pub updated_ms: u64,
+    /// When `GET .../stats` starts answering (epoch ms); 0 in older state files (available).
+    #[serde(default)]
+    pub stats_ready_ms: u64,
+}
+
+/// A NodeBalancer VPC configuration: the range of a subnet the NodeBalancer uses (keeps the
+/// subnet in use).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NbVpcConfig {
+    /// Id.
+    pub id: u64,
+    /// Owning NodeBalancer.
+    pub nodebalancer_id: u64,
+    /// VPC of the subnet.
+    pub vpc_id: u64,
+    /// Subnet.
+    pub subnet_id: u64,
+    /// IPv4 range inside the subnet.
+    pub ipv4_range: String,
+}
+
+/// A Cloud Firewall.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Firewall {
+    /// Id.
+    pub id: u64,
+    /// Label.
+    pub label: String,
+    /// `enabled` or `disabled`.
+    pub status: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// `{inbound, inbound_policy, outbound, outbound_policy}` as served (validated).
+    pub rules: Value,
+    /// Rules version, bumped on every rules change.
+    pub rules_version: u64,
+    /// Creation time (epoch ms).
+    pub created_ms: u64,
+    /// Last update time (epoch ms).
+    pub updated_ms: u64,
+}
+
+/// One attachment of a firewall to an entity.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FirewallDevice {
+    /// Device id.
+    pub id: u64,
+    /// Owning firewall.
+    pub firewall_id: u64,
+    /// `linode` or `nodebalancer`.
+    pub entity_type: String,
+    /// Id of the Linode or NodeBalancer.
+    pub entity_id: u64,
+    /// The LKE pool whose `firewall_id` made this attachment (kept in step with the pool).
+    pub lke_pool: Option<u64>,
+    /// Creation time (epoch ms).
+    pub created_ms: u64,
+}
+
+/// A VPC.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Vpc {
+    /// Id.
+    pub id: u64,
+    /// Label.
+    pub label: String,
+    /// Description.
+    pub description: String,
+    /// Region id.
+    pub region: String,
+    /// Creation time (epoch ms).
+    pub created_ms: u64,
+    /// Last update time (epoch ms).
+    pub updated_ms: u64,
+}
+
+/// A VPC subnet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Subnet {
+    /// Id.
+    pub id: u64,
+    /// Owning VPC.
+    pub vpc_id: u64,
+    /// Label.
+    pub label: String,
+    /// IPv4 range (canonical CIDR).
+    pub ipv4: String,
     /// Creation time (epoch ms).
     pub created_ms: u64,
     /// Last update time (epoch ms).
@@ -369,6 +477,16 @@ pub struct State {
     pub buckets: BTreeMap<String, Bucket>,
     /// Object Storage keys.
     pub obj_keys: BTreeMap<u64, ObjKey>,
+    /// Cloud Firewalls.
+    pub firewalls: BTreeMap<u64, Firewall>,
+    /// Firewall attachments.
+    pub fw_devices: BTreeMap<u64, FirewallDevice>,
+    /// VPCs.
+    pub vpcs: BTreeMap<u64, Vpc>,
+    /// VPC subnets.
+    pub subnets: BTreeMap<u64, Subnet>,
+    /// NodeBalancer VPC configurations.
+    pub nb_vpc_configs: BTreeMap<u64, NbVpcConfig>,
 }
 
 /// The key of a bucket in [`State::buckets`].
@@ -493,14 +611,71 @@ impl State {
         true
     }
 
-    /// Removes a NodeBalancer with its configs and nodes. Returns whether it existed.
+    /// Removes a NodeBalancer with its configs, nodes and VPC configurations, and detaches it
+    /// from its firewall. Returns whether it existed.
     pub fn delete_nodebalancer(&mut self, id: u64) -> bool {
         if self.nodebalancers.remove(&id).is_none() {
             return false;
         }
         self.nb_configs.retain(|_, c| c.nodebalancer_id != id);
         self.nb_nodes.retain(|_, n| n.nodebalancer_id != id);
+        self.nb_vpc_configs.retain(|_, c| c.nodebalancer_id != id);
+        self.fw_devices
+            .retain(|_, d| !(d.entity_type == "nodebalancer" && d.entity_id == id));
         true
+    }
+
+    /// Removes a firewall with its attachments, and clears it from the LKE pools that named it.
+    /// Returns whether it existed.
+    pub fn delete_firewall(&mut self, id: u64) -> bool {
+        if self.firewalls.remove(&id).is_none() {
+            return false;
+        }
+        self.fw_devices.retain(|_, d| d.firewall_id != id);
+        for p in self.pools.values_mut() {
+            if p.firewall_id == Some(id) {
+                p.firewall_id = None;
+            }
+        }
+        true
+    }
+
+    /// Keeps the `linode` devices that LKE pools' `firewall_id` imply in step with the pools:
+    /// every node's Linode of a pool with a firewall is a device of that firewall, and devices
+    /// made for nodes that are gone (recycled, pool resized or deleted, firewall changed) go.
+    /// Called after every accepted write, so no handler has to remember it.
+    pub fn sync_pool_firewalls(&mut self) {
+        let mut wanted: Vec<(u64, u64, u64)> = Vec::new();
+        for p in self.pools.values() {
+            if let Some(fw) = p.firewall_id.filter(|f| self.firewalls.contains_key(f)) {
+                wanted.extend(p.nodes.iter().map(|n| (fw, n.instance_id, p.id)));
+            }
+        }
+        self.fw_devices.retain(|_, d| match d.lke_pool {
+            None => true,
+            Some(pool) => wanted.contains(&(d.firewall_id, d.entity_id, pool)),
+        });
+        let now = now_ms();
+        for (fw, linode, pool) in wanted {
+            let present = self
+                .fw_devices
+                .values()
+                .any(|d| d.firewall_id == fw && d.entity_type == "linode" && d.entity_id == linode);
+            if !present {
+                let id = alloc(&mut self.ids.fw_device);
+                self.fw_devices.insert(
+                    id,
+                    FirewallDevice {
+                        id,
+                        firewall_id: fw,
+                        entity_type: "linode".into(),
+                        entity_id: linode,
+                        lke_pool: Some(pool),
+                        created_ms: now,
+                    },
+                );
+            }
+        }
     }
 }
 

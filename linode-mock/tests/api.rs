@@ -1,37 +1,12 @@
 //! End-to-end tests of the REST API, faults, rate limits, admin endpoint and persistence,
 //! against an in-process emulator on port 0.
 
-use std::time::Duration;
+mod common;
 
+use common::{call, start};
 use linode_mock::{FaultConfig, MockHandle, MockServer};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn start() -> MockHandle {
-    MockServer::builder()
-        .node_ready_delay(Duration::from_secs(3600))
-        .kubeconfig_delay(Duration::from_secs(3600))
-        .start()
-        .await
-        .expect("start")
-}
-
-async fn call(
-    m: &MockHandle,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = Client::new()
-        .request(method, format!("{}/v4{path}", m.api_url()))
-        .bearer_auth(m.token());
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.expect("send");
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 fn cluster_body(label: &str) -> Value {
     json!({"label": label, "region": "fr-par", "k8s_version": "1.33",

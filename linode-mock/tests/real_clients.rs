@@ -100,6 +100,17 @@ async fn linode_api4_sdk_flow() {
             "/v4/object-storage/quotas/obj-buckets-fr-par-1.linodeobjects.com/usage",
         ],
     );
+    let firewall_posts: Vec<u16> = mock
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v4/networking/firewalls")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        firewall_posts,
+        [200, 400],
+        "one accepted and one rejected firewall create"
+    );
     mock.shutdown().await;
 }
 
@@ -120,8 +131,9 @@ async fn linode_cli_flow() {
         ],
     )
     .await;
+    let requests = mock.requests();
     assert!(
-        mock.requests().iter().all(|r| r.status != 401),
+        requests.iter().all(|r| r.status != 401),
         "every CLI call was authenticated"
     );
     assert_read_ok(
@@ -136,5 +148,11 @@ async fn linode_cli_flow() {
             "/v4/object-storage/quotas/obj-objects-gb-lon-1.linodeobjects.com/usage",
         ],
     );
+    for path in ["/v4/networking/firewalls", "/v4/vpcs", "/v4/vpcs/ips"] {
+        assert!(
+            requests.iter().any(|r| r.path == path && r.status == 200),
+            "the CLI reached {path}"
+        );
+    }
     mock.shutdown().await;
 }

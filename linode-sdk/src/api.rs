@@ -1,20 +1,23 @@
 //! One handler per API area, reached from [`Client`]:
 //! [`Client::lke`](crate::Client::lke), [`Client::nodebalancers`](crate::Client::nodebalancers),
 //! [`Client::domains`](crate::Client::domains), [`Client::object_storage`](crate::Client::object_storage),
-//! [`Client::regions`](crate::Client::regions), [`Client::linode_types`](crate::Client::linode_types)
-//! and [`Client::network_transfer`](crate::Client::network_transfer).
+//! [`Client::regions`](crate::Client::regions), [`Client::linode_types`](crate::Client::linode_types),
+//! [`Client::network_transfer`](crate::Client::network_transfer),
+//! [`Client::firewalls`](crate::Client::firewalls) and [`Client::vpcs`](crate::Client::vpcs).
 //!
 //! Conventions: `get` fails on 404, `get_opt` returns `Ok(None)` on 404 (a Terraform
 //! read), `list` returns one [`Page`](crate::Page), `list_all` streams every item of
 //! every page.
 
 pub mod domains;
+pub mod firewalls;
 pub mod linode_types;
 pub mod lke;
 pub mod network_transfer;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod regions;
+pub mod vpcs;
 
 use crate::client::Client;
 
@@ -37,7 +40,7 @@ impl Client {
         lke::LkeHandler { client: self.clone() }
     }
 
-    /// NodeBalancers: nodebalancers, configs, nodes, firewalls, types.
+    /// NodeBalancers: nodebalancers, configs, nodes, firewalls, VPC configurations, stats, types.
     pub fn nodebalancers(&self) -> nodebalancers::NodeBalancersHandler {
         nodebalancers::NodeBalancersHandler { client: self.clone() }
     }
@@ -65,6 +68,16 @@ impl Client {
     /// Network transfer prices.
     pub fn network_transfer(&self) -> network_transfer::NetworkTransferHandler {
         network_transfer::NetworkTransferHandler { client: self.clone() }
+    }
+
+    /// Cloud Firewalls: firewalls, rules, devices, settings.
+    pub fn firewalls(&self) -> firewalls::FirewallsHandler {
+        firewalls::FirewallsHandler { client: self.clone() }
+    }
+
+    /// VPCs: VPCs, subnets, addresses in use.
+    pub fn vpcs(&self) -> vpcs::VpcsHandler {
+        vpcs::VpcsHandler { client: self.clone() }
     }
 }
 

@@ -1,6 +1,6 @@
-//! Typed async client for the Linode API v4: LKE, NodeBalancers, Domains, Object
-//! Storage (REST and, behind the default `s3` feature, S3), Regions, Linode types and
-//! network transfer prices.
+//! Typed async client for the Linode API v4: LKE, NodeBalancers, Cloud Firewalls, VPCs,
+//! Domains, Object Storage (REST and, behind the default `s3` feature, S3), Regions, Linode
+//! types and network transfer prices.
 //!
 //! ```no_run
 //! use futures::TryStreamExt;

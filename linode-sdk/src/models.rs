@@ -19,11 +19,13 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub mod domains;
+pub mod firewalls;
 pub mod linode_types;
 pub mod lke;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod regions;
+pub mod vpcs;
 
 /// Declares a string enum with known variants and an `Other(String)` catch-all.
 macro_rules! string_enum {
@@ -216,6 +218,7 @@ mod tests {
         let v: Vec<Color> = serde_json::from_str(r#"["red","blue","ultraviolet"]"#).unwrap();
         assert_eq!(v, vec![Color::Red, Color::Blue, Color::Other("ultraviolet".into())]);
         assert_eq!(serde_json::to_string(&v).unwrap(), r#"["red","blue","ultraviolet"]"#);
+        assert_eq!(Color::VALUES, ["red", "blue"]);
     }
 
     #[test]

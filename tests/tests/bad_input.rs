@@ -42,7 +42,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         ),
         ("unknown type", lke("fr-par", r#"type = "g6-imaginary-99"
     count = 1"#, ""), "type"),
-        ("GPU type in a region without GPUs", lke("us-east", r#"type = "g1-gpu-rtx6000-1"
+        ("GPU type in a region without GPUs", lke("us-iad", r#"type = "g1-gpu-rtx6000-1"
     count = 1"#, ""), "type"),
         ("count 0", lke("fr-par", r#"type = "g6-standard-2"
     count = 0"#, ""), "count"),

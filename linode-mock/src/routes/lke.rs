@@ -10,6 +10,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 use sha2::Digest;
 
+use super::firewalls::existing_firewall;
 use super::{AppState, Input, JsonBody, ListQuery, empty, list_response, parse_id};
 use crate::catalog;
 use crate::error::{ApiError, ApiResult, Errors};
@@ -255,6 +256,7 @@ fn validate_taints(input: &Input<'_>, errs: &mut Errors) -> Option<Value> {
 }
 
 fn validate_pool(
+    s: &Store,
     v: &Value,
     prefix: &str,
     region: &str,
@@ -312,7 +314,9 @@ fn validate_pool(
     let taints = validate_taints(&input, errs).unwrap_or_else(|| json!([]));
     let tags = input.tags(errs).unwrap_or_default();
     let label = input.str("label", errs).map(str::to_string);
-    let firewall_id = input.int("firewall_id", errs).map(|n| n as u64);
+    let firewall_id = input
+        .int("firewall_id", errs)
+        .and_then(|f| existing_firewall(s, f, &input.path("firewall_id"), errs));
     let k8s_version = input.str("k8s_version", errs).map(str::to_string);
     let update_strategy = input
         .one_of("update_strategy", &["rolling_update", "on_recycle"], errs)
@@ -373,6 +377,45 @@ fn insert_pool(s: &mut Store, cluster_id: u64, spec: PoolSpec, ready_ms: u64) ->
         },
     );
     id
+}
+
+/// Validates a cluster's `vpc_id` and `subnet_id`: they must exist, the subnet must be in the
+/// VPC, and the VPC in the cluster's region. The subnet then stays in use until the cluster goes.
+fn validate_vpc_link(
+    s: &Store,
+    input: &Input<'_>,
+    region: &str,
+    errs: &mut Errors,
+) -> (Option<u64>, Option<u64>) {
+    let vpc_id = input.int("vpc_id", errs).and_then(|v| {
+        let found = u64::try_from(v).ok().and_then(|v| s.vpcs.get(&v));
+        match found {
+            None => errs.add("vpc_id", "VPC not found"),
+            Some(vpc) if vpc.region != region => {
+                errs.add("vpc_id", "The VPC must be in the cluster's region")
+            }
+            Some(_) => {}
+        }
+        found.map(|v| v.id)
+    });
+    let subnet_id = input.int("subnet_id", errs).and_then(|sn| {
+        let found = u64::try_from(sn).ok().and_then(|sn| s.subnets.get(&sn));
+        match found {
+            None => errs.add("subnet_id", "Subnet not found"),
+            Some(sub) if vpc_id.is_some_and(|v| v != sub.vpc_id) => {
+                errs.add("subnet_id", "The subnet is not in the given VPC")
+            }
+            Some(_) => {}
+        }
+        found.map(|sub| sub.id)
+    });
+    // A subnet alone implies its VPC.
+    let vpc_id = vpc_id.or_else(|| {
+        subnet_id
+            .and_then(|sn| s.subnets.get(&sn))
+            .map(|x| x.vpc_id)
+    });
+    (vpc_id, subnet_id)
 }
 
 fn validate_label(label: &str, field: &str, errs: &mut Errors) {
@@ -483,8 +526,7 @@ async fn create_cluster(
         let tags = input.tags(&mut errs).unwrap_or_default();
         let stack_type = input.one_of("stack_type", &["ipv4", "ipv4-ipv6"], &mut errs).unwrap_or("ipv4").to_string();
         let apl_enabled = input.bool("apl_enabled", &mut errs).unwrap_or(false);
-        let vpc_id = input.int("vpc_id", &mut errs).map(|n| n as u64);
-        let subnet_id = input.int("subnet_id", &mut errs).map(|n| n as u64);
+        let (vpc_id, subnet_id) = validate_vpc_link(s, &input, region.unwrap_or_default(), &mut errs);
         let mut control_plane = json!({"high_availability": tier == "enterprise", "audit_logs_enabled": false, "metrics_enabled": false, "acl": default_acl()});
         if let Some(cp) = input.raw("control_plane") {
             let ci = Input::new(cp, "control_plane.");
@@ -515,7 +557,7 @@ async fn create_cluster(
             Some(Value::Array(pools)) => pools
                 .iter()
                 .enumerate()
-                .filter_map(|(i, p)| validate_pool(p, &format!("node_pools[{i}]."), region_id, tier, &mut errs))
+                .filter_map(|(i, p)| validate_pool(s, p, &format!("node_pools[{i}]."), region_id, tier, &mut errs))
                 .collect(),
             Some(_) => {
                 errs.add("node_pools", "node_pools must be an array");
@@ -678,7 +720,7 @@ async fn create_pool(
     let out = app.write(|s| {
         let c = cluster(s, &id)?.clone();
         let mut errs = Errors::new();
-        let spec = validate_pool(&body, "", &c.region, &c.tier, &mut errs);
+        let spec = validate_pool(s, &body, "", &c.region, &c.tier, &mut errs);
         errs.finish()?;
         let spec = spec.ok_or_else(|| ApiError::bad_request("Invalid node pool"))?;
         let now = now_ms();
@@ -723,7 +765,13 @@ async fn update_pool(
         let taints = validate_taints(&input, &mut errs);
         let tags = input.tags(&mut errs);
         let label = input.str("label", &mut errs);
-        let firewall_id = input.int("firewall_id", &mut errs);
+        // `null` detaches the pool's firewall; a number must name an existing one.
+        let firewall_id = match body.get("firewall_id") {
+            Some(Value::Null) => Some(None),
+            _ => input
+                .int("firewall_id", &mut errs)
+                .map(|f| existing_firewall(s, f, "firewall_id", &mut errs)),
+        };
         let update_strategy = input.one_of(
             "update_strategy",
             &["rolling_update", "on_recycle"],
@@ -759,7 +807,7 @@ async fn update_pool(
             p.label = Some(l.to_string());
         }
         if let Some(f) = firewall_id {
-            p.firewall_id = Some(f as u64);
+            p.firewall_id = f;
         }
         if tier == "enterprise" {
             if let Some(u) = update_strategy {

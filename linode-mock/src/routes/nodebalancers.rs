@@ -1,15 +1,25 @@
-//! NodeBalancers: CRUD, configs (CRUD + rebuild), backend nodes, firewalls list, types.
+//! NodeBalancers: CRUD, configs (CRUD + rebuild), backend nodes (also reached through a VPC),
+//! firewalls, VPC configurations, stats, types.
 
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
+use ipnet::Ipv4Net;
 use serde_json::{Map, Value, json};
 
+use super::firewalls::{attach, existing_firewall, firewalls_of};
+use super::vpcs::overlaps;
 use super::{AppState, Input, JsonBody, ListQuery, empty, list_response, parse_id};
 use crate::catalog;
 use crate::error::{ApiError, ApiResult, Errors};
-use crate::state::{NbConfig, NbNode, NodeBalancer, State as Store, alloc, fmt_time, now_ms};
+use crate::pagination::{DEFAULT_PAGE_SIZE, PageParams, paginate};
+use crate::state::{
+    NbConfig, NbNode, NbVpcConfig, NodeBalancer, State as Store, alloc, fmt_time, now_ms,
+};
+
+/// How long a new NodeBalancer answers `GET .../stats` with "Stats are unavailable at this time."
+pub const STATS_DELAY_MS: u64 = 5 * 60 * 1000;
 
 /// Routes of this area (relative to `/v4`).
 pub fn routes() -> Router<AppState> {
@@ -20,7 +30,13 @@ pub fn routes() -> Router<AppState> {
             "/nodebalancers/{id}",
             get(get_one).put(update).delete(delete),
         )
-        .route("/nodebalancers/{id}/firewalls", get(firewalls))
+        .route(
+            "/nodebalancers/{id}/firewalls",
+            get(firewalls).put(put_firewalls),
+        )
+        .route("/nodebalancers/{id}/stats", get(stats))
+        .route("/nodebalancers/{id}/vpcs", get(list_vpc_configs))
+        .route("/nodebalancers/{id}/vpcs/{cfg}", get(get_vpc_config))
         .route(
             "/nodebalancers/{id}/configs",
             get(list_configs).post(create_config),
@@ -67,7 +83,11 @@ fn config_json(s: &Store, c: &NbConfig) -> Value {
 }
 
 fn node_json(n: &NbNode) -> Value {
-    let mut v = Value::Object(n.doc.clone());
+    let mut doc = n.doc.clone();
+    // `subnet_id` is request-only (older state files stored it); responses carry `vpc_config_id`.
+    doc.remove("subnet_id");
+    doc.entry("vpc_config_id").or_insert(Value::Null);
+    let mut v = Value::Object(doc);
     v["id"] = json!(n.id);
     v["config_id"] = json!(n.config_id);
     v["nodebalancer_id"] = json!(n.nodebalancer_id);
@@ -247,11 +267,42 @@ fn default_config() -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
 
+/// A VPC configuration of a NodeBalancer as its nodes see it.
+struct VpcLink {
+    subnet_id: u64,
+    config_id: u64,
+    range: Ipv4Net,
+}
+
+fn vpc_link(s: &Store, c: &NbVpcConfig) -> Option<VpcLink> {
+    Some(VpcLink {
+        subnet_id: c.subnet_id,
+        config_id: c.id,
+        range: s.subnets.get(&c.subnet_id)?.ipv4.parse().ok()?,
+    })
+}
+
+fn vpc_links(s: &Store, nb_id: u64) -> Vec<VpcLink> {
+    s.nb_vpc_configs
+        .values()
+        .filter(|c| c.nodebalancer_id == nb_id)
+        .filter_map(|c| vpc_link(s, c))
+        .collect()
+}
+
+fn vpc_config_json(c: &NbVpcConfig) -> Value {
+    json!({"id": c.id, "nodebalancer_id": c.nodebalancer_id, "vpc_id": c.vpc_id,
+           "subnet_id": c.subnet_id, "ipv4_range": c.ipv4_range})
+}
+
+/// Validates a node; `vpc` are the NodeBalancer's VPC configurations, which a node's
+/// `subnet_id` must name (the node then carries that configuration's `vpc_config_id`).
 fn validate_node(
     body: &Value,
     prefix: &str,
     mut base: Map<String, Value>,
     creating: bool,
+    vpc: &[VpcLink],
     errs: &mut Errors,
 ) -> Map<String, Value> {
     let i = Input::new(body, prefix);
@@ -297,13 +348,39 @@ fn validate_node(
         base.insert("mode".into(), json!(m));
     }
     if let Some(sn) = i.int("subnet_id", errs) {
-        base.insert("subnet_id".into(), json!(sn));
+        match vpc.iter().find(|l| i64::try_from(l.subnet_id) == Ok(sn)) {
+            Some(l) => {
+                base.insert("vpc_config_id".into(), json!(l.config_id));
+            }
+            None => errs.add(
+                i.path("subnet_id"),
+                "The NodeBalancer has no VPC configuration for this subnet",
+            ),
+        }
     }
+    // A node reached through a VPC must have its address in that subnet.
+    let link = base
+        .get("vpc_config_id")
+        .and_then(Value::as_u64)
+        .and_then(|id| vpc.iter().find(|l| l.config_id == id));
+    let ip = base
+        .get("address")
+        .and_then(Value::as_str)
+        .and_then(|a| a.parse::<std::net::SocketAddrV4>().ok());
+    if let (Some(l), Some(ip)) = (link, ip)
+        && !l.range.contains(ip.ip())
+    {
+        errs.add(
+            i.path("address"),
+            format!("Address must be in the node's VPC subnet ({})", l.range),
+        );
+    }
+    base.remove("subnet_id");
     base
 }
 
 fn default_node() -> Map<String, Value> {
-    json!({"weight": 100, "mode": "accept", "subnet_id": null})
+    json!({"weight": 100, "mode": "accept", "vpc_config_id": null})
         .as_object()
         .cloned()
         .unwrap_or_default()
@@ -399,6 +476,11 @@ async fn create(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiRes
         let nb_type = i
             .one_of("type", &["common", "premium", "premium_40gb"], &mut errs)
             .unwrap_or("common");
+        let firewall_id = i
+            .int("firewall_id", &mut errs)
+            .and_then(|f| existing_firewall(s, f, "firewall_id", &mut errs));
+        let vpc_configs = validate_vpcs(s, &i, region.unwrap_or_default(), &mut errs);
+        let links: Vec<VpcLink> = vpc_configs.iter().filter_map(|c| vpc_link(s, c)).collect();
         let mut configs = Vec::new();
         match i.raw("configs") {
             None => {}
@@ -423,6 +505,7 @@ async fn create(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiRes
                                 &format!("{prefix}nodes[{j}]."),
                                 default_node(),
                                 true,
+                                &links,
                                 &mut errs,
                             )
                         })
@@ -457,10 +540,18 @@ async fn create(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiRes
                 doc: doc.as_object().cloned().unwrap_or_default(),
                 created_ms: now,
                 updated_ms: now,
+                stats_ready_ms: now + STATS_DELAY_MS,
             },
         );
+        for mut c in vpc_configs {
+            c.nodebalancer_id = id;
+            s.nb_vpc_configs.insert(c.id, c);
+        }
         for (cdoc, nodes) in configs {
             insert_config_with_nodes(s, id, cdoc, nodes);
+        }
+        if let Some(f) = firewall_id {
+            attach(s, f, "nodebalancer", id, "firewall_id")?;
         }
         Ok(nb_json(&s.nodebalancers[&id]))
     })?;
@@ -526,13 +617,239 @@ async fn delete(State(app): State<AppState>, Path(id): Path<String>) -> ApiResul
     })
 }
 
+const FIREWALL_FILTERS: &[&str] = &["id", "label", "tags", "created", "updated"];
+
 async fn firewalls(
     State(app): State<AppState>,
     Path(id): Path<String>,
     q: ListQuery,
 ) -> ApiResult<Json<Value>> {
-    app.read(|s| nb(s, &id).map(|_| ()))?;
-    list_response(vec![], &q, &["id", "label", "tags", "created", "updated"])
+    let items = app.read(|s| nb(s, &id).map(|n| firewalls_of(s, "nodebalancer", n.id)))?;
+    list_response(items, &q, FIREWALL_FILTERS)
+}
+
+/// `PUT /nodebalancers/{id}/firewalls`: replaces the attached firewall (at most one).
+async fn put_firewalls(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
+    let items = app.write(|s| {
+        let nb_id = nb(s, &id)?.id;
+        let mut errs = Errors::new();
+        let mut ids = Vec::new();
+        match body.get("firewall_ids") {
+            Some(Value::Array(items)) => {
+                for (n, v) in items.iter().enumerate() {
+                    match v.as_u64() {
+                        Some(f) if s.firewalls.contains_key(&f) => ids.push(f),
+                        Some(_) => errs.add(format!("firewall_ids[{n}]"), "Firewall not found"),
+                        None => errs.add(format!("firewall_ids[{n}]"), "Must be an integer"),
+                    }
+                }
+                if items.len() > 1 {
+                    errs.add(
+                        "firewall_ids",
+                        "A NodeBalancer can have at most one firewall",
+                    );
+                }
+            }
+            Some(_) => errs.add("firewall_ids", "firewall_ids must be an array"),
+            None => errs.add("firewall_ids", "firewall_ids is required"),
+        }
+        errs.finish()?;
+        s.fw_devices
+            .retain(|_, d| !(d.entity_type == "nodebalancer" && d.entity_id == nb_id));
+        for f in ids {
+            attach(s, f, "nodebalancer", nb_id, "firewall_ids")?;
+        }
+        Ok(firewalls_of(s, "nodebalancer", nb_id))
+    })?;
+    let first_page = PageParams {
+        page: 1,
+        page_size: DEFAULT_PAGE_SIZE,
+    };
+    Ok(Json(paginate(items, first_page)))
+}
+
+/// Validates the `vpcs` of a NodeBalancer create: one configuration per subnet of a VPC in
+/// `region`, each with an IPv4 range inside the subnet that no other NodeBalancer uses
+/// (auto-assigned as the first free /30 after the gateway's when left out). The configurations
+/// get ids now; their `nodebalancer_id` is set by the caller.
+fn validate_vpcs(
+    s: &mut Store,
+    i: &Input<'_>,
+    region: &str,
+    errs: &mut Errors,
+) -> Vec<NbVpcConfig> {
+    let items = match i.raw("vpcs") {
+        None => return vec![],
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            errs.add("vpcs", "vpcs must be an array");
+            return vec![];
+        }
+    };
+    let mut out: Vec<NbVpcConfig> = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        let vi = Input::new(item, format!("vpcs[{n}]."));
+        if !vi.has("subnet_id") {
+            errs.add(vi.path("subnet_id"), "subnet_id is required");
+        }
+        let Some(sub) = vi.int("subnet_id", errs).and_then(|id| {
+            let found = u64::try_from(id)
+                .ok()
+                .and_then(|id| s.subnets.get(&id))
+                .cloned();
+            if found.is_none() {
+                errs.add(vi.path("subnet_id"), "Subnet not found");
+            }
+            found
+        }) else {
+            continue;
+        };
+        if s.vpcs.get(&sub.vpc_id).map(|v| v.region.as_str()) != Some(region) {
+            errs.add(
+                vi.path("subnet_id"),
+                "The subnet must be in the NodeBalancer's region",
+            );
+        }
+        if out.iter().any(|c| c.subnet_id == sub.id) {
+            errs.add(
+                vi.path("subnet_id"),
+                "Only one VPC configuration per subnet",
+            );
+        }
+        if vi.has("ipv6_range") {
+            errs.add(vi.path("ipv6_range"), "IPv6 VPC ranges are not available");
+        }
+        vi.bool("ipv4_range_auto_assign", errs);
+        let Ok(subnet_range) = sub.ipv4.parse::<Ipv4Net>() else {
+            continue;
+        };
+        let used: Vec<Ipv4Net> = s
+            .nb_vpc_configs
+            .values()
+            .chain(out.iter())
+            .filter(|c| c.subnet_id == sub.id)
+            .filter_map(|c| c.ipv4_range.parse().ok())
+            .collect();
+        let range = match vi.str("ipv4_range", errs) {
+            Some(r) => match r.parse::<Ipv4Net>() {
+                Ok(net) if net.trunc() != net => {
+                    errs.add(
+                        vi.path("ipv4_range"),
+                        format!("Must be in canonical form: {}", net.trunc()),
+                    );
+                    None
+                }
+                Ok(net) if !subnet_range.contains(&net) => {
+                    errs.add(
+                        vi.path("ipv4_range"),
+                        format!("Must be inside the subnet's range {subnet_range}"),
+                    );
+                    None
+                }
+                Ok(net) if used.iter().any(|u| overlaps(u, &net)) => {
+                    errs.add(
+                        vi.path("ipv4_range"),
+                        "The range is already in use in this subnet",
+                    );
+                    None
+                }
+                Ok(net) => Some(net),
+                Err(_) => {
+                    errs.add(vi.path("ipv4_range"), "Must be an IPv4 range in CIDR form");
+                    None
+                }
+            },
+            None => {
+                let free = subnet_range.subnets(30).ok().and_then(|mut blocks| {
+                    blocks.find(|b| {
+                        !used.iter().any(|u| overlaps(u, b))
+                            && b.network() != subnet_range.network()
+                    })
+                });
+                if free.is_none() {
+                    errs.add(
+                        vi.path("ipv4_range"),
+                        "No free IPv4 range is left in the subnet",
+                    );
+                }
+                free
+            }
+        };
+        if let Some(range) = range {
+            out.push(NbVpcConfig {
+                id: alloc(&mut s.ids.nb_vpc_config),
+                nodebalancer_id: 0,
+                vpc_id: sub.vpc_id,
+                subnet_id: sub.id,
+                ipv4_range: range.to_string(),
+            });
+        }
+    }
+    out
+}
+
+async fn list_vpc_configs(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    q: ListQuery,
+) -> ApiResult<Json<Value>> {
+    let items = app.read(|s| {
+        let nb_id = nb(s, &id)?.id;
+        Ok::<_, ApiError>(
+            s.nb_vpc_configs
+                .values()
+                .filter(|c| c.nodebalancer_id == nb_id)
+                .map(vpc_config_json)
+                .collect(),
+        )
+    })?;
+    list_response(items, &q, &["id", "vpc_id", "subnet_id", "ipv4_range"])
+}
+
+async fn get_vpc_config(
+    State(app): State<AppState>,
+    Path((id, cfg)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    app.read(|s| {
+        let nb_id = nb(s, &id)?.id;
+        s.nb_vpc_configs
+            .get(&parse_id(&cfg)?)
+            .filter(|c| c.nodebalancer_id == nb_id)
+            .map(|c| Json(vpc_config_json(c)))
+            .ok_or_else(ApiError::not_found)
+    })
+}
+
+/// `GET /nodebalancers/{id}/stats`: 400 while the NodeBalancer is new, then 5-minute readings
+/// since it was created (at most the last day). The emulator carries no traffic: readings are 0.
+async fn stats(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    const STEP_MS: u64 = 5 * 60 * 1000;
+    let now = now_ms();
+    app.read(|s| {
+        let n = nb(s, &id)?;
+        if now < n.stats_ready_ms {
+            return Err(ApiError::bad_request("Stats are unavailable at this time."));
+        }
+        let end = now - now % STEP_MS;
+        let start = (n.created_ms - n.created_ms % STEP_MS).max(end.saturating_sub(287 * STEP_MS));
+        let series: Vec<Value> = (start..=end)
+            .step_by(STEP_MS as usize)
+            .map(|t| json!([t, 0]))
+            .collect();
+        let label = n
+            .doc
+            .get("label")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        Ok(Json(json!({
+            "title": format!("{label} ({}) - day (5 min avg)", n.id),
+            "data": {"connections": series, "traffic": {"in": series, "out": series}},
+        })))
+    })
 }
 
 async fn types(q: ListQuery) -> ApiResult<Json<Value>> {
@@ -634,6 +951,7 @@ async fn rebuild(
         if port_taken(s, c.nodebalancer_id, &doc["port"], Some(c.id)) {
             errs.add("port", "Port is already in use by another config");
         }
+        let links = vpc_links(s, c.nodebalancer_id);
         let mut nodes = Vec::new();
         for (j, (nid, nv)) in validate_nodes_list(&body, "", &mut errs)
             .into_iter()
@@ -653,6 +971,7 @@ async fn rebuild(
                     &format!("nodes[{j}]."),
                     base,
                     existing.is_none(),
+                    &links,
                     &mut errs,
                 ),
             ));
@@ -715,7 +1034,8 @@ async fn create_node(
     let out = app.write(|s| {
         let c = config(s, &id, &cfg)?.clone();
         let mut errs = Errors::new();
-        let doc = validate_node(&body, "", default_node(), true, &mut errs);
+        let links = vpc_links(s, c.nodebalancer_id);
+        let doc = validate_node(&body, "", default_node(), true, &links, &mut errs);
         errs.finish()?;
         let nid = alloc(&mut s.ids.nb_node);
         let node = NbNode {
@@ -754,7 +1074,8 @@ async fn update_node(
     let out = app.write(|s| {
         let existing = node(s, &id, &cfg, &n)?.clone();
         let mut errs = Errors::new();
-        let doc = validate_node(&body, "", existing.doc.clone(), false, &mut errs);
+        let links = vpc_links(s, existing.nodebalancer_id);
+        let doc = validate_node(&body, "", existing.doc.clone(), false, &links, &mut errs);
         errs.finish()?;
         let entry = s
             .nb_nodes

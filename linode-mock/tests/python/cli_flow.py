@@ -93,6 +93,44 @@ def main() -> int:
         cli("nodebalancers", "delete", str(nb["id"]))
         assert cli("nodebalancers", "list") == []
 
+        # Cloud Firewalls, VPCs and their NodeBalancer attachments.
+        https = [{"action": "ACCEPT", "protocol": "TCP", "ports": "443", "label": "https",
+                  "addresses": {"ipv4": ["0.0.0.0/0"]}}]
+        fw = cli("firewalls", "create", "--label", "cli-fw", "--rules.inbound", json.dumps(https),
+                 "--rules.inbound_policy", "DROP", "--rules.outbound_policy", "ACCEPT")[0]
+        fid = str(fw["id"])
+        assert fw["status"] == "enabled", fw
+        assert [f["label"] for f in cli("firewalls", "list")] == ["cli-fw"]
+        icmp_with_ports = [{"action": "ACCEPT", "protocol": "ICMP", "ports": "22", "addresses": {"ipv4": ["0.0.0.0/0"]}}]
+        cli("firewalls", "rules-update", fid, "--inbound", json.dumps(icmp_with_ports), expect_rc=2)
+        cli("firewalls", "rules-update", fid, "--inbound", json.dumps(https), "--outbound_policy", "DROP")
+        rules = cli("firewalls", "rules-list", fid, "--all-columns")
+        assert rules[0]["version"] == 2 and rules[0]["outbound_policy"] == "DROP", rules
+        cli("firewalls", "update", fid, "--status", "disabled")
+        assert cli("firewalls", "view", fid)[0]["status"] == "disabled"
+
+        vpc = cli("vpcs", "create", "--label", "cli-vpc", "--region", "fr-par",
+                  "--subnets.label", "backend", "--subnets.ipv4", "10.0.0.0/24", "--all-columns")[0]
+        vid = str(vpc["id"])
+        backend = str(vpc["subnets"][0]["id"])
+        cli("vpcs", "subnet-create", vid, "--label", "extra", "--ipv4", "10.0.1.0/24")
+        cli("vpcs", "subnet-create", vid, "--label", "public", "--ipv4", "8.8.8.0/24", expect_rc=2)
+        assert sorted(s["label"] for s in cli("vpcs", "subnets-list", vid)) == ["backend", "extra"]
+        nb = cli("nodebalancers", "create", "--region", "fr-par", "--label", "cli-vpc-lb", "--firewall_id", fid,
+                 "--vpcs.subnet_id", backend, "--vpcs.ipv4_range", "10.0.0.64/30")[0]
+        devices = cli("firewalls", "devices-list", fid, "--all-columns")
+        assert [d["entity"]["id"] for d in devices] == [nb["id"]], devices
+        configs = cli("nodebalancers", "vpcs-list", str(nb["id"]), "--all-columns")
+        assert [(c["subnet_id"], c["ipv4_range"]) for c in configs] == [(int(backend), "10.0.0.64/30")], configs
+        ips = cli("vpcs", "ips-all-list", "--all-columns")
+        assert [ip["address_range"] for ip in ips] == ["10.0.0.64/30"], ips
+        cli("vpcs", "subnet-delete", vid, backend, expect_rc=2)
+        cli("nodebalancers", "delete", str(nb["id"]))
+        assert cli("firewalls", "devices-list", fid) == []
+        cli("vpcs", "delete", vid)
+        cli("firewalls", "delete", fid)
+        assert cli("vpcs", "list") == [] and cli("firewalls", "list") == []
+
         # Object Storage (bucket listing is not exposed by the CLI; see notes §8).
         assert any(c["region"] == "fr-par" for c in cli("object-storage", "clusters-list"))
         endpoints = cli("object-storage", "endpoints")

@@ -8,7 +8,7 @@ import sys
 
 from linode_api4 import LinodeClient
 from linode_api4.errors import ApiError
-from linode_api4.objects import Domain, LKECluster, NodeBalancer, ObjectStorageQuota, Region
+from linode_api4.objects import Domain, Firewall, LKECluster, NodeBalancer, ObjectStorageQuota, Region
 
 
 def main() -> int:
@@ -113,6 +113,65 @@ def main() -> int:
     assert client.load(NodeBalancer, nb.id).label == "py-lb-2"
     nb.delete()
     assert len(client.nodebalancers()) == 0
+
+    # Cloud Firewalls, VPCs and their NodeBalancer attachments.
+    rules = {
+        "inbound": [{"action": "ACCEPT", "protocol": "TCP", "ports": "80, 443", "label": "web",
+                     "addresses": {"ipv4": ["0.0.0.0/0"], "ipv6": ["::/0"]}}],
+        "inbound_policy": "DROP", "outbound": [], "outbound_policy": "ACCEPT",
+    }
+    fw = client.networking.firewall_create("py-fw", rules, tags=["python"])
+    assert fw.status == "enabled" and fw.label == "py-fw"
+    assert fw.get_rules()["inbound"][0]["ports"] == "80, 443"
+    try:
+        bad = {**rules, "inbound": [{"action": "ACCEPT", "protocol": "ICMP", "ports": "22",
+                                      "addresses": {"ipv4": ["0.0.0.0/0"]}}]}
+        client.networking.firewall_create("py-fw-bad", bad)
+        raise AssertionError("ports on an ICMP rule must be rejected")
+    except ApiError as e:
+        assert e.status == 400 and any("not allowed for ICMP" in m for m in e.errors), e.errors
+    fw.update_rules({**rules, "outbound_policy": "DROP"})
+    assert fw.get_rules()["version"] == 2 and fw.get_rules()["outbound_policy"] == "DROP"
+    fw.status = "disabled"
+    fw.save()
+    assert client.load(Firewall, fw.id).status == "disabled"
+
+    vpc = client.vpcs.create("py-vpc", "fr-par", subnets=[{"label": "backend", "ipv4": "10.0.0.0/24"}])
+    backend = vpc.subnets[0]
+    assert backend.ipv4 == "10.0.0.0/24"
+    extra = vpc.subnet_create("extra", ipv4="10.0.1.0/24")
+    try:
+        vpc.subnet_create("overlap", ipv4="10.0.0.128/25")
+        raise AssertionError("an overlapping subnet must be rejected")
+    except ApiError as e:
+        assert e.status == 400 and any("Overlaps" in m for m in e.errors), e.errors
+    vpc.invalidate()
+    assert sorted(s.label for s in vpc.subnets) == ["backend", "extra"]
+    assert [v.label for v in client.vpcs()] == ["py-vpc"]
+
+    lb = client.nodebalancer_create("fr-par", label="py-vpc-lb", firewall_id=fw.id,
+                                    vpcs=[{"subnet_id": backend.id, "ipv4_range": "10.0.0.64/30"}])
+    assert [f.id for f in lb.firewalls()] == [fw.id]
+    other = client.nodebalancer_create("fr-par", label="py-lb-3")
+    device = fw.device_create(other.id, "nodebalancer")
+    assert device.entity.id == other.id
+    fw.invalidate()
+    assert sorted(d.entity.id for d in fw.devices) == sorted([lb.id, other.id])
+    ips = client.vpcs.ips()
+    assert [(ip.address_range, ip.subnet_id) for ip in ips] == [("10.0.0.64/30", backend.id)], ips
+    try:
+        backend.delete()
+        raise AssertionError("a subnet used by a NodeBalancer must not be deleted")
+    except ApiError as e:
+        assert e.status == 400 and any("in use" in m for m in e.errors), e.errors
+    device.delete()
+    for n in (lb, other):
+        n.delete()
+    backend.delete()
+    extra.delete()
+    vpc.delete()
+    fw.delete()
+    assert len(client.vpcs()) == 0 and len(client.networking.firewalls()) == 0
 
     # Object Storage buckets (the REST bucket listing is only reachable through the SDK).
     client.object_storage.bucket_create("fr-par", "py-bucket")

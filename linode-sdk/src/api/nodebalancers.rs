@@ -1,14 +1,16 @@
-//! `/nodebalancers/...`: NodeBalancers, configs (incl. rebuild), nodes, firewalls, types.
+//! `/nodebalancers/...`: NodeBalancers, configs (incl. rebuild), nodes, firewalls, VPC
+//! configurations, stats, types.
 
 use futures::stream::BoxStream;
 
 use crate::client::Client;
 use crate::error::Result;
 use crate::models::ServiceType;
+use crate::models::firewalls::Firewall;
 use crate::models::nodebalancers::{
-    CreateNodeBalancer, CreateNodeBalancerConfig, CreateNodeBalancerNode, Firewall, NodeBalancer,
-    NodeBalancerConfig, NodeBalancerNode, RebuildNodeBalancerConfig, UpdateNodeBalancer, UpdateNodeBalancerConfig,
-    NodeBalancerVpcConfig, UpdateNodeBalancerFirewalls, UpdateNodeBalancerNode,
+    CreateNodeBalancer, CreateNodeBalancerConfig, CreateNodeBalancerNode, NodeBalancer, NodeBalancerConfig,
+    NodeBalancerNode, NodeBalancerStats, NodeBalancerVpcConfig, RebuildNodeBalancerConfig, UpdateNodeBalancer,
+    UpdateNodeBalancerConfig, UpdateNodeBalancerFirewalls, UpdateNodeBalancerNode,
 };
 use crate::pagination::{ListParams, Page};
 
@@ -64,6 +66,12 @@ impl NodeBalancersHandler {
     /// `DELETE /nodebalancers/{id}` (also deletes its configs and nodes).
     pub async fn delete(&self, id: u64) -> Result<()> {
         self.client.delete(&nb(id)).await
+    }
+
+    /// `GET /nodebalancers/{id}/stats`: the last 24 hours of connections and traffic.
+    /// Fails with a 400 (`Stats are unavailable at this time.`) for a new NodeBalancer.
+    pub async fn get_stats(&self, id: u64) -> Result<NodeBalancerStats> {
+        self.client.get(&format!("{}/stats", nb(id))).await
     }
 
     /// `GET /nodebalancers/types` (one page).
@@ -157,6 +165,11 @@ impl NodeBalancersHandler {
         self.client.list_page(&format!("{}/firewalls", nb(nb_id)), params).await
     }
 
+    /// Every firewall attached to a NodeBalancer, page by page.
+    pub fn list_all_firewalls(&self, nb_id: u64, params: ListParams) -> BoxStream<'static, Result<Firewall>> {
+        self.client.list_stream(format!("{}/firewalls", nb(nb_id)), params)
+    }
+
     /// `PUT /nodebalancers/{id}/firewalls`: sets the attached firewalls.
     pub async fn update_firewalls(&self, nb_id: u64, req: &UpdateNodeBalancerFirewalls) -> Result<Page<Firewall>> {
         self.client.put(&format!("{}/firewalls", nb(nb_id)), req).await
@@ -169,8 +182,18 @@ impl NodeBalancersHandler {
         self.client.list_page(&format!("{}/vpcs", nb(nb_id)), params).await
     }
 
+    /// Every VPC configuration of a NodeBalancer, page by page.
+    pub fn list_all_vpc_configs(&self, nb_id: u64, params: ListParams) -> BoxStream<'static, Result<NodeBalancerVpcConfig>> {
+        self.client.list_stream(format!("{}/vpcs", nb(nb_id)), params)
+    }
+
     /// `GET /nodebalancers/{id}/vpcs/{vpcConfigId}`.
     pub async fn get_vpc_config(&self, nb_id: u64, vpc_config_id: u64) -> Result<NodeBalancerVpcConfig> {
         self.client.get(&format!("{}/vpcs/{vpc_config_id}", nb(nb_id))).await
+    }
+
+    /// `GET /nodebalancers/{id}/vpcs/{vpcConfigId}`, `None` on 404.
+    pub async fn get_vpc_config_opt(&self, nb_id: u64, vpc_config_id: u64) -> Result<Option<NodeBalancerVpcConfig>> {
+        self.client.get_opt(&format!("{}/vpcs/{vpc_config_id}", nb(nb_id))).await
     }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+// `GET /nodebalancers/{id}/firewalls` answers firewalls; their models live in `firewalls`.
+pub use super::firewalls::{Firewall, FirewallAddresses, FirewallRule, FirewallRules, FirewallStatus};
 use super::{Nullable, null_default, string_enum};
 
 string_enum! {
@@ -82,14 +84,6 @@ string_enum! {
         Premium40Gb = "premium_40gb" }
 }
 
-string_enum! {
-    /// Firewall status.
-    FirewallStatus { /// Enabled.
-        Enabled = "enabled", /// Disabled.
-        Disabled = "disabled", /// Deleted.
-        Deleted = "deleted" }
-}
-
 /// Transfer statistics in MB for this month.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -158,12 +152,13 @@ pub struct NodeBalancer {
     pub updated: String,
 }
 
-/// A VPC attachment given on NodeBalancer create.
+/// A VPC attachment given on NodeBalancer create; it becomes a [`NodeBalancerVpcConfig`]
+/// that keeps the subnet in use until the NodeBalancer is deleted.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NodeBalancerVpcOptions {
-    /// Subnet id.
+    /// Subnet id (the subnet must be in the NodeBalancer's region).
     pub subnet_id: u64,
-    /// IPv4 range.
+    /// IPv4 range inside the subnet for the NodeBalancer's backend addresses, e.g. `10.0.0.64/30`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv4_range: Option<String>,
     /// IPv6 range.
@@ -194,13 +189,13 @@ pub struct CreateNodeBalancer {
     /// Configs created with the NodeBalancer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub configs: Option<Vec<CreateNodeBalancerConfig>>,
-    /// Firewall to attach.
+    /// Cloud Firewall to attach (a NodeBalancer has at most one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_id: Option<u64>,
-    /// Plan.
+    /// Plan (`common` when left out).
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub plan: Option<NodeBalancerPlan>,
-    /// VPC attachments.
+    /// VPC attachments (one per subnet).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vpcs: Option<Vec<NodeBalancerVpcOptions>>,
     /// Reserved IPv4 to use.
@@ -393,8 +388,9 @@ pub struct NodeBalancerNode {
     pub config_id: u64,
     /// NodeBalancer id.
     pub nodebalancer_id: u64,
-    /// VPC subnet id (newer).
-    pub subnet_id: Option<u64>,
+    /// The NodeBalancer VPC configuration the node is reached through (`None` for a
+    /// node outside any VPC). Newer than the spec; the node's `subnet_id` is request-only.
+    pub vpc_config_id: Option<u64>,
 }
 
 /// `POST /nodebalancers/{id}/configs/{configId}/nodes` body.
@@ -410,7 +406,8 @@ pub struct CreateNodeBalancerNode {
     /// Mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<NodeMode>,
-    /// VPC subnet id.
+    /// VPC subnet of the address, for a backend reached through one of the NodeBalancer's
+    /// VPC configurations (request-only: responses carry `vpc_config_id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<u64>,
 }
@@ -430,80 +427,10 @@ pub struct UpdateNodeBalancerNode {
     /// Mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<NodeMode>,
-    /// VPC subnet id.
+    /// VPC subnet of the address, for a backend reached through one of the NodeBalancer's
+    /// VPC configurations (request-only: responses carry `vpc_config_id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<u64>,
-}
-
-/// Addresses of a firewall rule.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FirewallAddresses {
-    /// IPv4 CIDRs.
-    #[serde(deserialize_with = "null_default")]
-    pub ipv4: Vec<String>,
-    /// IPv6 CIDRs.
-    #[serde(deserialize_with = "null_default")]
-    pub ipv6: Vec<String>,
-}
-
-/// A firewall rule.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FirewallRule {
-    /// `ACCEPT` or `DROP`.
-    pub action: String,
-    /// Addresses.
-    pub addresses: FirewallAddresses,
-    /// Description.
-    pub description: Option<String>,
-    /// Label.
-    pub label: Option<String>,
-    /// Ports, e.g. `22, 80-90`.
-    pub ports: Option<String>,
-    /// `TCP`, `UDP`, `ICMP`, `IPENCAP`.
-    pub protocol: String,
-}
-
-/// Firewall rules.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FirewallRules {
-    /// Inbound rules.
-    #[serde(deserialize_with = "null_default")]
-    pub inbound: Vec<FirewallRule>,
-    /// Default inbound policy.
-    pub inbound_policy: String,
-    /// Outbound rules.
-    #[serde(deserialize_with = "null_default")]
-    pub outbound: Vec<FirewallRule>,
-    /// Default outbound policy.
-    pub outbound_policy: String,
-    /// Rules fingerprint.
-    pub fingerprint: Option<String>,
-    /// Rules version.
-    pub version: Option<u64>,
-}
-
-/// A firewall attached to a NodeBalancer.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Firewall {
-    /// Id.
-    pub id: u64,
-    /// Label.
-    pub label: String,
-    /// Status.
-    pub status: FirewallStatus,
-    /// Rules.
-    pub rules: FirewallRules,
-    /// Tags.
-    #[serde(deserialize_with = "null_default")]
-    pub tags: Vec<String>,
-    /// Creation time.
-    pub created: String,
-    /// Update time.
-    pub updated: String,
 }
 
 /// `PUT /nodebalancers/{id}/firewalls` body.
@@ -531,4 +458,41 @@ pub struct NodeBalancerVpcConfig {
     pub ipv6_range: Option<String>,
     /// Whether the IPv4 range was auto-assigned.
     pub ipv4_range_auto_assign: Option<bool>,
+}
+
+/// Readings over time: `[unix time in milliseconds, value]` pairs.
+pub type StatsSeries = Vec<[f64; 2]>;
+
+/// Traffic readings of a NodeBalancer, in bits per second.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NodeBalancerTrafficStats {
+    /// Inbound traffic.
+    #[serde(rename = "in", deserialize_with = "null_default")]
+    pub inbound: StatsSeries,
+    /// Outbound traffic.
+    #[serde(rename = "out", deserialize_with = "null_default")]
+    pub outbound: StatsSeries,
+}
+
+/// The readings of [`NodeBalancerStats`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NodeBalancerStatsData {
+    /// Connections.
+    #[serde(deserialize_with = "null_default")]
+    pub connections: StatsSeries,
+    /// Traffic.
+    pub traffic: NodeBalancerTrafficStats,
+}
+
+/// `GET /nodebalancers/{id}/stats`: the last 24 hours of readings. The API answers 400
+/// (`Stats are unavailable at this time.`) for a NodeBalancer created minutes ago.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NodeBalancerStats {
+    /// Chart title.
+    pub title: String,
+    /// Readings.
+    pub data: NodeBalancerStatsData,
 }

@@ -274,3 +274,29 @@ async fn wait_for_kubeconfig_and_deletion() {
     client.lke().wait_for_deleted(4242, &fast_wait()).await.unwrap();
     assert_eq!(crate::common::hits(&server).await, 5);
 }
+
+#[tokio::test]
+async fn pool_firewall_id_round_trips() {
+    let (server, client) = setup().await;
+    let mut with_fw = pool_json(7, 1, 1);
+    with_fw["firewall_id"] = json!(9);
+    Mock::given(method("POST"))
+        .and(path("/v4/lke/clusters/4242/pools"))
+        .and(body_json(json!({"type": "g6-standard-8", "count": 1, "firewall_id": 9})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(with_fw.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/v4/lke/clusters/4242/pools/7"))
+        .and(body_json(json!({"firewall_id": 10})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(with_fw))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let create = CreateNodePool { firewall_id: Some(9), ..CreateNodePool::new("g6-standard-8", 1) };
+    let p = client.lke().create_pool(4242, &create).await.unwrap();
+    assert_eq!(p.firewall_id, Some(9));
+    let upd = UpdateNodePool { firewall_id: Nullable::Value(10), ..Default::default() };
+    client.lke().update_pool(4242, 7, &upd).await.unwrap();
+}

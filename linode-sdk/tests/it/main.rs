@@ -3,6 +3,7 @@
 mod client;
 mod common;
 mod domains;
+mod firewalls;
 mod lke;
 mod network_transfer;
 mod nodebalancers;
@@ -13,3 +14,4 @@ mod retry;
 #[cfg(feature = "s3")]
 mod s3;
 mod spec_examples;
+mod vpcs;

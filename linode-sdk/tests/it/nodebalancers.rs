@@ -1,10 +1,11 @@
 //! NodeBalancers: exact requests and realistic responses.
 
+use futures::TryStreamExt;
 use linode_sdk::ListParams;
 use linode_sdk::models::Nullable;
 use linode_sdk::models::nodebalancers::*;
 use serde_json::json;
-use wiremock::matchers::{body_json, method, path};
+use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::common::{page, setup};
@@ -187,4 +188,100 @@ async fn vpc_configs() {
     assert_eq!(list.data[0].subnet_id, 20);
     let one = client.nodebalancers().get_vpc_config(12345, 3).await.unwrap();
     assert_eq!(one.ipv4_range.as_deref(), Some("10.100.5.0/30"));
+}
+
+#[tokio::test]
+async fn create_in_a_vpc_behind_a_firewall() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/v4/nodebalancers"))
+        .and(body_json(json!({"region": "fr-par", "firewall_id": 9, "type": "premium_40gb",
+                              "vpcs": [{"subnet_id": 20, "ipv4_range": "10.0.0.64/30"}]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(nb_json()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v4/nodebalancers/12345/configs/4567/nodes"))
+        .and(body_json(json!({"address": "10.0.0.2:80", "label": "vpc-node", "subnet_id": 20})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 5, "address": "10.0.0.2:80", "label": "vpc-node",
+            "status": "Unknown", "weight": 100, "mode": "accept", "config_id": 4567, "nodebalancer_id": 12345, "vpc_config_id": 3})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let req = CreateNodeBalancer {
+        region: "fr-par".into(),
+        firewall_id: Some(9),
+        plan: Some(NodeBalancerPlan::Premium40Gb),
+        vpcs: Some(vec![NodeBalancerVpcOptions { subnet_id: 20, ipv4_range: Some("10.0.0.64/30".into()), ..Default::default() }]),
+        ..Default::default()
+    };
+    client.nodebalancers().create(&req).await.unwrap();
+    let node = CreateNodeBalancerNode { address: "10.0.0.2:80".into(), label: "vpc-node".into(), subnet_id: Some(20), ..Default::default() };
+    let n = client.nodebalancers().create_node(12345, 4567, &node).await.unwrap();
+    assert_eq!(n.vpc_config_id, Some(3));
+    assert_eq!(n.status, NodeStatus::Other("Unknown".into()));
+    let plain: NodeBalancerNode = serde_json::from_value(node_json(1)).unwrap();
+    assert_eq!(plain.vpc_config_id, None);
+}
+
+#[tokio::test]
+async fn vpc_config_streams_and_missing_config() {
+    let (server, client) = setup().await;
+    let cfg = json!({"id": 3, "nodebalancer_id": 12345, "vpc_id": 10, "subnet_id": 20, "ipv4_range": "10.0.0.64/30"});
+    Mock::given(method("GET"))
+        .and(path("/v4/nodebalancers/12345/vpcs"))
+        .and(query_param("page_size", "500"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([cfg]))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v4/nodebalancers/12345/vpcs/4"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"errors": [{"reason": "Not found"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v4/nodebalancers/12345/firewalls"))
+        .and(query_param("page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([{"id": 9, "label": "edge-fw", "status": "enabled",
+            "rules": {"inbound": [], "inbound_policy": "DROP", "outbound": [], "outbound_policy": "ACCEPT"},
+            "entities": [{"id": 12345, "type": "nodebalancer", "label": "balancer12345", "url": "/v4/nodebalancers/12345", "parent_entity": null}]}]))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let nbs = client.nodebalancers();
+    let all: Vec<NodeBalancerVpcConfig> = nbs.list_all_vpc_configs(12345, ListParams::new()).try_collect().await.unwrap();
+    assert_eq!((all[0].id, all[0].vpc_id, all[0].ipv4_range_auto_assign), (3, 10, None));
+    assert!(nbs.get_vpc_config_opt(12345, 4).await.unwrap().is_none());
+    let fws: Vec<Firewall> = nbs.list_all_firewalls(12345, ListParams::new()).try_collect().await.unwrap();
+    assert_eq!(fws[0].entities[0].id, 12345);
+    assert_eq!(fws[0].rules.inbound_policy, linode_sdk::models::firewalls::FirewallAction::Drop);
+}
+
+#[tokio::test]
+async fn stats_and_stats_not_yet_available() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/v4/nodebalancers/12345/stats"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"title": "balancer12345 (12345) - day (5 min avg)",
+            "data": {"connections": [[1526391300000.0, 0], [1526391600000.0, 3]],
+                     "traffic": {"in": [[1526391300000.0, 1250.5]], "out": [[1526391300000.0, 80]]}}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v4/nodebalancers/12346/stats"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"errors": [{"reason": "Stats are unavailable at this time."}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let stats = client.nodebalancers().get_stats(12345).await.unwrap();
+    assert_eq!(stats.data.connections[1], [1526391600000.0, 3.0]);
+    assert_eq!(stats.data.traffic.inbound[0][1], 1250.5);
+    assert_eq!(stats.data.traffic.outbound.len(), 1);
+    let err = client.nodebalancers().get_stats(12346).await.unwrap_err();
+    assert!(err.is_bad_request());
+    assert_eq!(err.api_error().unwrap().reasons().collect::<Vec<_>>(), ["Stats are unavailable at this time."]);
 }

@@ -10,11 +10,15 @@ use std::path::PathBuf;
 use linode_sdk::Page;
 use linode_sdk::models::ServiceType;
 use linode_sdk::models::domains::*;
+use linode_sdk::models::firewalls::{Firewall, FirewallDevice, FirewallRules};
 use linode_sdk::models::linode_types::LinodeType;
 use linode_sdk::models::lke::*;
-use linode_sdk::models::nodebalancers::*;
+use linode_sdk::models::nodebalancers::{
+    NodeBalancer, NodeBalancerConfig, NodeBalancerNode, NodeBalancerStats,
+};
 use linode_sdk::models::object_storage::*;
 use linode_sdk::models::regions::Region;
+use linode_sdk::models::vpcs::*;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -120,6 +124,28 @@ const OPS: &[(&str, &str, Check)] = &[
     ("/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}", "get", check::<NodeBalancerNode>),
     ("/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}", "put", check::<NodeBalancerNode>),
     ("/nodebalancers/{nodeBalancerId}/firewalls", "get", check::<Page<Firewall>>),
+    ("/nodebalancers/{nodeBalancerId}/stats", "get", check::<NodeBalancerStats>),
+    // Cloud Firewalls
+    ("/networking/firewalls", "get", check::<Page<Firewall>>),
+    ("/networking/firewalls", "post", check::<Firewall>),
+    ("/networking/firewalls/{firewallId}", "get", check::<Firewall>),
+    ("/networking/firewalls/{firewallId}", "put", check::<Firewall>),
+    ("/networking/firewalls/{firewallId}/devices", "get", check::<Page<FirewallDevice>>),
+    ("/networking/firewalls/{firewallId}/devices", "post", check::<FirewallDevice>),
+    ("/networking/firewalls/{firewallId}/devices/{deviceId}", "get", check::<FirewallDevice>),
+    ("/networking/firewalls/{firewallId}/rules", "get", check::<FirewallRules>),
+    ("/networking/firewalls/{firewallId}/rules", "put", check::<FirewallRules>),
+    // VPCs
+    ("/vpcs", "get", check::<Page<Vpc>>),
+    ("/vpcs", "post", check::<Vpc>),
+    ("/vpcs/ips", "get", check::<Page<VpcIp>>),
+    ("/vpcs/{vpcId}", "get", check::<Vpc>),
+    ("/vpcs/{vpcId}", "put", check::<Vpc>),
+    ("/vpcs/{vpcId}/ips", "get", check::<Page<VpcIp>>),
+    ("/vpcs/{vpcId}/subnets", "get", check::<Page<VpcSubnet>>),
+    ("/vpcs/{vpcId}/subnets", "post", check::<VpcSubnet>),
+    ("/vpcs/{vpcId}/subnets/{vpcSubnetId}", "get", check::<VpcSubnet>),
+    ("/vpcs/{vpcId}/subnets/{vpcSubnetId}", "put", check::<VpcSubnet>),
     // Domains
     ("/domains", "get", check::<Page<Domain>>),
     ("/domains", "post", check::<Domain>),

@@ -53,10 +53,10 @@ pub(crate) struct RuleModel {
 impl From<&FirewallRule> for RuleModel {
     fn from(r: &FirewallRule) -> Self {
         RuleModel {
-            action: r.action.clone(),
+            action: r.action.as_str().to_owned(),
             label: r.label.clone(),
             description: r.description.clone(),
-            protocol: r.protocol.clone(),
+            protocol: r.protocol.as_str().to_owned(),
             ports: r.ports.clone(),
             ipv4: r.addresses.ipv4.clone(),
             ipv6: r.addresses.ipv6.clone(),
@@ -85,8 +85,8 @@ impl From<&Firewall> for FirewallModel {
             id: f.id as i64,
             label: f.label.clone(),
             tags: f.tags.clone(),
-            inbound_policy: f.rules.inbound_policy.clone(),
-            outbound_policy: f.rules.outbound_policy.clone(),
+            inbound_policy: f.rules.inbound_policy.as_str().to_owned(),
+            outbound_policy: f.rules.outbound_policy.as_str().to_owned(),
             status: f.status.as_str().to_string(),
             created: f.created.clone(),
             updated: f.updated.clone(),

@@ -42,11 +42,9 @@ impl NodeModel {
             config_id: Val::Known(n.config_id as i64),
             label: Val::Known(n.label.clone()),
             address: Val::Known(n.address.clone()),
-            subnet_id: match n.subnet_id {
-                Some(s) => Val::Known(s as i64),
-                None => prior.subnet_id.clone().resolve(None),
-            },
-            vpc_config_id: Val::Null,
+            // `subnet_id` is request-only: the API answers `vpc_config_id`.
+            subnet_id: prior.subnet_id.clone().resolve(None),
+            vpc_config_id: n.vpc_config_id.map_or(Val::Null, |v| Val::Known(v as i64)),
             weight: Val::Known(n.weight.into()),
             mode: Val::Known(n.mode.as_str().to_string()),
             status: Val::Known(n.status.as_str().to_string()),

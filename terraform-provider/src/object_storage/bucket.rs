@@ -650,20 +650,27 @@ impl Resource for BucketResource {
             s3_endpoint: plan.s3_endpoint.get().cloned(),
         };
         let api = state.client.object_storage();
-        let bucket = match api.create_bucket(&create).await {
+        // Creating a bucket the account already has answers 200 with that bucket: look first,
+        // so that a bucket made outside this configuration is never taken over. After that, a
+        // bucket found after an ambiguous failure can only be the one this create made.
+        match api.get_bucket_opt(&region, &label).await {
+            Ok(None) => {}
+            Ok(Some(_)) => {
+                diags.error_at(
+                    "label",
+                    "Bucket already exists",
+                    format!(
+                        "Bucket {label:?} already exists in {region}; this configuration did not create it. Import it \
+                         (`terraform import <address> {region}:{label}`) or choose another label."
+                    ),
+                );
+                return;
+            }
+            Err(e) => return common::api_error_plain(diags, "Unable to check whether the bucket exists", &e),
+        }
+        let find = || async { api.get_bucket_opt(&region, &label).await };
+        let bucket = match common::create_reconciled("bucket", || api.create_bucket(&create), find).await {
             Ok(b) => b,
-            // A 5xx may hide a bucket that was created: creating your own bucket again is
-            // idempotent, so look, then try once more.
-            Err(e) if e.status().is_some_and(|s| s >= 500) => match api.get_bucket_opt(&region, &label).await {
-                Ok(Some(b)) => b,
-                _ => match api.create_bucket(&create).await {
-                    Ok(b) => b,
-                    Err(e) => {
-                        common::api_error(diags, "Unable to create the bucket", &e, field_attr);
-                        return;
-                    }
-                },
-            },
             Err(e) => {
                 common::api_error(diags, "Unable to create the bucket", &e, field_attr);
                 return;

@@ -542,7 +542,7 @@ async fn gpu_type_in_a_region_without_gpus_is_a_plan_error_and_creates_nothing()
         .h
         .create(
             CLUSTER,
-            cluster("gpu", "us-east", vec![pool("g1-gpu-rtx6000-1", 1)]),
+            cluster("gpu", "us-iad", vec![pool("g1-gpu-rtx6000-1", 1)]),
         )
         .await;
     assert_error_at(&out.diagnostics, "pool.0.type");
@@ -698,14 +698,14 @@ async fn k8s_upgrade_recycles_in_place_and_ha_cannot_be_turned_off() {
         [("control_plane", ha(true))],
     );
     if let Value::Object(m) = &mut config {
-        m.insert("k8s_version".into(), Value::from("1.32"));
+        m.insert("k8s_version".into(), Value::from("1.33"));
     }
     let state = create(&env, config.clone()).await;
     let id = cluster_id(&state);
 
     let mut upgraded = config.clone();
     if let Value::Object(m) = &mut upgraded {
-        m.insert("k8s_version".into(), Value::from("1.33"));
+        m.insert("k8s_version".into(), Value::from("1.34"));
         m.insert("label".into(), Value::from("up2"));
     }
     let plan = env.h.plan_update(CLUSTER, &state, upgraded.clone()).await;
@@ -715,7 +715,7 @@ async fn k8s_upgrade_recycles_in_place_and_ha_cannot_be_turned_off() {
     assert_eq!(cluster_id(&after), id);
     assert_eq!(
         after.get("k8s_version").and_then(Value::as_str),
-        Some("1.33")
+        Some("1.34")
     );
     assert_eq!(
         count_calls(&env, "POST", &format!("/lke/clusters/{id}/recycle")),
@@ -841,7 +841,7 @@ async fn data_sources_read_cluster_versions_and_types() {
         .iter()
         .filter_map(|x| x.get("id")?.as_str())
         .collect();
-    assert_eq!(ids, vec!["1.33", "1.32", "1.31"]);
+    assert_eq!(ids, linode_mock::catalog::k8s_versions("standard"));
     let v = env
         .h
         .read_data_source(
@@ -857,7 +857,7 @@ async fn data_sources_read_cluster_versions_and_types() {
     );
     assert_eq!(
         first.get("id").and_then(Value::as_str),
-        Some("v1.33.1+lke1")
+        Some(linode_mock::catalog::k8s_versions("enterprise")[0])
     );
 
     let t = env
@@ -966,7 +966,7 @@ async fn node_pool_autoscaler_count_is_not_drift_and_plan_checks_gpu_region() {
     let env = setup().await;
     let state = create(
         &env,
-        cluster("np", "us-east", vec![pool("g6-standard-1", 1)]),
+        cluster("np", "us-iad", vec![pool("g6-standard-1", 1)]),
     )
     .await;
     let id = cluster_id(&state);

@@ -429,13 +429,28 @@ async fn config_state_upgrade_from_version_0() {
 
 #[tokio::test]
 async fn firewall_id_is_kept_and_replaces_when_changed() {
+    use linode_sdk::models::firewalls::{CreateFirewall, FirewallAction, FirewallRulesOptions};
     let env = support::setup().await;
-    let config = obj(&[("label", Value::from("fw-lb")), ("firewall_id", Value::from(4242))]);
+    let firewall = |label: &str| CreateFirewall {
+        label: label.into(),
+        rules: FirewallRulesOptions {
+            inbound_policy: FirewallAction::Drop,
+            outbound_policy: FirewallAction::Accept,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let fw = sdk(&env).firewalls().create(&firewall("edge-a")).await.unwrap().id as i64;
+    let fw2 = sdk(&env).firewalls().create(&firewall("edge-b")).await.unwrap().id as i64;
+    let config = obj(&[("label", Value::from("fw-lb")), ("firewall_id", Value::from(fw))]);
     let state = env.h.create("linode_nodebalancer", config.clone()).await.expect_ok();
     let refreshed = env.h.read("linode_nodebalancer", &state).await.expect_ok();
-    assert_eq!(get(&refreshed, "firewall_id"), &Value::from(4242));
+    assert_eq!(get(&refreshed, "firewall_id"), &Value::from(fw));
+    let attached = get(&refreshed, "firewalls").as_elements().unwrap().to_vec();
+    assert_eq!(attached.len(), 1, "the firewall is read back: {attached:?}");
+    assert_eq!(attached[0].get("id"), Some(&Value::from(fw)));
     assert!(!env.h.plan_update("linode_nodebalancer", &refreshed, config).await.has_changes());
-    let other = obj(&[("label", Value::from("fw-lb")), ("firewall_id", Value::from(4343))]);
+    let other = obj(&[("label", Value::from("fw-lb")), ("firewall_id", Value::from(fw2))]);
     assert!(env.h.plan_update("linode_nodebalancer", &refreshed, other).await.requires_replacement());
 
     // Imported (or attached later by linode_firewall): no firewall_id, so no replacement.
@@ -454,7 +469,24 @@ async fn vpcs_are_kept_and_replace_when_changed() {
             ("ipv4_range_auto_assign", Value::from(true)),
         ])])
     };
-    let config = obj(&[("label", Value::from("vpc-lb")), ("vpcs", vpcs(10))]);
+    use linode_sdk::models::vpcs::{CreateVpc, CreateVpcSubnet};
+    let subnet = |label: &str, ipv4: &str| CreateVpcSubnet { label: label.into(), ipv4: ipv4.into() };
+    let vpc = CreateVpc {
+        label: "lb-vpc".into(),
+        region: "fr-par".into(),
+        subnets: Some(vec![subnet("a", "10.0.0.0/24"), subnet("b", "10.0.1.0/24")]),
+        ..Default::default()
+    };
+    let vpc = sdk(&env).vpcs().create(&vpc).await.unwrap();
+    let (a, b) = (vpc.subnets[0].id as i64, vpc.subnets[1].id as i64);
+    let obj = |pairs: &[(&str, Value)]| {
+        let mut v = obj(pairs);
+        if let Value::Object(m) = &mut v {
+            m.insert("region".into(), Value::from("fr-par"));
+        }
+        v
+    };
+    let config = obj(&[("label", Value::from("vpc-lb")), ("vpcs", vpcs(a))]);
     let plan = env.h.plan_create("linode_nodebalancer", config.clone()).await;
     assert_no_errors(&plan.diagnostics);
     let vpc = &get(&plan.planned_state, "vpcs").as_elements().unwrap()[0];
@@ -463,6 +495,6 @@ async fn vpcs_are_kept_and_replace_when_changed() {
     let refreshed = env.h.read("linode_nodebalancer", &state).await.expect_ok();
     assert_eq!(refreshed, state);
     assert!(!env.h.plan_update("linode_nodebalancer", &refreshed, config).await.has_changes());
-    let moved = obj(&[("label", Value::from("vpc-lb")), ("vpcs", vpcs(11))]);
+    let moved = obj(&[("label", Value::from("vpc-lb")), ("vpcs", vpcs(b))]);
     assert!(env.h.plan_update("linode_nodebalancer", &refreshed, moved).await.requires_replacement());
 }
