@@ -10,21 +10,27 @@
 #        manifest.json, a filesystem mirror (dist/mirror) and a network mirror (dist/network-mirror);
 #     4. checks dist/ with `sha256sum -c`.
 #
+#   scripts/release.sh --bump-only VERSION
+#     step 1 only (then commit, tag, and run the full command on the tagged commit).
+#
 #   scripts/release.sh --package-only --binary PATH [--platform OS_ARCH] VERSION
 #     packs an existing binary (no bump, no build): the demo and the acceptance tests use it with
 #     the debug build.
+#
+# CHANGELOG.md must have a section for VERSION (not needed with --package-only).
 #
 # Options: --out DIR (default dist), --target TRIPLE (repeatable: more platforms, for targets the
 # machine can build; default the host).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-out="" package_only=0 binary="" platform="" targets=() version=""
+out="" package_only=0 bump_only=0 binary="" platform="" targets=() version=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="${2:?--out needs a folder}"; shift 2 ;;
     --package-only) package_only=1; shift ;;
+    --bump-only) bump_only=1; shift ;;
     --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
     --platform) platform="${2:?--platform needs OS_ARCH}"; shift 2 ;;
     --target) targets+=("${2:?--target needs a target triple}"); shift 2 ;;
@@ -62,6 +68,10 @@ if [ "$package_only" = 1 ]; then
 fi
 
 cd "$root"
+if ! grep -q "^## \[$version\]" CHANGELOG.md; then
+  echo "release: CHANGELOG.md has no section '## [$version]': write the release notes first" >&2
+  exit 1
+fi
 current="$(sed -n '/^\[workspace.package\]/,/^\[/ s/^version = "\(.*\)"/\1/p' Cargo.toml)"
 if [ "$current" != "$version" ]; then
   echo "release: workspace version $current -> $version" >&2
@@ -71,6 +81,10 @@ if [ "$current" != "$version" ]; then
     Cargo.toml
   # Only the workspace's own entries of Cargo.lock change.
   cargo update --workspace --offline --quiet 2>/dev/null || cargo update --workspace --quiet
+fi
+if [ "$bump_only" = 1 ]; then
+  echo "release: the workspace version is $version; commit it, then run scripts/release.sh $version" >&2
+  exit 0
 fi
 
 commit="unknown"
