@@ -519,6 +519,7 @@ impl HttpsServer {
 }
 
 /// Answers one request (HTTP/1.1, `Connection: close`) with a file under `root`, or 404.
+/// Terraform sends `HEAD` for a zip before its `GET`: that answer has the headers only.
 fn serve_one(stream: TcpStream, config: Arc<rustls::ServerConfig>, root: &Path) {
     let Ok(conn) = rustls::ServerConnection::new(config) else {
         return;
@@ -533,7 +534,9 @@ fn serve_one(stream: TcpStream, config: Arc<rustls::ServerConfig>, root: &Path) 
         }
     }
     let head = String::from_utf8_lossy(&head);
-    let path = head.split_whitespace().nth(1).unwrap_or("/");
+    let mut request_line = head.split_whitespace();
+    let method = request_line.next().unwrap_or_default();
+    let path = request_line.next().unwrap_or("/");
     let relative = path.trim_start_matches('/');
     let file = (!relative
         .split('/')
@@ -555,9 +558,10 @@ fn serve_one(stream: TcpStream, config: Arc<rustls::ServerConfig>, root: &Path) 
         "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
+    let body = if method == "HEAD" { &[][..] } else { &body[..] };
     let _ = tls
         .write_all(header.as_bytes())
-        .and_then(|()| tls.write_all(&body))
+        .and_then(|()| tls.write_all(body))
         .and_then(|()| tls.flush());
     tls.conn.send_close_notify();
     let _ = tls.flush();
