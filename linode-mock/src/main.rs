@@ -7,9 +7,16 @@ use std::time::Duration;
 use clap::Parser;
 use linode_mock::{FaultConfig, MockConfig, MockServer};
 
+/// `--version`: the workspace version and the commit `scripts/release.sh` built from
+/// (`LINODE_BUILD_COMMIT`; other builds say `unknown`).
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let commit = option_env!("LINODE_BUILD_COMMIT").unwrap_or("unknown");
+    format!("{} (commit {commit})", env!("CARGO_PKG_VERSION"))
+});
+
 /// A stateful Linode API v4 emulator (REST and S3) for offline tests.
 #[derive(Debug, Parser)]
-#[command(name = "linode-mock", version, about)]
+#[command(name = "linode-mock", version = VERSION.as_str(), about)]
 struct Args {
     /// REST API port (0: any free port).
     #[arg(long, env = "LINODE_MOCK_PORT", default_value_t = 0)]

@@ -25,9 +25,16 @@ const ACCESS_KEY_ENV: &str = "LINODE_OBJ_ACCESS_KEY";
 /// Environment variable with the Object Storage secret key.
 const SECRET_KEY_ENV: &str = "LINODE_OBJ_SECRET_KEY";
 
+/// `--version`: the workspace version and the commit `scripts/release.sh` built from
+/// (`LINODE_BUILD_COMMIT`; other builds say `unknown`).
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let commit = option_env!("LINODE_BUILD_COMMIT").unwrap_or("unknown");
+    format!("{} (commit {commit})", env!("CARGO_PKG_VERSION"))
+});
+
 /// Client-side-encrypted secrets in a versioned Linode Object Storage bucket.
 #[derive(Debug, Parser)]
-#[command(name = "linode-secrets", version, about, long_about = None)]
+#[command(name = "linode-secrets", version = VERSION.as_str(), about, long_about = None)]
 struct Cli {
     #[command(flatten)]
     global: Global,

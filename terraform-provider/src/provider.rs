@@ -239,17 +239,10 @@ impl Provider for LinodeProvider {
         if let Some(ca) = config.api_ca_path.clone().or_else(|| self.env("LINODE_CA")) {
             builder = builder.ca_cert_file(ca);
         }
-        let ours = format!(
-            "terraform-provider-linode/{} terraform/{}",
-            env!("CARGO_PKG_VERSION"),
-            req.terraform_version
-        );
-        builder = builder.user_agent_prefix(
-            match config.ua_prefix.clone().or_else(|| self.env("LINODE_UA_PREFIX")) {
-                Some(prefix) => format!("{prefix} {ours}"),
-                None => ours,
-            },
-        );
+        builder = builder.user_agent_prefix(user_agent_prefix(
+            config.ua_prefix.clone().or_else(|| self.env("LINODE_UA_PREFIX")),
+            &req.terraform_version,
+        ));
         let mut retry = RetryPolicy::default();
         if let Some(ms) = config.min_retry_delay_ms.filter(|ms| *ms > 0) {
             retry = retry.with_min_delay(Duration::from_millis(ms as u64));
@@ -317,5 +310,33 @@ impl Provider for LinodeProvider {
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
         crate::secrets::ephemeral_resources()
+    }
+}
+
+/// The provider's part of the `User-Agent` (the SDK appends its own):
+/// `terraform-provider-linode/VERSION (+Terraform TFVERSION)`, after the user's prefix if any.
+fn user_agent_prefix(user_prefix: Option<String>, terraform_version: &str) -> String {
+    let ours = format!("terraform-provider-linode/{} (+Terraform {terraform_version})", env!("CARGO_PKG_VERSION"));
+    match user_prefix {
+        Some(prefix) => format!("{prefix} {ours}"),
+        None => ours,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_agent_prefix;
+
+    #[test]
+    fn user_agent_names_the_provider_and_terraform_versions() {
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            user_agent_prefix(None, "1.11.4"),
+            format!("terraform-provider-linode/{version} (+Terraform 1.11.4)")
+        );
+        assert_eq!(
+            user_agent_prefix(Some("ci-pipeline/7".into()), "1.0.3"),
+            format!("ci-pipeline/7 terraform-provider-linode/{version} (+Terraform 1.0.3)")
+        );
     }
 }

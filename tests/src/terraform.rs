@@ -10,6 +10,23 @@ use crate::{Mock, paths};
 /// The provider's source address; the dev override maps it to the freshly built binary.
 pub const PROVIDER_SOURCE: &str = "linode-rs/linode";
 
+/// A CLI configuration that installs the provider from the filesystem mirror at `mirror` (a
+/// folder holding `registry.terraform.io/linode-rs/linode/...`) and every other provider as usual.
+pub fn filesystem_mirror_config(mirror: &Path) -> String {
+    format!(
+        "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"{PROVIDER_SOURCE}\"]\n  }}\n}}\n",
+        mirror.display()
+    )
+}
+
+/// A CLI configuration that installs the provider from the network mirror at `url` (HTTPS, ending
+/// with `/`) and every other provider as usual.
+pub fn network_mirror_config(url: &str) -> String {
+    format!(
+        "provider_installation {{\n  network_mirror {{\n    url     = \"{url}\"\n    include = [\"{PROVIDER_SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"{PROVIDER_SOURCE}\"]\n  }}\n}}\n"
+    )
+}
+
 /// One Terraform CLI.
 #[derive(Clone, Debug)]
 pub struct Cli {
@@ -58,6 +75,8 @@ pub struct Workdir {
     /// The CLI this directory runs.
     pub cli: Cli,
     env: Vec<(String, String)>,
+    /// The provider comes from a mirror (so `init` always runs) instead of a dev override.
+    from_mirror: bool,
 }
 
 /// The result of one Terraform command.
@@ -109,7 +128,7 @@ impl Workdir {
             ("LINODE_URL".into(), mock.api_url.clone()),
             ("LINODE_TOKEN".into(), mock.token.clone()),
         ];
-        Workdir { dir, cli: cli.clone(), env }
+        Workdir { dir, cli: cli.clone(), env, from_mirror: false }
     }
 
     /// Installs the provider through a filesystem mirror instead of a development override, so
@@ -126,15 +145,14 @@ impl Workdir {
             dir.join(format!("terraform-provider-linode_v{version}")),
         )
         .expect("copy provider into the mirror");
-        let rc = self.path().join("cli.tfrc");
-        std::fs::write(
-            &rc,
-            format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"{PROVIDER_SOURCE}\"]\n  }}\n}}\n",
-                mirror.display()
-            ),
-        )
-        .expect("write cli config");
+        self.use_installation(&filesystem_mirror_config(&mirror));
+    }
+
+    /// Replaces the CLI configuration with `config` (see [`filesystem_mirror_config`] and
+    /// [`network_mirror_config`]): the provider is then installed by `terraform init`.
+    pub fn use_installation(&mut self, config: &str) {
+        std::fs::write(self.path().join("cli.tfrc"), config).expect("write cli config");
+        self.from_mirror = true;
     }
 
     /// The directory.
@@ -190,10 +208,11 @@ impl Workdir {
         run
     }
 
-    /// `terraform init`: needed from 1.15 on; older CLIs use the dev override without it (and
-    /// their init would look the overridden provider up in a registry).
+    /// `terraform init`: always for a provider from a mirror; with the dev override, needed from
+    /// 1.15 on (older CLIs use the override without it, and their init would look the overridden
+    /// provider up in a registry).
     pub fn init(&self) {
-        if self.cli.at_least(1, 15) {
+        if self.from_mirror || self.cli.at_least(1, 15) {
             self.ok(&["init", "-input=false", "-no-color"]);
         }
     }

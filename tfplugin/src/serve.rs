@@ -53,12 +53,15 @@ pub struct ServeOptions {
     pub debug: bool,
     /// Listen on TCP `127.0.0.1` instead of a Unix socket.
     pub tcp: bool,
+    /// What `--version` prints after the binary's name, e.g. `1.2.0 (commit 0a1b2c3)`; without
+    /// it, `--version` is treated like any other direct run.
+    pub version: Option<String>,
 }
 
 impl ServeOptions {
     /// Options for the provider at `address`.
     pub fn new(address: impl Into<String>) -> ServeOptions {
-        ServeOptions { address: address.into(), debug: false, tcp: !cfg!(unix) }
+        ServeOptions { address: address.into(), debug: false, tcp: !cfg!(unix), version: None }
     }
 
     /// Turns debug mode on or off.
@@ -74,13 +77,27 @@ impl ServeOptions {
         self.tcp = tcp;
         self
     }
+
+    /// Sets what `--version` prints after `terraform-provider-<type>`.
+    #[must_use]
+    pub fn version(mut self, version: impl Into<String>) -> ServeOptions {
+        self.version = Some(version.into());
+        self
+    }
 }
 
 /// Serves `provider` the way Terraform expects, and exits the process when Terraform shuts it
 /// down. Run by hand (without Terraform's magic cookie) it explains itself and exits with
 /// status 1. With `--debug` (or [`ServeOptions::debug`]) it serves for
-/// `TF_REATTACH_PROVIDERS` until interrupted.
+/// `TF_REATTACH_PROVIDERS` until interrupted. With `--version` and a [`ServeOptions::version`]
+/// it prints `terraform-provider-<type> <version>` and returns.
 pub async fn serve(provider: impl Provider, options: ServeOptions) {
+    if let Some(version) = &options.version
+        && std::env::args().skip(1).any(|a| a == "--version" || a == "-version")
+    {
+        println!("terraform-provider-{} {version}", provider.type_name());
+        return;
+    }
     let module = format!("provider.terraform-provider-{}", provider.type_name());
     init_logging(module);
     let debug = options.debug || std::env::args().skip(1).any(|a| a == "--debug" || a == "-debug");
