@@ -3,15 +3,17 @@
 //!
 //! Resource types and attributes follow the official `linode/linode` provider, so existing
 //! configurations move over by changing only `required_providers`. Each resource family lives in
-//! its own module, one file per resource or data source, with its schema and model beside it.
+//! its own module named with the SDK's noun (`domains`, `lke`, `nodebalancers`, `object_storage`,
+//! `regions`, `secrets`): one file per resource at the family's root, one file per data source in
+//! its `data_sources/` folder, named after the type without the family prefix.
 
-pub mod catalog;
 pub mod common;
-pub mod dns;
+pub mod domains;
 pub mod lke;
-pub mod nodebalancer;
+pub mod nodebalancers;
 pub mod object_storage;
 pub mod provider;
+pub mod regions;
 pub mod secrets;
 
 pub use provider::{LinodeProvider, LinodeState};

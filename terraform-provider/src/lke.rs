@@ -30,9 +30,9 @@ pub fn resources() -> Vec<Arc<dyn Resource>> {
 /// This family's data sources.
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
     vec![
-        Arc::new(data_sources::ClusterDataSource),
-        Arc::new(data_sources::VersionsDataSource),
-        Arc::new(data_sources::TypesDataSource),
+        Arc::new(data_sources::cluster::ClusterDataSource),
+        Arc::new(data_sources::versions::VersionsDataSource),
+        Arc::new(data_sources::types::TypesDataSource),
     ]
 }
 

@@ -7,8 +7,7 @@
 //! `obj_use_temp_keys`) a temporary key limited to the bucket, revoked after use.
 
 mod bucket;
-mod bucket_data_source;
-mod endpoints_data_source;
+mod data_sources;
 mod key;
 mod lifecycle;
 mod md5;
@@ -32,7 +31,7 @@ pub fn resources() -> Vec<Arc<dyn Resource>> {
 
 /// This family's data sources.
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(bucket_data_source::BucketDataSource), Arc::new(endpoints_data_source::EndpointsDataSource)]
+    vec![Arc::new(data_sources::bucket::BucketDataSource), Arc::new(data_sources::endpoints::EndpointsDataSource)]
 }
 
 /// The region of a deprecated Object Storage cluster id (`us-east-1` → `us-east`).

@@ -12,7 +12,7 @@ use tfplugin::{
     async_trait, validators,
 };
 
-use crate::catalog::Catalog;
+use crate::regions::Catalog;
 use crate::common::ListCache;
 
 /// The Linode provider.
@@ -288,8 +288,8 @@ impl Provider for LinodeProvider {
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         [
             crate::lke::resources(),
-            crate::nodebalancer::resources(),
-            crate::dns::resources(),
+            crate::nodebalancers::resources(),
+            crate::domains::resources(),
             crate::object_storage::resources(),
             crate::secrets::resources(),
         ]
@@ -298,10 +298,10 @@ impl Provider for LinodeProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         [
-            crate::catalog::data_sources(),
+            crate::regions::data_sources(),
             crate::lke::data_sources(),
-            crate::nodebalancer::data_sources(),
-            crate::dns::data_sources(),
+            crate::nodebalancers::data_sources(),
+            crate::domains::data_sources(),
             crate::object_storage::data_sources(),
             crate::secrets::data_sources(),
         ]

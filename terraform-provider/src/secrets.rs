@@ -7,11 +7,9 @@
 //! `LINODE_SECRETS_KEY` and is only read by the operations that encrypt or decrypt. Values never
 //! reach logs or diagnostics.
 
-mod bundle_data_source;
+mod data_sources;
 mod ephemeral;
-mod sealed_secret_data_source;
 mod secret;
-mod secret_data_source;
 
 use std::sync::Arc;
 
@@ -31,9 +29,9 @@ pub fn resources() -> Vec<Arc<dyn Resource>> {
 /// This family's data sources.
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
     vec![
-        Arc::new(secret_data_source::SecretDataSource),
-        Arc::new(bundle_data_source::BundleDataSource),
-        Arc::new(sealed_secret_data_source::SealedSecretDataSource),
+        Arc::new(data_sources::secret::SecretDataSource),
+        Arc::new(data_sources::secret_bundle::BundleDataSource),
+        Arc::new(data_sources::sealed_secret::SealedSecretDataSource),
     ]
 }
 

@@ -24,7 +24,7 @@ use tfplugin::{AttributePath, Diagnostics, Type, Val, Value, async_trait, equali
 
 use super::pool::PoolModel;
 use super::{autoscaler_block, cluster_pools, nodes_type, taint_block, tags_intersect, wait_options};
-use crate::catalog::{KnownRegion, KnownType, gpu_in_region};
+use crate::regions::{KnownRegion, KnownType, gpu_in_region};
 use crate::{LinodeState, common};
 
 const CREATE_TIMEOUT: Duration = Duration::from_secs(35 * 60);

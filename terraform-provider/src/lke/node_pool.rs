@@ -15,7 +15,7 @@ use tfplugin::{AttributePath, Context, Diagnostics, Type, Val, Value, async_trai
 
 use super::pool::PoolModel;
 use super::{AutoscalerModel, NodeModel, autoscaler_block, cluster_pools, nodes_type, taint_block, wait_options};
-use crate::catalog::gpu_in_region;
+use crate::regions::gpu_in_region;
 use crate::{LinodeState, common};
 
 /// How long create and update wait for the pool's nodes.

@@ -8,14 +8,15 @@ use std::sync::Arc;
 
 use tfplugin::{DataSource, Resource};
 
-mod balancer;
+mod nodebalancer;
 mod config;
 mod data_sources;
 mod node;
 
-pub use balancer::NodeBalancerResource;
+pub use nodebalancer::NodeBalancerResource;
 pub use config::NodeBalancerConfigResource;
-pub use data_sources::{NodeBalancerConfigDataSource, NodeBalancerDataSource};
+pub use data_sources::nodebalancer::NodeBalancerDataSource;
+pub use data_sources::nodebalancer_config::NodeBalancerConfigDataSource;
 pub use node::NodeBalancerNodeResource;
 
 /// This family's resources.

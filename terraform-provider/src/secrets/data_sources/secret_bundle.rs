@@ -7,7 +7,7 @@ use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::{DataSource, Diagnostics, Type, Val, async_trait};
 
-use super::{DEFAULT_PREFIX, Location, OpenStore, location_attrs, store_error};
+use crate::secrets::{DEFAULT_PREFIX, Location, OpenStore, location_attrs, store_error};
 use crate::common;
 
 /// The data source.

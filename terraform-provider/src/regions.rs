@@ -11,7 +11,7 @@ use tokio::sync::OnceCell;
 
 use crate::{LinodeState, common};
 
-mod regions;
+mod data_sources;
 
 /// Regions and Linode types, each listed at most once per provider process.
 #[derive(Default)]
@@ -194,5 +194,5 @@ pub async fn gpu_in_region(state: &LinodeState, type_id: &str, region: &str, pat
 
 /// The catalog's data sources (`linode_regions`).
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(regions::RegionsDataSource)]
+    vec![Arc::new(data_sources::regions::RegionsDataSource)]
 }

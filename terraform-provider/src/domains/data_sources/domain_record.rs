@@ -6,8 +6,8 @@ use tfplugin::resource::ValidateRequest;
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::{DataSource, Diagnostics, Val, async_trait};
 
-use super::domain_record::cached_records;
-use super::rules;
+use crate::domains::domain_record::cached_records;
+use crate::domains::rules;
 use crate::common;
 
 /// The data source.

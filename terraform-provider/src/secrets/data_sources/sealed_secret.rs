@@ -6,8 +6,8 @@ use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::{DataSource, Val, async_trait, validators};
 
-use super::bundle_data_source::parse_bundle;
-use super::{DEFAULT_PREFIX, Location, OpenStore, location_attrs, master_key, store_error};
+use super::secret_bundle::parse_bundle;
+use crate::secrets::{DEFAULT_PREFIX, Location, OpenStore, location_attrs, master_key, store_error};
 use crate::common;
 
 /// The data source.

@@ -1,19 +1,18 @@
-//! DNS: linode_domain, linode_domain_record and their data sources.
+//! Domains (DNS): linode_domain, linode_domain_record and their data sources.
 
 use std::sync::Arc;
 
 use tfplugin::{DataSource, Resource};
 
+mod data_sources;
 mod domain;
-mod domain_data;
 mod domain_record;
-mod domain_record_data;
 mod rules;
 
 pub use domain::DomainResource;
-pub use domain_data::DomainDataSource;
+pub use data_sources::domain::DomainDataSource;
 pub use domain_record::DomainRecordResource;
-pub use domain_record_data::DomainRecordDataSource;
+pub use data_sources::domain_record::DomainRecordDataSource;
 
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {

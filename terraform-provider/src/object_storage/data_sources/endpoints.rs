@@ -5,7 +5,7 @@ use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
 use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::{AttributePath, DataSource, Type, Val, async_trait, validators};
 
-use super::list_endpoints;
+use crate::object_storage::list_endpoints;
 use crate::common;
 
 /// The data source.

@@ -5,7 +5,7 @@ use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::{DataSource, Val, async_trait, validators};
 
-use super::cluster_to_region;
+use crate::object_storage::cluster_to_region;
 use crate::common;
 
 /// The data source.

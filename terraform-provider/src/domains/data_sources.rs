@@ -1,0 +1,4 @@
+//! The domain data sources.
+
+pub(crate) mod domain;
+pub(crate) mod domain_record;

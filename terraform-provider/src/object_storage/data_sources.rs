@@ -1,0 +1,4 @@
+//! The Object Storage data sources.
+
+pub(crate) mod bucket;
+pub(crate) mod endpoints;

@@ -1,0 +1,3 @@
+//! The region data sources.
+
+pub(crate) mod regions;
