@@ -340,7 +340,8 @@ pub struct ObjectVersionInfo {
     pub last_modified: Option<String>,
 }
 
-/// An S3 client for one endpoint. Cheap to clone.
+/// An S3 client for one endpoint. Cheap to clone. The aws-sdk-s3 client it wraps is not
+/// exposed: every operation the workspace needs is a method here, with [`Error::S3`] errors.
 #[derive(Clone, Debug)]
 pub struct S3Client {
     inner: aws_sdk_s3::Client,
@@ -429,11 +430,6 @@ impl S3Client {
     /// The endpoint URL in use.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
-    }
-
-    /// The underlying aws-sdk-s3 client, for operations not wrapped here.
-    pub fn inner(&self) -> &aws_sdk_s3::Client {
-        &self.inner
     }
 
     // ----- buckets -----
