@@ -1,8 +1,13 @@
 //! Fault injection and rate limiting for reliability tests.
 //!
-//! A fault is decided before the request reaches a handler, so an injected 5xx, 429 or
+//! A fault is decided before the request reaches a handler. An injected 5xx, 429 or
 //! "Linode busy." answer means the request changed nothing: clients may safely retry a POST.
-//! Randomness comes from a seedable generator so runs can be reproduced.
+//! The one exception is [`Fault::ApplyThen500`]: the request is served (its changes are made)
+//! and its answer is then replaced by a `500`, as when a server fails after committing; a
+//! client must look before it retries. Faults can be limited to methods, path prefixes and a
+//! number of injections (`remaining`), so a test can make exactly the next `POST /domains`
+//! succeed in state but answer `500`. Randomness comes from a seedable generator so runs can
+//! be reproduced.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -29,10 +34,19 @@ pub struct FaultConfig {
     pub latency_rate: f64,
     /// Rate of connections closed without an answer.
     pub drop_connection: f64,
+    /// Rate of requests that are applied (served normally, so their changes are made) and then
+    /// answered `500` (on S3 an `InternalError`).
+    pub apply_then_500: f64,
     /// When set, faults only apply to request paths starting with one of these prefixes
     /// (matched against the path with and without the `/v4` or `/v4beta` prefix; S3 paths are
     /// `/<bucket>/<key>`).
     pub only_paths: Option<Vec<String>>,
+    /// When set, faults only apply to requests with one of these methods (e.g. `["POST"]`,
+    /// any case).
+    pub only_methods: Option<Vec<String>>,
+    /// How many more faults may be injected (answer-changing ones: latency does not count);
+    /// each injection counts down, and at 0 no fault fires. `None`: no limit.
+    pub remaining: Option<u64>,
     /// Also inject faults on the S3 endpoint (off by default). There a 5xx is an S3
     /// `InternalError` 500, and a 429 or "busy" fault is a `SlowDown` 503 with `Retry-After`.
     pub s3: bool,
@@ -48,13 +62,28 @@ impl Default for FaultConfig {
             latency_ms: 0,
             latency_rate: 0.0,
             drop_connection: 0.0,
+            apply_then_500: 0.0,
             only_paths: None,
+            only_methods: None,
+            remaining: None,
             s3: false,
         }
     }
 }
 
 impl FaultConfig {
+    /// Exactly the next request with `method` whose path starts with `path_prefix` is applied
+    /// and then answered `500`; every other request is served normally.
+    pub fn apply_then_500_once(method: &str, path_prefix: &str) -> Self {
+        Self {
+            apply_then_500: 1.0,
+            only_methods: Some(vec![method.to_owned()]),
+            only_paths: Some(vec![path_prefix.to_owned()]),
+            remaining: Some(1),
+            ..Self::default()
+        }
+    }
+
     /// Checks that every rate lies in `0..=1`; the error names the first bad field.
     pub fn validate(&self) -> Result<(), &'static str> {
         for (name, rate) in [
@@ -63,6 +92,7 @@ impl FaultConfig {
             ("busy_400", self.busy_400),
             ("latency_rate", self.latency_rate),
             ("drop_connection", self.drop_connection),
+            ("apply_then_500", self.apply_then_500),
         ] {
             if !(0.0..=1.0).contains(&rate) {
                 return Err(name);
@@ -78,9 +108,15 @@ impl FaultConfig {
             && self.busy_400 <= 0.0
             && (self.latency_rate <= 0.0 || self.latency_ms == 0)
             && self.drop_connection <= 0.0
+            && self.apply_then_500 <= 0.0
     }
 
-    fn applies_to(&self, path: &str) -> bool {
+    fn applies_to(&self, method: &str, path: &str) -> bool {
+        if let Some(methods) = &self.only_methods
+            && !methods.iter().any(|m| m.eq_ignore_ascii_case(method))
+        {
+            return false;
+        }
         let Some(prefixes) = &self.only_paths else {
             return true;
         };
@@ -105,6 +141,8 @@ pub enum Fault {
     RateLimited(u64),
     /// Answer `400 Linode busy.`.
     Busy,
+    /// Serve the request (its changes are made), then answer `500` instead of its answer.
+    ApplyThen500,
 }
 
 /// What to do with one request.
@@ -154,18 +192,21 @@ impl FaultInjector {
         *self.rng.lock().unwrap_or_else(|e| e.into_inner()) = StdRng::seed_from_u64(seed);
     }
 
-    /// Decides the fate of a request to `path`. Draws a fixed number of random values per
-    /// request (when faults are configured) so seeded runs stay reproducible.
-    pub fn decide(&self, path: &str) -> Decision {
-        let c = self.config();
-        if c.is_quiet() || !c.applies_to(path) {
+    /// Decides the fate of a `method` request to `path`. Draws a fixed number of random values
+    /// per request for a given configuration (when faults are configured) so seeded runs stay
+    /// reproducible; an injected fault counts down `remaining`.
+    pub fn decide(&self, method: &str, path: &str) -> Decision {
+        let mut c = self.config.lock().unwrap_or_else(|e| e.into_inner());
+        if c.is_quiet() || !c.applies_to(method, path) {
             return Decision::default();
         }
         let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
         let draws: [f64; 5] = std::array::from_fn(|_| rng.random::<f64>());
+        // Drawn only when configured, so seeded runs of configurations without it are unchanged.
+        let apply_then_500 = c.apply_then_500 > 0.0 && rng.random::<f64>() < c.apply_then_500;
         let latency = (draws[0] < c.latency_rate && c.latency_ms > 0)
             .then(|| Duration::from_millis(c.latency_ms));
-        let fault = if draws[1] < c.drop_connection {
+        let mut fault = if draws[1] < c.drop_connection {
             Some(Fault::Drop)
         } else if draws[2] < c.http_5xx {
             Some(Fault::ServerError)
@@ -173,9 +214,18 @@ impl FaultInjector {
             Some(Fault::RateLimited(c.retry_after))
         } else if draws[4] < c.busy_400 {
             Some(Fault::Busy)
+        } else if apply_then_500 {
+            Some(Fault::ApplyThen500)
         } else {
             None
         };
+        if fault.is_some() {
+            match &mut c.remaining {
+                Some(0) => fault = None,
+                Some(n) => *n -= 1,
+                None => {}
+            }
+        }
         Decision { latency, fault }
     }
 }
@@ -244,7 +294,7 @@ mod tests {
     fn quiet_config_never_faults() {
         let f = FaultInjector::new(FaultConfig::default(), Some(1));
         for _ in 0..100 {
-            assert_eq!(f.decide("/v4/domains"), Decision::default());
+            assert_eq!(f.decide("GET", "/v4/domains"), Decision::default());
         }
     }
 
@@ -257,8 +307,8 @@ mod tests {
         };
         let a = FaultInjector::new(cfg.clone(), Some(42));
         let b = FaultInjector::new(cfg, Some(42));
-        let da: Vec<_> = (0..50).map(|_| a.decide("/v4/x")).collect();
-        let db: Vec<_> = (0..50).map(|_| b.decide("/v4/x")).collect();
+        let da: Vec<_> = (0..50).map(|_| a.decide("GET", "/v4/x")).collect();
+        let db: Vec<_> = (0..50).map(|_| b.decide("GET", "/v4/x")).collect();
         assert_eq!(da, db);
         let f = FaultInjector::new(
             FaultConfig {
@@ -268,7 +318,7 @@ mod tests {
             },
             None,
         );
-        assert_eq!(f.decide("/v4/x").fault, Some(Fault::RateLimited(7)));
+        assert_eq!(f.decide("GET", "/v4/x").fault, Some(Fault::RateLimited(7)));
     }
 
     #[test]
@@ -279,8 +329,54 @@ mod tests {
             ..Default::default()
         };
         let f = FaultInjector::new(cfg, Some(3));
-        assert_eq!(f.decide("/v4/lke/clusters").fault, Some(Fault::ServerError));
-        assert_eq!(f.decide("/v4/domains").fault, None);
+        assert_eq!(
+            f.decide("GET", "/v4/lke/clusters").fault,
+            Some(Fault::ServerError)
+        );
+        assert_eq!(f.decide("GET", "/v4/domains").fault, None);
+    }
+
+    #[test]
+    fn apply_then_500_once_fires_exactly_once_on_its_method_and_path() {
+        let f = FaultInjector::new(FaultConfig::apply_then_500_once("post", "/domains"), None);
+        assert_eq!(f.decide("GET", "/v4/domains").fault, None);
+        assert_eq!(f.decide("POST", "/v4/lke/clusters").fault, None);
+        assert_eq!(
+            f.decide("POST", "/v4/domains").fault,
+            Some(Fault::ApplyThen500)
+        );
+        assert_eq!(f.decide("POST", "/v4/domains").fault, None);
+        assert_eq!(f.config().remaining, Some(0));
+        assert_eq!(
+            FaultConfig {
+                apply_then_500: 1.5,
+                ..Default::default()
+            }
+            .validate(),
+            Err("apply_then_500")
+        );
+    }
+
+    #[test]
+    fn remaining_counts_down_every_kind_of_fault() {
+        let f = FaultInjector::new(
+            FaultConfig {
+                http_5xx: 1.0,
+                remaining: Some(2),
+                ..Default::default()
+            },
+            Some(1),
+        );
+        let faults: Vec<_> = (0..4).map(|_| f.decide("GET", "/v4/x").fault).collect();
+        assert_eq!(
+            faults,
+            [
+                Some(Fault::ServerError),
+                Some(Fault::ServerError),
+                None,
+                None
+            ]
+        );
     }
 
     #[test]

@@ -39,6 +39,6 @@ pub use faults::FaultConfig;
 pub use lifecycle::Delays;
 pub use routes::admin::RuntimeConfig;
 pub use server::{
-    DEFAULT_S3_ACCESS_KEY, DEFAULT_S3_SECRET_KEY, DEFAULT_TOKEN, MockConfig, MockHandle,
-    MockServer, MockServerBuilder, RequestRecord, StartError,
+    DEFAULT_S3_ACCESS_KEY, DEFAULT_S3_MAX_BODY_BYTES, DEFAULT_S3_SECRET_KEY, DEFAULT_TOKEN,
+    MockConfig, MockHandle, MockServer, MockServerBuilder, RequestRecord, StartError,
 };

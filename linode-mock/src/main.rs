@@ -33,10 +33,13 @@ struct Args {
     /// S3 root secret key.
     #[arg(long, env = "LINODE_MOCK_S3_SECRET_KEY", default_value = linode_mock::DEFAULT_S3_SECRET_KEY)]
     s3_secret_key: String,
-    /// State file kept across restarts (written atomically).
+    /// Largest S3 request body (object size) in bytes; larger uploads get EntityTooLarge.
+    #[arg(long, env = "LINODE_MOCK_S3_MAX_BODY_BYTES", default_value_t = linode_mock::DEFAULT_S3_MAX_BODY_BYTES)]
+    s3_max_body_bytes: u64,
+    /// State file kept across restarts (written atomically, mode 0600).
     #[arg(long, env = "LINODE_MOCK_STATE")]
     state: Option<PathBuf>,
-    /// Write a JSON file with the URLs and token once serving.
+    /// Write a JSON file with the URLs and credentials once serving (mode 0600).
     #[arg(long, env = "LINODE_MOCK_READY_FILE")]
     ready_file: Option<PathBuf>,
     /// Delay before new LKE nodes are ready, in ms.
@@ -66,9 +69,28 @@ struct Args {
     /// Rate of dropped connections (0..1).
     #[arg(long, env = "LINODE_MOCK_FAULT_DROP_RATE", default_value_t = 0.0)]
     fault_drop_rate: f64,
+    /// Rate of requests that are applied and then answered 500 (0..1): the request is served
+    /// and its changes are kept, but the client gets a server error instead of the answer, as
+    /// when a server fails after committing. Combine with --fault-only-method,
+    /// --fault-only-path and --fault-count to target one request, e.g. `--fault-apply-then-500 1
+    /// --fault-only-method POST --fault-only-path /domains --fault-count 1` for exactly the next
+    /// POST /domains.
+    #[arg(
+        long,
+        env = "LINODE_MOCK_FAULT_APPLY_THEN_500_RATE",
+        default_value_t = 0.0,
+        value_name = "RATE"
+    )]
+    fault_apply_then_500: f64,
     /// Only inject faults on paths with these prefixes (repeatable).
     #[arg(long, env = "LINODE_MOCK_FAULT_ONLY_PATHS", value_delimiter = ',')]
     fault_only_path: Vec<String>,
+    /// Only inject faults on requests with these methods, e.g. POST (repeatable).
+    #[arg(long, env = "LINODE_MOCK_FAULT_ONLY_METHODS", value_delimiter = ',')]
+    fault_only_method: Vec<String>,
+    /// Inject at most this many faults (latency does not count); default: no limit.
+    #[arg(long, env = "LINODE_MOCK_FAULT_COUNT")]
+    fault_count: Option<u64>,
     /// Also inject the faults on the S3 endpoint.
     #[arg(long, env = "LINODE_MOCK_FAULT_S3")]
     fault_s3: bool,
@@ -78,16 +100,6 @@ struct Args {
     /// Enforced requests per 60-second window (default: headers only).
     #[arg(long, env = "LINODE_MOCK_RATE_LIMIT")]
     rate_limit: Option<u32>,
-}
-
-fn write_atomically(path: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 #[tokio::main]
@@ -111,6 +123,7 @@ async fn main() -> std::process::ExitCode {
         },
         s3_access_key: args.s3_access_key,
         s3_secret_key: args.s3_secret_key,
+        s3_max_body_bytes: args.s3_max_body_bytes,
         node_ready_delay: Duration::from_millis(args.node_ready_delay_ms),
         kubeconfig_delay: Duration::from_millis(args.kubeconfig_delay_ms),
         faults: FaultConfig {
@@ -123,7 +136,10 @@ async fn main() -> std::process::ExitCode {
                 .fault_latency_rate
                 .unwrap_or(if args.fault_latency_ms > 0 { 1.0 } else { 0.0 }),
             drop_connection: args.fault_drop_rate,
+            apply_then_500: args.fault_apply_then_500,
             only_paths: (!args.fault_only_path.is_empty()).then_some(args.fault_only_path),
+            only_methods: (!args.fault_only_method.is_empty()).then_some(args.fault_only_method),
+            remaining: args.fault_count,
             s3: args.fault_s3,
         },
         fault_seed: args.fault_seed,
@@ -152,7 +168,7 @@ async fn main() -> std::process::ExitCode {
             "s3_access_key": handle.s3_access_key(),
             "s3_secret_key": handle.s3_secret_key(),
         });
-        if let Err(e) = write_atomically(path, ready.to_string().as_bytes()) {
+        if let Err(e) = linode_mock::state::write_private(path, ready.to_string().as_bytes()) {
             tracing::error!(error = %e, path = %path.display(), "could not write the ready file");
             return std::process::ExitCode::FAILURE;
         }

@@ -96,8 +96,9 @@ fn bearer(req: &hyper::Request<hyper::body::Incoming>) -> Option<&str> {
 }
 
 /// Handles one REST request: decides faults first (before any handler runs, so a faulted
-/// request changes nothing), counts it against the rate limit, checks the token, routes it,
-/// and records it in the request log. `Err` makes hyper close the connection (dropped fault).
+/// request changes nothing, except an apply-then-500 fault whose answer is replaced after the
+/// handler ran), counts it against the rate limit, checks the token, routes it, and records it
+/// in the request log. `Err` makes hyper close the connection (dropped fault).
 pub async fn front_door(
     shared: AppState,
     router: Router,
@@ -109,7 +110,7 @@ pub async fn front_door(
         return Ok(resp.unwrap_or_else(|e| match e {}));
     }
     let method = req.method().clone();
-    let decision = shared.faults.decide(&path);
+    let decision = shared.faults.decide(method.as_str(), &path);
     if let Some(latency) = decision.latency {
         tokio::time::sleep(latency).await;
     }
@@ -140,6 +141,10 @@ pub async fn front_door(
     } else {
         ApiError::unauthorized().into_response()
     };
+    if decision.fault == Some(Fault::ApplyThen500) {
+        // The handler ran (its changes are kept); the client only sees a server error.
+        resp = server_error();
+    }
     let h = resp.headers_mut();
     h.insert("x-ratelimit-limit", HeaderValue::from(rate.limit));
     h.insert("x-ratelimit-remaining", HeaderValue::from(rate.remaining));
@@ -152,14 +157,16 @@ pub async fn front_door(
     Ok(resp)
 }
 
+fn server_error() -> Response {
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
+}
+
 /// The answer replacing the handler for an injected fault (`None` for a dropped connection,
-/// which has no answer).
+/// which has no answer, and for an apply-then-500 fault, answered after the handler ran).
 fn fault_answer(fault: Fault) -> Option<Response> {
     let err = match fault {
-        Fault::Drop => return None,
-        Fault::ServerError => {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
-        }
+        Fault::Drop | Fault::ApplyThen500 => return None,
+        Fault::ServerError => return Some(server_error()),
         Fault::RateLimited(secs) => ApiError {
             retry_after: Some(secs),
             ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")

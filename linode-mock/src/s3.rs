@@ -41,56 +41,119 @@ pub fn service(shared: Arc<Shared>) -> s3s::service::S3Service {
     b.build()
 }
 
-/// Serves one S3 request, injecting faults first when the fault config opts in with `s3`.
-/// A faulted request never reaches the store. `Err` closes the connection (dropped fault).
+/// An S3 error answer (`<Error><Code>…` XML) with extra elements after the message.
+fn error_response(
+    status: http::StatusCode,
+    code: &str,
+    message: &str,
+    extra: &str,
+) -> http::Response<s3s::Body> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message>{extra}</Error>"
+    );
+    let mut resp = http::Response::new(s3s::Body::from(body));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/xml"),
+    );
+    resp
+}
+
+fn internal_error() -> http::Response<s3s::Body> {
+    error_response(
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalError",
+        "We encountered an internal error. Please try again.",
+        "",
+    )
+}
+
+fn header_u64(req: &http::Request<hyper::body::Incoming>, name: &str) -> Option<u64> {
+    req.headers().get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// Refuses a body over `max` bytes before reading it, as S3 does: `EntityTooLarge` for a
+/// declared size over the limit (the decoded size of an aws-chunked upload, else
+/// `Content-Length`, which hyper holds the body to), `MissingContentLength` for a body of
+/// undeclared size.
+fn check_body_size(
+    req: &http::Request<hyper::body::Incoming>,
+    max: u64,
+) -> Option<http::Response<s3s::Body>> {
+    let declared = header_u64(req, "x-amz-decoded-content-length")
+        .or_else(|| header_u64(req, http::header::CONTENT_LENGTH.as_str()));
+    match declared {
+        Some(size) if size > max => Some(error_response(
+            http::StatusCode::BAD_REQUEST,
+            "EntityTooLarge",
+            "Your proposed upload exceeds the maximum allowed object size.",
+            &format!("<ProposedSize>{size}</ProposedSize><MaxSizeAllowed>{max}</MaxSizeAllowed>"),
+        )),
+        None if req.headers().contains_key(http::header::TRANSFER_ENCODING) => {
+            Some(error_response(
+                http::StatusCode::LENGTH_REQUIRED,
+                "MissingContentLength",
+                "You must provide the Content-Length HTTP header.",
+                "",
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Serves one S3 request: refuses bodies over the size limit, then injects faults when the
+/// fault config opts in with `s3`. A faulted request never reaches the store, except with an
+/// apply-then-500 fault, whose answer is replaced after it was served. `Err` closes the
+/// connection (dropped fault).
 pub async fn front_door(
     shared: Arc<Shared>,
     svc: s3s::service::S3Service,
     req: http::Request<hyper::body::Incoming>,
 ) -> Result<http::Response<s3s::Body>, std::io::Error> {
+    if let Some(refused) = check_body_size(&req, shared.s3_max_body_bytes) {
+        return Ok(refused);
+    }
+    let mut apply_then_500 = false;
     if shared.faults.config().s3 {
-        let decision = shared.faults.decide(req.uri().path());
+        let decision = shared
+            .faults
+            .decide(req.method().as_str(), req.uri().path());
         if let Some(latency) = decision.latency {
             tokio::time::sleep(latency).await;
         }
         let retry_after = shared.faults.config().retry_after;
-        let answer = match decision.fault {
+        match decision.fault {
             Some(crate::faults::Fault::Drop) => {
                 return Err(std::io::Error::other("injected fault: connection dropped"));
             }
-            Some(crate::faults::Fault::ServerError) => Some((
-                500,
-                "InternalError",
-                "We encountered an internal error. Please try again.",
-            )),
+            Some(crate::faults::Fault::ServerError) => return Ok(internal_error()),
             Some(crate::faults::Fault::RateLimited(_) | crate::faults::Fault::Busy) => {
-                Some((503, "SlowDown", "Please reduce your request rate."))
-            }
-            None => None,
-        };
-        if let Some((status, code, message)) = answer {
-            let body = format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>"
-            );
-            let mut resp = http::Response::new(s3s::Body::from(body));
-            *resp.status_mut() = http::StatusCode::from_u16(status)
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            resp.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                http::HeaderValue::from_static("application/xml"),
-            );
-            if status == 503 {
+                let mut resp = error_response(
+                    http::StatusCode::SERVICE_UNAVAILABLE,
+                    "SlowDown",
+                    "Please reduce your request rate.",
+                    "",
+                );
                 resp.headers_mut().insert(
                     http::header::RETRY_AFTER,
                     http::HeaderValue::from(retry_after),
                 );
+                return Ok(resp);
             }
-            return Ok(resp);
+            Some(crate::faults::Fault::ApplyThen500) => apply_then_500 = true,
+            None => {}
         }
     }
-    hyper::service::Service::call(&svc, req)
+    let resp = hyper::service::Service::call(&svc, req)
         .await
-        .map_err(|e| std::io::Error::other(format!("{e:?}")))
+        .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+    // The request was served (its changes are kept); the client only sees a server error.
+    Ok(if apply_then_500 {
+        internal_error()
+    } else {
+        resp
+    })
 }
 
 /// Resolves secret keys: the root pair or an Object Storage key from the state.

@@ -23,6 +23,8 @@ pub const DEFAULT_TOKEN: &str = "mock-token";
 pub const DEFAULT_S3_ACCESS_KEY: &str = "mock-access-key";
 /// The default S3 root secret key.
 pub const DEFAULT_S3_SECRET_KEY: &str = "mock-secret-key";
+/// The default size limit of S3 request bodies: 64 MiB.
+pub const DEFAULT_S3_MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Everything that can be configured before start.
 #[derive(Debug, Clone)]
@@ -39,6 +41,8 @@ pub struct MockConfig {
     pub s3_access_key: String,
     /// S3 root secret key.
     pub s3_secret_key: String,
+    /// Largest S3 request body (object size) accepted; larger ones get `EntityTooLarge`.
+    pub s3_max_body_bytes: u64,
     /// How long new LKE nodes stay `not_ready`.
     pub node_ready_delay: Duration,
     /// How long the kubeconfig of a new cluster is unavailable.
@@ -62,6 +66,7 @@ impl Default for MockConfig {
             tokens: vec![DEFAULT_TOKEN.to_string()],
             s3_access_key: DEFAULT_S3_ACCESS_KEY.to_string(),
             s3_secret_key: DEFAULT_S3_SECRET_KEY.to_string(),
+            s3_max_body_bytes: DEFAULT_S3_MAX_BODY_BYTES,
             node_ready_delay: Duration::from_millis(200),
             kubeconfig_delay: Duration::from_millis(100),
             faults: FaultConfig::default(),
@@ -109,6 +114,8 @@ pub struct Shared {
     pub s3_root: (String, String),
     /// `host:port` of the S3 endpoint.
     pub s3_endpoint: String,
+    /// Largest S3 request body accepted.
+    pub s3_max_body_bytes: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -268,6 +275,11 @@ impl MockServerBuilder {
         self.config.s3_secret_key = secret_key.into();
         self
     }
+    /// Largest S3 request body (object size) accepted; larger ones get `EntityTooLarge`.
+    pub fn s3_max_body_bytes(mut self, max: u64) -> Self {
+        self.config.s3_max_body_bytes = max;
+        self
+    }
     /// Delay before new LKE nodes become `ready`.
     pub fn node_ready_delay(mut self, d: Duration) -> Self {
         self.config.node_ready_delay = d;
@@ -355,6 +367,7 @@ async fn start(config: MockConfig) -> Result<MockHandle, StartError> {
         tokens: config.tokens.clone(),
         s3_root: (config.s3_access_key.clone(), config.s3_secret_key.clone()),
         s3_endpoint: s3_addr.to_string(),
+        s3_max_body_bytes: config.s3_max_body_bytes,
     });
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let router = crate::routes::router(shared.clone());

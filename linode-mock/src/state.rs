@@ -517,6 +517,34 @@ pub enum PersistError {
     },
 }
 
+/// Writes `bytes` to `path` atomically, with mode 0600 on Unix (the owner only may read it):
+/// a temporary file next to `path`, fsync, then rename, so a crash leaves either the old or the
+/// new file, never a torn one.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(&tmp)?;
+    // The mode only applies to a new file: a leftover temporary file keeps its own.
+    #[cfg(unix)]
+    f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)?;
+    // Make the rename itself durable (best effort: not every platform can open directories).
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(d) = std::fs::File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 impl State {
     /// Loads the state file, or an empty state when the file does not exist.
     pub fn load(path: &Path) -> Result<Self, PersistError> {
@@ -542,32 +570,17 @@ impl State {
         }
     }
 
-    /// Writes the state atomically: a temporary file next to `path`, fsync, then rename.
-    /// A crash leaves either the old or the new file, never a torn one.
+    /// Writes the state atomically and readable by its owner only (see [`write_private`]):
+    /// it holds the S3 keys' secrets.
     pub fn save(&self, path: &Path) -> Result<(), PersistError> {
-        let io = |source| PersistError::Io {
-            path: path.display().to_string(),
-            source,
-        };
         let bytes = serde_json::to_vec(self).map_err(|source| PersistError::Parse {
             path: path.display().to_string(),
             source,
         })?;
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        let tmp = std::path::PathBuf::from(tmp);
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&bytes).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        drop(f);
-        std::fs::rename(&tmp, path).map_err(io)?;
-        // Make the rename itself durable (best effort: not every platform can open directories).
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-            && let Ok(d) = std::fs::File::open(dir)
-        {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        write_private(path, &bytes).map_err(|source| PersistError::Io {
+            path: path.display().to_string(),
+            source,
+        })
     }
 
     /// The bucket `label` in `region`.
@@ -740,6 +753,12 @@ mod tests {
         );
         s.save(&path).unwrap();
         assert!(!dir.path().join("state.json.tmp").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the state holds S3 secret keys");
+        }
         let back = State::load(&path).unwrap();
         assert_eq!(back.ids.domain, id + 1);
         // The label-keyed entry of an older file is re-keyed by region and label.

@@ -612,6 +612,57 @@ async fn faults_are_decided_before_handlers_and_leave_state_untouched() {
 }
 
 #[tokio::test]
+async fn apply_then_500_keeps_the_change_and_answers_a_server_error() {
+    // From the builder: exactly the next POST /domains.
+    let m = MockServer::builder()
+        .faults(FaultConfig::apply_then_500_once("POST", "/domains"))
+        .start()
+        .await
+        .unwrap();
+    let domain = |name: &str| json!({"domain": name, "type": "master", "soa_email": "a@a.com"});
+    let (st, _) = call(&m, Method::GET, "/domains", None).await;
+    assert_eq!(st, 200, "other methods are not faulted");
+    let (st, e) = call(&m, Method::POST, "/domains", Some(domain("applied.com"))).await;
+    assert_eq!(st, 500);
+    assert_eq!(e["errors"][0]["reason"], "Internal Server Error");
+    // The domain exists although the client saw a 500.
+    let (_, list) = call(&m, Method::GET, "/domains", None).await;
+    assert_eq!(list["data"][0]["domain"], "applied.com");
+    assert_eq!(list["results"], 1);
+    // Only once: the next POST is answered normally.
+    let (st, d) = call(&m, Method::POST, "/domains", Some(domain("second.com"))).await;
+    assert_eq!(
+        (st, d["domain"].clone()),
+        (StatusCode::OK, json!("second.com"))
+    );
+    assert_eq!(m.faults().remaining, Some(0));
+
+    // Over the admin endpoint, with the same targeting.
+    let put = Client::new()
+        .put(format!("{}/faults", m.admin_url()))
+        .json(&json!({"apply_then_500": 1.0, "only_methods": ["DELETE"], "only_paths": ["/domains"], "remaining": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 200);
+    let (st, _) = call(&m, Method::DELETE, &format!("/domains/{}", d["id"]), None).await;
+    assert_eq!(st, 500);
+    let (st, _) = call(&m, Method::GET, &format!("/domains/{}", d["id"]), None).await;
+    assert_eq!(st, 404, "the delete was applied");
+    let statuses: Vec<u16> = m.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 500, 200, 200, 500, 404]);
+    let bad = Client::new()
+        .put(format!("{}/faults", m.admin_url()))
+        .json(&json!({"apply_then_500": 2.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "apply_then_500");
+}
+
+#[tokio::test]
 async fn seeded_faults_are_reproducible() {
     async fn run(seed: u64) -> Vec<u16> {
         let m = MockServer::builder()
@@ -729,6 +780,12 @@ async fn state_file_survives_restart() {
     )
     .await;
     assert_ne!(d3["id"], d["id"], "id allocators persist too");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the state file holds S3 secret keys");
+    }
 }
 
 #[tokio::test]

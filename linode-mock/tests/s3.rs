@@ -504,11 +504,8 @@ async fn presigned_object_url_from_rest_works() {
     assert_eq!(r.text().await.unwrap(), "content");
 }
 
-#[tokio::test]
-async fn s3_faults_are_opt_in_and_leave_the_store_untouched() {
-    use aws_sdk_s3::config::retry::RetryConfig;
-    use linode_mock::FaultConfig;
-    let m = MockServer::builder().start().await.unwrap();
+/// A client that does not retry, so a 500 is seen as it is.
+fn no_retry_client(m: &MockHandle) -> S3 {
     let conf = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -521,9 +518,16 @@ async fn s3_faults_are_opt_in_and_leave_the_store_untouched() {
             "t",
         ))
         .force_path_style(true)
-        .retry_config(RetryConfig::disabled())
+        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
         .build();
-    let s3 = S3::from_conf(conf);
+    S3::from_conf(conf)
+}
+
+#[tokio::test]
+async fn s3_faults_are_opt_in_and_leave_the_store_untouched() {
+    use linode_mock::FaultConfig;
+    let m = MockServer::builder().start().await.unwrap();
+    let s3 = no_retry_client(&m);
     s3.create_bucket().bucket("faulty").send().await.unwrap();
 
     // REST-only faults (the default) leave S3 alone.
@@ -574,6 +578,96 @@ async fn s3_faults_are_opt_in_and_leave_the_store_untouched() {
     let keys = s3.list_objects_v2().bucket("faulty").send().await.unwrap();
     let names: Vec<_> = keys.contents().iter().filter_map(|o| o.key()).collect();
     assert_eq!(names, ["a"], "the faulted put stored nothing");
+}
+
+#[tokio::test]
+async fn apply_then_500_stores_the_object_and_answers_internal_error() {
+    use linode_mock::FaultConfig;
+    let m = MockServer::builder().start().await.unwrap();
+    let s3 = no_retry_client(&m);
+    s3.create_bucket().bucket("applied").send().await.unwrap();
+    m.set_faults(FaultConfig {
+        s3: true,
+        ..FaultConfig::apply_then_500_once("PUT", "/applied/")
+    });
+    let err = s3
+        .put_object()
+        .bucket("applied")
+        .key("k")
+        .body(ByteStream::from_static(b"kept"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(500));
+    assert_eq!(
+        aws_sdk_s3::error::ProvideErrorMetadata::code(&err),
+        Some("InternalError")
+    );
+    // The object exists after the 500.
+    let got = s3
+        .get_object()
+        .bucket("applied")
+        .key("k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(body_of(got).await, b"kept");
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_entity_too_large_and_store_nothing() {
+    assert_eq!(
+        linode_mock::MockConfig::default().s3_max_body_bytes,
+        64 * 1024 * 1024
+    );
+    let m = MockServer::builder()
+        .s3_max_body_bytes(1024)
+        .start()
+        .await
+        .unwrap();
+    let s3 = no_retry_client(&m);
+    s3.create_bucket().bucket("small").send().await.unwrap();
+    let err = s3
+        .put_object()
+        .bucket("small")
+        .key("big")
+        .body(ByteStream::from(vec![b'x'; 1025]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
+    assert_eq!(
+        aws_sdk_s3::error::ProvideErrorMetadata::code(&err),
+        Some("EntityTooLarge")
+    );
+    let keys = s3.list_objects_v2().bucket("small").send().await.unwrap();
+    assert!(keys.contents().is_empty(), "nothing was stored");
+    s3.put_object()
+        .bucket("small")
+        .key("fits")
+        .body(ByteStream::from(vec![b'x'; 1024]))
+        .send()
+        .await
+        .unwrap();
+    // A body of undeclared size (chunked, no length) is refused before it is read.
+    let r = reqwest::Client::new()
+        .put(format!("{}/small/chunked", m.s3_url()))
+        .body(reqwest::Body::wrap_stream(futures::stream::iter([Ok::<
+            _,
+            std::io::Error,
+        >(
+            bytes::Bytes::from_static(b"data"),
+        )])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 411);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("<Code>MissingContentLength</Code>")
+    );
 }
 
 #[tokio::test]

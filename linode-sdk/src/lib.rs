@@ -51,7 +51,9 @@
 //! Modules: [`client`] (client and builder), [`error`] (the one error type),
 //! [`retry`] (retry policy and rules), [`pagination`] (pages and streams),
 //! [`filter`] (`X-Filter` builder), [`wait`] (waiters), [`api`] (one handler per area),
-//! [`models`] (request and response types), and [`s3`] (S3 side of Object Storage).
+//! [`models`] (request and response types), [`s3`] (S3 side of Object Storage, default `s3`
+//! feature), and `secrets` (the secret manager, opt-in `secrets` feature: it adds RSA, X.509
+//! and YAML, which a program that only manages LKE does not need).
 
 pub mod api;
 pub mod client;

@@ -1,6 +1,7 @@
 //! The S3 side of Object Storage, for what the REST API does not do: bucket
 //! versioning, lifecycle rules, CORS rules, objects (put/get/head/delete/list,
-//! including versions) and presigned URLs.
+//! including versions) and presigned URLs. Every S3 call of the workspace goes through
+//! [`S3Client`]; failures are [`Error::S3`] with the operation, status and S3 code.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -16,10 +17,13 @@
 //! ```
 //!
 //! The client uses path-style addressing and static credentials, and only sends or
-//! checks checksums when S3 requires them (Ceph RGW and emulators differ there).
+//! checks checksums when S3 requires them (Ceph RGW and emulators differ there). Where
+//! Linode's Ceph RGW requires a `Content-MD5` header (lifecycle configurations), it is sent
+//! instead of the CRC32 checksum aws-sdk-s3 would add.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use aws_credential_types::Credentials;
@@ -29,12 +33,14 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, BucketVersioningStatus, CorsConfiguration,
-    ExpirationStatus, LifecycleExpiration, LifecycleRuleFilter, NoncurrentVersionExpiration,
+    ExpirationStatus, LifecycleExpiration, LifecycleRuleFilter, NoncurrentVersionExpiration, ObjectCannedAcl,
     VersioningConfiguration,
 };
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::error::display::DisplayErrorContext;
+use base64::Engine as _;
 use bytes::Bytes;
+use md5::{Digest as _, Md5};
 
 use crate::error::{Error, Result};
 
@@ -85,18 +91,29 @@ pub fn endpoint_url(endpoint: &str) -> String {
     crate::client::with_default_scheme(endpoint)
 }
 
-/// Bucket versioning state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Bucket versioning state, as `GetBucketVersioning` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VersioningStatus {
-    /// Versioning was never enabled.
+    /// Versioning was never enabled (the answer has no `Status`).
     Unversioned,
-    /// Versioning is on.
+    /// Versioning is on: every write makes a new version.
     Enabled,
-    /// Versioning was on and is suspended.
+    /// Versioning was on and is suspended: writes replace the `null` version.
     Suspended,
 }
 
-/// A lifecycle rule (a simplified view of S3's).
+impl fmt::Display for VersioningStatus {
+    /// `off`, `enabled` or `suspended`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            VersioningStatus::Unversioned => "off",
+            VersioningStatus::Enabled => "enabled",
+            VersioningStatus::Suspended => "suspended",
+        })
+    }
+}
+
+/// A lifecycle rule, with every field the official provider's `lifecycle_rule` has.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LifecycleRule {
     /// Rule id.
@@ -107,10 +124,101 @@ pub struct LifecycleRule {
     pub enabled: bool,
     /// Delete current objects after this many days.
     pub expiration_days: Option<i32>,
+    /// Delete current objects on this date (at midnight UTC, as S3 requires).
+    pub expiration_date: Option<time::Date>,
+    /// Remove delete markers that have no noncurrent versions left (versioned buckets).
+    pub expired_object_delete_marker: Option<bool>,
     /// Delete noncurrent versions after this many days.
     pub noncurrent_version_expiration_days: Option<i32>,
     /// Abort incomplete multipart uploads after this many days.
     pub abort_incomplete_multipart_upload_days: Option<i32>,
+}
+
+impl LifecycleRule {
+    /// Whether the rule has an `Expiration` element (days, date or delete-marker removal).
+    pub fn has_expiration(&self) -> bool {
+        self.expiration_days.is_some() || self.expiration_date.is_some() || self.expired_object_delete_marker.is_some()
+    }
+}
+
+/// A canned ACL of an object (`x-amz-acl`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CannedAcl {
+    /// `private`: only the owner.
+    Private,
+    /// `public-read`: everyone may read.
+    PublicRead,
+    /// `public-read-write`: everyone may read and write.
+    PublicReadWrite,
+    /// `authenticated-read`: every authenticated user may read.
+    AuthenticatedRead,
+    /// `aws-exec-read`.
+    AwsExecRead,
+    /// `bucket-owner-read`.
+    BucketOwnerRead,
+    /// `bucket-owner-full-control`.
+    BucketOwnerFullControl,
+}
+
+impl CannedAcl {
+    /// Every canned ACL, in the order of [`CannedAcl::NAMES`].
+    pub const ALL: [CannedAcl; 7] = [
+        CannedAcl::Private,
+        CannedAcl::PublicRead,
+        CannedAcl::PublicReadWrite,
+        CannedAcl::AuthenticatedRead,
+        CannedAcl::AwsExecRead,
+        CannedAcl::BucketOwnerRead,
+        CannedAcl::BucketOwnerFullControl,
+    ];
+
+    /// The wire names of [`CannedAcl::ALL`], e.g. `public-read`.
+    pub const NAMES: [&'static str; 7] = [
+        "private",
+        "public-read",
+        "public-read-write",
+        "authenticated-read",
+        "aws-exec-read",
+        "bucket-owner-read",
+        "bucket-owner-full-control",
+    ];
+
+    /// The wire name, e.g. `public-read`.
+    pub fn as_str(self) -> &'static str {
+        let i = CannedAcl::ALL.iter().position(|a| *a == self).expect("ALL lists every variant");
+        CannedAcl::NAMES[i]
+    }
+}
+
+impl fmt::Display for CannedAcl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CannedAcl {
+    type Err = Error;
+
+    /// Parses a wire name; anything else is [`Error::Config`] listing the valid names.
+    fn from_str(s: &str) -> Result<Self> {
+        CannedAcl::NAMES
+            .iter()
+            .position(|n| *n == s)
+            .map(|i| CannedAcl::ALL[i])
+            .ok_or_else(|| Error::Config(format!("unknown canned ACL {s:?}; expected one of {}", CannedAcl::NAMES.join(", "))))
+    }
+}
+
+/// The ETag S3 gives a single-part upload of `bytes`: the MD5 of the content as 32 lowercase hex
+/// digits, without the quotes S3 puts around it. Lets callers predict an object's ETag before
+/// uploading it.
+pub fn etag_of(bytes: &[u8]) -> String {
+    Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The base64 MD5 digest of `bytes`, the value of a `Content-MD5` header.
+fn content_md5(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(Md5::digest(bytes))
 }
 
 /// A CORS rule.
@@ -128,15 +236,32 @@ pub struct CorsRule {
     pub max_age_seconds: Option<i32>,
 }
 
-/// Options of [`S3Client::put_object_with`].
+/// Options of [`S3Client::put_object_with`]: the headers stored with the object and the
+/// conditions of the write.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PutOptions {
+    /// Canned ACL (`x-amz-acl`); the bucket's default (private) when `None`.
+    pub acl: Option<CannedAcl>,
+    /// `Cache-Control`.
+    pub cache_control: Option<String>,
+    /// `Content-Disposition`.
+    pub content_disposition: Option<String>,
+    /// `Content-Encoding`.
+    pub content_encoding: Option<String>,
+    /// `Content-Language`.
+    pub content_language: Option<String>,
     /// `Content-Type`.
     pub content_type: Option<String>,
     /// User metadata (`x-amz-meta-*`).
     pub metadata: HashMap<String, String>,
-    /// Only write if no object exists under the key (`If-None-Match: *`).
+    /// Where a website request for the object redirects (`x-amz-website-redirect-location`).
+    pub website_redirect: Option<String>,
+    /// Only write if no object exists under the key (`If-None-Match: *`; a delete marker counts
+    /// as no object).
     pub if_none_match: bool,
+    /// Only write if the current object has this ETag (`If-Match`), as returned by S3 (quotes
+    /// included): a compare-and-swap against concurrent writers.
+    pub if_match: Option<String>,
 }
 
 /// Result of a put.
@@ -215,7 +340,8 @@ pub struct ObjectVersionInfo {
     pub last_modified: Option<String>,
 }
 
-/// An S3 client for one endpoint. Cheap to clone.
+/// An S3 client for one endpoint. Cheap to clone. The aws-sdk-s3 client it wraps is not
+/// exposed: every operation the workspace needs is a method here, with [`Error::S3`] errors.
 #[derive(Clone, Debug)]
 pub struct S3Client {
     inner: aws_sdk_s3::Client,
@@ -257,6 +383,23 @@ fn build_err(operation: &'static str, e: impl fmt::Display) -> Error {
     Error::S3 { operation, status: None, code: None, message: e.to_string() }
 }
 
+/// Replaces the flexible checksum aws-sdk-s3 adds to operations that require one (CRC32 headers)
+/// with the `Content-MD5` of the serialised body: Ceph RGW (Linode) requires `Content-MD5` there.
+/// Runs just before signing, so the signature covers the final headers.
+fn use_content_md5(req: &mut aws_smithy_runtime_api::http::Request) {
+    let Some(md5) = req.body().bytes().map(content_md5) else { return };
+    let headers = req.headers_mut();
+    let flexible: Vec<String> = headers
+        .iter()
+        .map(|(name, _)| name.to_ascii_lowercase())
+        .filter(|name| name.starts_with("x-amz-checksum-") || name == "x-amz-sdk-checksum-algorithm")
+        .collect();
+    for name in flexible {
+        headers.remove(name);
+    }
+    headers.insert("content-md5", md5);
+}
+
 impl S3Client {
     /// Builds a client for `config.endpoint` (see [`endpoint_url`]), path-style, with
     /// static credentials.
@@ -287,11 +430,6 @@ impl S3Client {
     /// The endpoint URL in use.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
-    }
-
-    /// The underlying aws-sdk-s3 client, for operations not wrapped here.
-    pub fn inner(&self) -> &aws_sdk_s3::Client {
-        &self.inner
     }
 
     // ----- buckets -----
@@ -337,7 +475,8 @@ impl S3Client {
         })
     }
 
-    /// `PutBucketLifecycleConfiguration` with `rules` (replaces existing rules).
+    /// `PutBucketLifecycleConfiguration` with `rules` (replaces existing rules), sent with the
+    /// `Content-MD5` header Linode's endpoint requires (and without aws-sdk-s3's CRC32).
     pub async fn put_lifecycle_rules(&self, bucket: &str, rules: &[LifecycleRule]) -> Result<()> {
         const OP: &str = "PutBucketLifecycleConfiguration";
         let mut built = Vec::with_capacity(rules.len());
@@ -346,8 +485,15 @@ impl S3Client {
                 .set_id(r.id.clone())
                 .status(if r.enabled { ExpirationStatus::Enabled } else { ExpirationStatus::Disabled })
                 .filter(LifecycleRuleFilter::builder().prefix(r.prefix.clone()).build());
-            if let Some(d) = r.expiration_days {
-                b = b.expiration(LifecycleExpiration::builder().days(d).build());
+            if r.has_expiration() {
+                let date = r.expiration_date.map(|d| aws_smithy_types::DateTime::from_secs(d.midnight().assume_utc().unix_timestamp()));
+                b = b.expiration(
+                    LifecycleExpiration::builder()
+                        .set_days(r.expiration_days)
+                        .set_date(date)
+                        .set_expired_object_delete_marker(r.expired_object_delete_marker)
+                        .build(),
+                );
             }
             if let Some(d) = r.noncurrent_version_expiration_days {
                 b = b.noncurrent_version_expiration(NoncurrentVersionExpiration::builder().noncurrent_days(d).build());
@@ -362,6 +508,8 @@ impl S3Client {
             .put_bucket_lifecycle_configuration()
             .bucket(bucket)
             .lifecycle_configuration(conf)
+            .customize()
+            .mutate_request(use_content_md5)
             .send()
             .await
             .map_err(|e| s3_error(OP, e))?;
@@ -391,6 +539,12 @@ impl S3Client {
                     .to_owned(),
                 enabled: r.status() == &ExpirationStatus::Enabled,
                 expiration_days: r.expiration().and_then(|e| e.days()),
+                expiration_date: r
+                    .expiration()
+                    .and_then(|e| e.date())
+                    .and_then(|d| time::OffsetDateTime::from_unix_timestamp(d.secs()).ok())
+                    .map(|t| t.date()),
+                expired_object_delete_marker: r.expiration().and_then(|e| e.expired_object_delete_marker()),
                 noncurrent_version_expiration_days: r.noncurrent_version_expiration().and_then(|e| e.noncurrent_days()),
                 abort_incomplete_multipart_upload_days: r
                     .abort_incomplete_multipart_upload()
@@ -458,7 +612,9 @@ impl S3Client {
         self.put_object_with(bucket, key, body, &PutOptions::default()).await
     }
 
-    /// `PutObject` with content type, metadata and an optional create-only condition.
+    /// `PutObject` with an ACL, the stored headers, metadata and optional conditions; returns
+    /// the ETag and (on versioned buckets) the new version id. A failed condition is an
+    /// [`Error::S3`] with status 412 (`PreconditionFailed`).
     pub async fn put_object_with(&self, bucket: &str, key: &str, body: impl Into<Bytes>, opts: &PutOptions) -> Result<PutObjectOutput> {
         let mut req = self
             .inner
@@ -466,7 +622,14 @@ impl S3Client {
             .bucket(bucket)
             .key(key)
             .body(ByteStream::from(body.into()))
-            .set_content_type(opts.content_type.clone());
+            .set_acl(opts.acl.map(|a| ObjectCannedAcl::from(a.as_str())))
+            .set_cache_control(opts.cache_control.clone())
+            .set_content_disposition(opts.content_disposition.clone())
+            .set_content_encoding(opts.content_encoding.clone())
+            .set_content_language(opts.content_language.clone())
+            .set_content_type(opts.content_type.clone())
+            .set_website_redirect_location(opts.website_redirect.clone())
+            .set_if_match(opts.if_match.clone());
         for (k, v) in &opts.metadata {
             req = req.metadata(k, v);
         }
@@ -574,7 +737,8 @@ impl S3Client {
         }
     }
 
-    /// `ListObjectVersions` over all pages: versions and delete markers, newest first per key.
+    /// `ListObjectVersions` over all pages: versions and delete markers, by key, newest first per
+    /// key (the server's order among versions written at the same instant).
     pub async fn list_object_versions(&self, bucket: &str, prefix: Option<&str>) -> Result<Vec<ObjectVersionInfo>> {
         let mut all = Vec::new();
         let mut key_marker: Option<String> = None;
@@ -590,30 +754,39 @@ impl S3Client {
                 .send()
                 .await
                 .map_err(|e| s3_error("ListObjectVersions", e))?;
-            let mut page: Vec<ObjectVersionInfo> = out
+            let mut page: Vec<(Option<aws_smithy_types::DateTime>, ObjectVersionInfo)> = out
                 .versions()
                 .iter()
-                .map(|v| ObjectVersionInfo {
-                    key: v.key().unwrap_or_default().to_owned(),
-                    version_id: v.version_id().unwrap_or("null").to_owned(),
-                    is_latest: v.is_latest().unwrap_or(false),
-                    is_delete_marker: false,
-                    size: v.size().unwrap_or(0),
-                    etag: v.e_tag().map(str::to_owned),
-                    last_modified: fmt_time(v.last_modified()),
+                .map(|v| {
+                    let info = ObjectVersionInfo {
+                        key: v.key().unwrap_or_default().to_owned(),
+                        version_id: v.version_id().unwrap_or("null").to_owned(),
+                        is_latest: v.is_latest().unwrap_or(false),
+                        is_delete_marker: false,
+                        size: v.size().unwrap_or(0),
+                        etag: v.e_tag().map(str::to_owned),
+                        last_modified: fmt_time(v.last_modified()),
+                    };
+                    (v.last_modified().copied(), info)
                 })
                 .collect();
-            page.extend(out.delete_markers().iter().map(|m| ObjectVersionInfo {
-                key: m.key().unwrap_or_default().to_owned(),
-                version_id: m.version_id().unwrap_or("null").to_owned(),
-                is_latest: m.is_latest().unwrap_or(false),
-                is_delete_marker: true,
-                size: 0,
-                etag: None,
-                last_modified: fmt_time(m.last_modified()),
+            page.extend(out.delete_markers().iter().map(|m| {
+                let info = ObjectVersionInfo {
+                    key: m.key().unwrap_or_default().to_owned(),
+                    version_id: m.version_id().unwrap_or("null").to_owned(),
+                    is_latest: m.is_latest().unwrap_or(false),
+                    is_delete_marker: true,
+                    size: 0,
+                    etag: None,
+                    last_modified: fmt_time(m.last_modified()),
+                };
+                (m.last_modified().copied(), info)
             }));
-            // Stable order: by key, then newest first (RFC 3339 strings sort by time).
-            page.sort_by(|a, b| a.key.cmp(&b.key).then(b.last_modified.cmp(&a.last_modified)));
+            // S3 sends versions and delete markers in two lists, each by key and newest first:
+            // merge them by key, then time (compared as times, not as strings with a variable
+            // number of decimals). The sort is stable, so equal times keep the server's order.
+            page.sort_by(|(ta, a), (tb, b)| a.key.cmp(&b.key).then(tb.cmp(ta)));
+            let page = page.into_iter().map(|(_, info)| info);
             all.extend(page);
             if out.is_truncated() == Some(true) && (out.next_key_marker().is_some() || out.next_version_id_marker().is_some()) {
                 key_marker = out.next_key_marker().map(str::to_owned);
@@ -677,6 +850,34 @@ mod tests {
         assert!(!d.contains("TOPSECRET") && d.contains("AKID"), "{d}");
         assert!(S3Client::new(S3Config::new("", "a", "b")).is_err());
         assert!(S3Client::new(S3Config::new("h", "", "b")).is_err());
+    }
+
+    #[test]
+    fn etags_and_content_md5_are_the_md5_of_the_content() {
+        // RFC 1321 test vectors.
+        assert_eq!(etag_of(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(etag_of(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            etag_of(b"12345678901234567890123456789012345678901234567890123456789012345678901234567890"),
+            "57edf4a22be3c955ac49da2e2107b67a"
+        );
+        assert_eq!(content_md5(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
+    }
+
+    #[test]
+    fn canned_acls_round_trip_through_their_names() {
+        for (acl, name) in CannedAcl::ALL.iter().zip(CannedAcl::NAMES) {
+            assert_eq!(acl.as_str(), name);
+            assert_eq!(name.parse::<CannedAcl>().unwrap(), *acl);
+        }
+        let err = "public".parse::<CannedAcl>().unwrap_err().to_string();
+        assert!(err.contains("unknown canned ACL \"public\"") && err.contains("bucket-owner-full-control"), "{err}");
+    }
+
+    #[test]
+    fn versioning_states_display_as_the_store_reports_them() {
+        assert_eq!(VersioningStatus::Unversioned.to_string(), "off");
+        assert_eq!(VersioningStatus::Suspended.to_string(), "suspended");
     }
 
     #[tokio::test]

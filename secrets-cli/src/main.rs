@@ -32,6 +32,10 @@ static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!("{} (commit {commit})", env!("CARGO_PKG_VERSION"))
 });
 
+/// Printed under the keyless listings: their metadata is not authenticated.
+const UNVERIFIED_NOTE: &str = "(unverified: read without the master key from x-amz-meta-*, which \
+     anyone with write access to the bucket can forge; `get` verifies a secret)";
+
 /// Client-side-encrypted secrets in a versioned Linode Object Storage bucket.
 #[derive(Debug, Parser)]
 #[command(name = "linode-secrets", version = VERSION.as_str(), about, long_about = None)]
@@ -87,7 +91,7 @@ enum Command {
         #[arg(long)]
         version: Option<String>,
     },
-    /// List secrets with their metadata (no master key needed).
+    /// List secrets with their metadata (no master key needed, so not authenticated).
     List,
     /// List the versions of one secret (no master key needed).
     Versions {
@@ -102,7 +106,7 @@ enum Command {
         #[arg(long)]
         purge: bool,
     },
-    /// Show which secrets are due for rotation (no master key needed).
+    /// Show which secrets are due for rotation (no master key needed, so not authenticated).
     RotationReport {
         /// Exit with status 3 when any secret is due.
         #[arg(long)]
@@ -355,6 +359,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         m.key_id
                     );
                 }
+                println!("{UNVERIFIED_NOTE}");
             }
         }
         Command::Versions { name } => {
@@ -396,7 +401,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 .rotation_report(time::OffsetDateTime::now_utc())
                 .await?;
             if g.json {
-                print_json(&serde_json::to_value(&report).expect("report serialises"));
+                let mut doc = serde_json::to_value(&report).expect("report serialises");
+                doc["verified"] = json!(false);
+                print_json(&doc);
             } else {
                 if report.due.is_empty() {
                     println!("no secret is due for rotation");
@@ -420,6 +427,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 for name in &report.unscheduled {
                     println!("no-period {name}");
                 }
+                println!("{UNVERIFIED_NOTE}");
             }
             if *fail_if_due && !report.due.is_empty() {
                 return Ok(ExitCode::from(3));

@@ -115,6 +115,7 @@ async fn operator_workflow() {
     assert_eq!(doc["value"], "tok-123");
     assert_eq!(doc["labels"]["team"], "web");
     assert_eq!(doc["revision"], 1);
+    assert_eq!(doc["verified"], true, "get opened the blob with the key");
 
     // A second version, then the first one by id.
     let r = run(
@@ -147,8 +148,22 @@ async fn operator_workflow() {
         .map(|m| m["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["web/api-token", "web/db"]);
+    // Keyless reads say that they are not authenticated.
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["verified"] == false)
+    );
     let r = run(&mock, None, &["list"], None).await;
     assert!(ok(&r).contains("web/db") && r.stdout.contains(key.fingerprint().as_str()));
+    assert!(
+        r.stdout.trim_end().ends_with(
+            "anyone with write access to the bucket can forge; `get` verifies a secret)"
+        ),
+        "{}",
+        r.stdout
+    );
     let r = run(
         &mock,
         None,
@@ -157,6 +172,7 @@ async fn operator_workflow() {
     )
     .await;
     let report: serde_json::Value = serde_json::from_str(ok(&r)).unwrap();
+    assert_eq!(report["verified"], false);
     assert!(report["due"].as_array().unwrap().is_empty());
     assert_eq!(report["upcoming"][0]["name"], "web/db");
     assert_eq!(report["unscheduled"][0], "web/api-token");

@@ -9,8 +9,6 @@
 mod bucket;
 mod data_sources;
 mod key;
-mod lifecycle;
-mod md5;
 mod object;
 
 use std::future::Future;
@@ -261,18 +259,27 @@ mod tests {
     #[tokio::test]
     async fn forbidden_is_retried_only_with_a_fresh_temporary_key() {
         use std::sync::atomic::{AtomicUsize, Ordering};
-        let client = S3Client::new(S3Config::new("127.0.0.1:9", "ak", "sk")).unwrap();
-        let forbidden = || linode_sdk::Error::S3 { operation: "PutObject", status: Some(403), code: None, message: "denied".into() };
+        // The emulator refuses an unknown access key with 403, like a temporary key that Object
+        // Storage does not know yet; the known root key then succeeds.
+        let mock = linode_mock::MockServer::builder().start().await.unwrap();
+        let unknown = S3Client::new(S3Config::new(mock.s3_endpoint(), "not-yet-known", "sk")).unwrap();
+        let known = S3Client::new(S3Config::new(mock.s3_endpoint(), mock.s3_access_key(), mock.s3_secret_key())).unwrap();
+        known.create_bucket("any-bucket").await.unwrap();
         for (source, expect_ok, expect_calls) in [(KeySource::Temporary, true, 3), (KeySource::Provider, false, 1)] {
-            let session = S3Session { client: client.clone(), source, temp_key_id: None };
+            let session = S3Session { client: unknown.clone(), source, temp_key_id: None };
             let calls = AtomicUsize::new(0);
             let out = session
-                .call(|_| {
+                .call(|s3| {
                     let n = calls.fetch_add(1, Ordering::SeqCst);
-                    async move { if n < 2 { Err(forbidden()) } else { Ok(n) } }
+                    let s3 = if n < 2 { s3 } else { known.clone() };
+                    async move { s3.list_objects("any-bucket", None).await.map(|_| n) }
                 })
                 .await;
-            assert_eq!(out.is_ok(), expect_ok, "{source:?}");
+            match &out {
+                Ok(_) => {}
+                Err(e) => assert_eq!(e.status(), Some(403), "{source:?}: {e}"),
+            }
+            assert_eq!(out.is_ok(), expect_ok, "{source:?}: {out:?}");
             assert_eq!(calls.load(Ordering::SeqCst), expect_calls, "{source:?}");
         }
     }

@@ -1,10 +1,10 @@
 //! The object operations the store needs, and an in-memory implementation.
 //!
-//! [`ObjectBackend`] is deliberately small: put (returning the new version id), get and head
-//! (latest or a given version), list keys, list versions, delete, and the bucket's versioning
-//! state. It is implemented for the S3 client (`aws_sdk_s3::Client`, which the SDK's Object
-//! Storage client wraps) and for [`MemoryBackend`], which follows S3's versioning rules closely
-//! enough for unit tests of the store without a server.
+//! [`ObjectBackend`] is deliberately small: put (conditional, returning the new version id), get
+//! and head (latest or a given version), list keys, list versions, delete, and the bucket's
+//! versioning state. It is implemented for the SDK's [`S3Client`](crate::s3::S3Client) (in
+//! `secrets/s3.rs`) and for [`MemoryBackend`], which follows S3's versioning rules closely enough
+//! for unit tests of the store without a server.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -12,15 +12,20 @@ use std::sync::{Arc, Mutex};
 
 use time::OffsetDateTime;
 
-/// Versioning state of a bucket, as `GetBucketVersioning` reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VersioningStatus {
-    /// Never enabled (`GetBucketVersioning` has no `Status`).
-    Off,
-    /// Every write makes a new version.
-    Enabled,
-    /// Was enabled, now suspended: writes replace the `null` version.
-    Suspended,
+use crate::s3::VersioningStatus;
+
+/// The condition of a put: what must hold for the write to happen (S3's `If-None-Match` and
+/// `If-Match`). The store writes every version conditionally, so two concurrent writers never
+/// both build on the same previous version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PutCondition {
+    /// Write unconditionally.
+    None,
+    /// Only when the key has no current object (`If-None-Match: *`; a delete marker counts as
+    /// none).
+    NoCurrentObject,
+    /// Only when the current object has this ETag (`If-Match`).
+    ETagMatches(String),
 }
 
 /// Why an object operation failed.
@@ -33,6 +38,9 @@ pub enum BackendError {
     /// marker.
     #[error("no such key or version")]
     NoSuchKey,
+    /// The [`PutCondition`] did not hold: another writer changed the object first.
+    #[error("the object changed before the write (precondition failed)")]
+    PreconditionFailed,
     /// Anything else, described for an operator.
     #[error("{0}")]
     Other(String),
@@ -43,6 +51,8 @@ pub enum BackendError {
 pub struct ObjectHead {
     /// The version id, when the bucket keeps versions.
     pub version_id: Option<String>,
+    /// The ETag (as the server sends it, quotes included), for [`PutCondition::ETagMatches`].
+    pub etag: Option<String>,
     /// When the version was written, if the server says.
     pub last_modified: Option<OffsetDateTime>,
     /// User metadata (`x-amz-meta-*`, keys without the prefix, lower case).
@@ -82,13 +92,15 @@ pub trait ObjectBackend: Send + Sync {
         bucket: &str,
     ) -> impl Future<Output = Result<VersioningStatus, BackendError>> + Send;
 
-    /// Writes an object with user metadata; returns the new version id (if any).
+    /// Writes an object with user metadata when `condition` holds
+    /// ([`BackendError::PreconditionFailed`] otherwise); returns the new version id (if any).
     fn put_object(
         &self,
         bucket: &str,
         key: &str,
         body: Vec<u8>,
         metadata: BTreeMap<String, String>,
+        condition: PutCondition,
     ) -> impl Future<Output = Result<Option<String>, BackendError>> + Send;
 
     /// Reads the latest (or the given) version of an object.
@@ -114,7 +126,8 @@ pub trait ObjectBackend: Send + Sync {
         prefix: &str,
     ) -> impl Future<Output = Result<Vec<String>, BackendError>> + Send;
 
-    /// Every version and delete marker of the keys under `prefix` (all pages).
+    /// Every version and delete marker of the keys under `prefix` (all pages), by key and newest
+    /// first within a key (the store relies on this order to find a version's predecessor).
     fn list_object_versions(
         &self,
         bucket: &str,
@@ -144,8 +157,9 @@ impl<T: ObjectBackend> ObjectBackend for Arc<T> {
         key: &str,
         body: Vec<u8>,
         metadata: BTreeMap<String, String>,
+        condition: PutCondition,
     ) -> impl Future<Output = Result<Option<String>, BackendError>> + Send {
-        (**self).put_object(bucket, key, body, metadata)
+        (**self).put_object(bucket, key, body, metadata, condition)
     }
 
     fn get_object(
@@ -216,6 +230,8 @@ struct MemoryVersion {
     version_id: String,
     /// `None` for a delete marker.
     body: Option<Vec<u8>>,
+    /// The S3 ETag of the body (quoted MD5), empty for a delete marker.
+    etag: String,
     metadata: BTreeMap<String, String>,
     last_modified: OffsetDateTime,
 }
@@ -269,6 +285,7 @@ impl MemoryBackend {
 fn head_of(version: &MemoryVersion) -> ObjectHead {
     ObjectHead {
         version_id: Some(version.version_id.clone()),
+        etag: Some(version.etag.clone()),
         last_modified: Some(version.last_modified),
         metadata: version.metadata.clone(),
     }
@@ -290,6 +307,7 @@ impl ObjectBackend for MemoryBackend {
         key: &str,
         body: Vec<u8>,
         metadata: BTreeMap<String, String>,
+        condition: PutCondition,
     ) -> Result<Option<String>, BackendError> {
         let mut state = self.lock();
         state.next_version += 1;
@@ -299,6 +317,15 @@ impl ObjectBackend for MemoryBackend {
             .get_mut(bucket)
             .ok_or(BackendError::NoSuchBucket)?;
         let versions = bucket.objects.entry(key.to_owned()).or_default();
+        let current = versions.last().filter(|v| v.body.is_some());
+        let holds = match &condition {
+            PutCondition::None => true,
+            PutCondition::NoCurrentObject => current.is_none(),
+            PutCondition::ETagMatches(etag) => current.is_some_and(|v| &v.etag == etag),
+        };
+        if !holds {
+            return Err(BackendError::PreconditionFailed);
+        }
         let version_id = if bucket.versioning == VersioningStatus::Enabled {
             format!("mem-{counter:08}")
         } else {
@@ -307,6 +334,7 @@ impl ObjectBackend for MemoryBackend {
         };
         versions.push(MemoryVersion {
             version_id: version_id.clone(),
+            etag: format!("\"{}\"", crate::s3::etag_of(&body)),
             body: Some(body),
             metadata,
             last_modified: OffsetDateTime::now_utc(),
@@ -394,7 +422,7 @@ impl ObjectBackend for MemoryBackend {
                     versions.retain(|v| v.version_id != id);
                 }
             }
-            None if bucket.versioning == VersioningStatus::Off => {
+            None if bucket.versioning == VersioningStatus::Unversioned => {
                 bucket.objects.remove(key);
             }
             None => {
@@ -409,6 +437,7 @@ impl ObjectBackend for MemoryBackend {
                 versions.push(MemoryVersion {
                     version_id,
                     body: None,
+                    etag: String::new(),
                     metadata: BTreeMap::new(),
                     last_modified: OffsetDateTime::now_utc(),
                 });
@@ -421,6 +450,12 @@ impl ObjectBackend for MemoryBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An unconditional put of `body` at `b/k`.
+    async fn put(mem: &MemoryBackend, body: &[u8]) -> Result<Option<String>, BackendError> {
+        mem.put_object("b", "k", body.to_vec(), BTreeMap::new(), PutCondition::None)
+            .await
+    }
 
     fn run<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
@@ -438,16 +473,8 @@ mod tests {
                 Err(BackendError::NoSuchBucket)
             );
             mem.create_bucket("b", VersioningStatus::Enabled);
-            let v1 = mem
-                .put_object("b", "k", b"one".to_vec(), BTreeMap::new())
-                .await
-                .unwrap()
-                .unwrap();
-            let v2 = mem
-                .put_object("b", "k", b"two".to_vec(), BTreeMap::new())
-                .await
-                .unwrap()
-                .unwrap();
+            let v1 = put(&mem, b"one").await.unwrap().unwrap();
+            let v2 = put(&mem, b"two").await.unwrap().unwrap();
             assert_ne!(v1, v2);
             assert_eq!(mem.get_object("b", "k", None).await.unwrap().body, b"two");
             assert_eq!(
@@ -475,18 +502,45 @@ mod tests {
     fn unversioned_buckets_overwrite() {
         run(async {
             let mem = MemoryBackend::new();
-            mem.create_bucket("b", VersioningStatus::Off);
-            mem.put_object("b", "k", b"one".to_vec(), BTreeMap::new())
-                .await
-                .unwrap();
-            mem.put_object("b", "k", b"two".to_vec(), BTreeMap::new())
-                .await
-                .unwrap();
+            mem.create_bucket("b", VersioningStatus::Unversioned);
+            put(&mem, b"one").await.unwrap();
+            put(&mem, b"two").await.unwrap();
             assert_eq!(mem.list_object_versions("b", "").await.unwrap().len(), 1);
             assert_eq!(
                 mem.list_objects("b", "").await.unwrap(),
                 vec!["k".to_owned()]
             );
+        });
+    }
+
+    #[test]
+    fn conditional_puts_follow_s3() {
+        run(async {
+            let mem = MemoryBackend::new();
+            mem.create_bucket("b", VersioningStatus::Enabled);
+            let put = |body: &'static [u8], condition| {
+                mem.put_object("b", "k", body.to_vec(), BTreeMap::new(), condition)
+            };
+            put(b"one", PutCondition::NoCurrentObject).await.unwrap();
+            assert_eq!(
+                put(b"two", PutCondition::NoCurrentObject).await,
+                Err(BackendError::PreconditionFailed)
+            );
+            let etag = mem.head_object("b", "k", None).await.unwrap().etag.unwrap();
+            assert_eq!(etag, format!("\"{}\"", crate::s3::etag_of(b"one")));
+            put(b"two", PutCondition::ETagMatches(etag.clone()))
+                .await
+                .unwrap();
+            // The ETag of "one" no longer is the current one: the compare-and-swap fails.
+            assert_eq!(
+                put(b"three", PutCondition::ETagMatches(etag)).await,
+                Err(BackendError::PreconditionFailed)
+            );
+            assert_eq!(mem.get_object("b", "k", None).await.unwrap().body, b"two");
+            // A delete marker counts as no current object.
+            mem.delete_object("b", "k", None).await.unwrap();
+            put(b"four", PutCondition::NoCurrentObject).await.unwrap();
+            assert_eq!(mem.list_object_versions("b", "k").await.unwrap().len(), 4);
         });
     }
 }

@@ -3,7 +3,7 @@
 //! Every message is written so that an operator can act on it, and none of them ever contains a
 //! secret value or master key material: only names, version ids, fingerprints and field paths.
 
-use std::fmt;
+use crate::s3::VersioningStatus;
 
 /// Why an operation of the secret manager failed.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,66 @@ pub enum SecretsError {
         name: String,
         /// Object version id (or revision) that failed.
         version: String,
+    },
+    /// The blob was sealed for another address (bucket, prefix or name) than the one it was read
+    /// from: copied from another secret or store (sealed under the same master key).
+    #[error(
+        "secret {name} version {version} was sealed for {sealed_for}, not {stored_at}: a blob copied from another secret or store is refused"
+    )]
+    Misplaced {
+        /// Secret name.
+        name: String,
+        /// Object version id (or revision) that was read.
+        version: String,
+        /// Where the blob was sealed for (`<bucket>/<prefix><name>`, or a v1 blob's name).
+        sealed_for: String,
+        /// Where it was read from (`<bucket>/<prefix><name>`).
+        stored_at: String,
+    },
+    /// The latest version is an older version copied back over the secret: its authenticated
+    /// header does not follow the bucket's history, and an earlier version has the same or a
+    /// higher revision.
+    #[error(
+        "secret {name} was rolled back: its latest version {version} has revision {revision}, but an earlier version has revision {earlier_revision}: an older version was copied back over the secret, so it is refused (check the bucket's history, then delete version {version} to restore the newer value)"
+    )]
+    Rollback {
+        /// Secret name.
+        name: String,
+        /// Object version id of the latest version.
+        version: String,
+        /// The latest version's authenticated revision.
+        revision: u64,
+        /// The highest revision of the earlier versions.
+        earlier_revision: u64,
+    },
+    /// Another writer changed the secret between reading its latest version and writing the
+    /// next one (the conditional write failed); nothing was written.
+    #[error(
+        "secret {name} changed while it was being written (another put or re-wrap came first); nothing was written, try again"
+    )]
+    ConcurrentChange {
+        /// Secret name.
+        name: String,
+    },
+    /// Metadata of a secret that cannot be used (for example a rotation date out of range).
+    #[error("secret {name}: {reason}")]
+    InvalidMetadata {
+        /// Secret name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A listing returned an object key outside the store's prefix.
+    #[error(
+        "listing bucket {bucket} under prefix {prefix:?} returned key {key:?}, which is outside the prefix"
+    )]
+    UnexpectedKey {
+        /// Bucket name.
+        bucket: String,
+        /// The store's prefix.
+        prefix: String,
+        /// The key returned.
+        key: String,
     },
     /// The stored object is not a secret blob this code can read.
     #[error("secret {name} version {version} is not a valid secret blob: {reason}")]
@@ -95,8 +155,9 @@ pub enum SecretsError {
     VersioningNotEnabled {
         /// Bucket name.
         bucket: String,
-        /// `off` or `suspended`.
-        state: VersioningState,
+        /// [`VersioningStatus::Unversioned`] (shown as `off`) or
+        /// [`VersioningStatus::Suspended`].
+        state: VersioningStatus,
     },
     /// A bundle file is invalid; `field` is a path such as `secrets[2].rotation_period`.
     #[error("bundle {origin}: {field}: {reason}")]
@@ -138,21 +199,3 @@ pub enum SecretsError {
 
 /// Result alias of the secret manager.
 pub type Result<T, E = SecretsError> = std::result::Result<T, E>;
-
-/// Bucket versioning state that the store refuses, for [`SecretsError::VersioningNotEnabled`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VersioningState {
-    /// Versioning was never enabled on the bucket.
-    Off,
-    /// Versioning was enabled and then suspended.
-    Suspended,
-}
-
-impl fmt::Display for VersioningState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Off => "off",
-            Self::Suspended => "suspended",
-        })
-    }
-}

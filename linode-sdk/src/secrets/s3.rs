@@ -1,63 +1,62 @@
-//! [`ObjectBackend`] over the S3 API: for `aws_sdk_s3::Client`, and for the SDK's
-//! [`S3Client`](crate::s3::S3Client) (which delegates to the `aws_sdk_s3::Client` it wraps).
+//! [`ObjectBackend`] over the SDK's [`S3Client`]: every call is one of its methods, so S3 errors
+//! are mapped once (to [`Error::S3`](crate::Error::S3), in `s3.rs`) and only translated here into
+//! the few cases the store tells apart.
 
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
 
-use aws_sdk_s3::Client;
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::BucketVersioningStatus;
-use aws_smithy_runtime_api::http::Response as HttpResponse;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::backend::{
-    BackendError, ObjectBackend, ObjectHead, ObjectVersionEntry, StoredObject, VersioningStatus,
+    BackendError, ObjectBackend, ObjectHead, ObjectVersionEntry, PutCondition, StoredObject,
 };
+use crate::error::Error;
+use crate::s3::{ObjectMeta, PutOptions, S3Client, VersioningStatus};
 
-fn map_err<E>(err: SdkError<E, HttpResponse>) -> BackendError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    match err.code() {
-        Some("NoSuchBucket") => BackendError::NoSuchBucket,
-        Some("NoSuchKey" | "NoSuchVersion" | "NotFound") => BackendError::NoSuchKey,
-        _ if err
-            .raw_response()
-            .is_some_and(|r| r.status().as_u16() == 404) =>
-        {
-            BackendError::NoSuchKey
-        }
-        _ => BackendError::Other(DisplayErrorContext(&err).to_string()),
+/// The store's view of an SDK error: missing bucket, missing key or version, a failed condition,
+/// or anything else (described by the SDK error, which never holds a secret: bodies are not
+/// quoted).
+fn backend_error(e: Error) -> BackendError {
+    let code = match &e {
+        Error::S3 { code, .. } => code.as_deref(),
+        _ => None,
+    };
+    if code == Some("NoSuchBucket") {
+        BackendError::NoSuchBucket
+    } else if e.is_not_found() {
+        BackendError::NoSuchKey
+    } else if e.status() == Some(412) || code == Some("PreconditionFailed") {
+        BackendError::PreconditionFailed
+    } else {
+        BackendError::Other(e.to_string())
     }
 }
 
-fn to_time(t: Option<&aws_smithy_types::DateTime>) -> Option<OffsetDateTime> {
-    t.and_then(|t| OffsetDateTime::from_unix_timestamp(t.secs()).ok())
+fn parse_time(t: Option<&str>) -> Option<OffsetDateTime> {
+    t.and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
 }
 
-fn to_map(m: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
-    m.map(|m| {
-        m.iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-            .collect()
-    })
-    .unwrap_or_default()
+/// User metadata with lower-case keys (S3 stores them case-insensitively).
+fn lower_keys(m: HashMap<String, String>) -> BTreeMap<String, String> {
+    m.into_iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect()
 }
 
-impl ObjectBackend for Client {
+fn head_of(meta: ObjectMeta) -> ObjectHead {
+    ObjectHead {
+        version_id: meta.version_id,
+        etag: meta.etag,
+        last_modified: parse_time(meta.last_modified.as_deref()),
+        metadata: lower_keys(meta.metadata),
+    }
+}
+
+impl ObjectBackend for S3Client {
     async fn bucket_versioning(&self, bucket: &str) -> Result<VersioningStatus, BackendError> {
-        let out = self
-            .get_bucket_versioning()
-            .bucket(bucket)
-            .send()
+        self.get_bucket_versioning(bucket)
             .await
-            .map_err(map_err)?;
-        Ok(match out.status() {
-            Some(BucketVersioningStatus::Enabled) => VersioningStatus::Enabled,
-            Some(BucketVersioningStatus::Suspended) => VersioningStatus::Suspended,
-            _ => VersioningStatus::Off,
-        })
+            .map_err(backend_error)
     }
 
     async fn put_object(
@@ -66,18 +65,25 @@ impl ObjectBackend for Client {
         key: &str,
         body: Vec<u8>,
         metadata: BTreeMap<String, String>,
+        condition: PutCondition,
     ) -> Result<Option<String>, BackendError> {
+        let (if_none_match, if_match) = match condition {
+            PutCondition::None => (false, None),
+            PutCondition::NoCurrentObject => (true, None),
+            PutCondition::ETagMatches(etag) => (false, Some(etag)),
+        };
+        let options = PutOptions {
+            content_type: Some("application/json".into()),
+            metadata: metadata.into_iter().collect(),
+            if_none_match,
+            if_match,
+            ..PutOptions::default()
+        };
         let out = self
-            .put_object()
-            .bucket(bucket)
-            .key(key)
-            .content_type("application/json")
-            .set_metadata(Some(metadata.into_iter().collect()))
-            .body(ByteStream::from(body))
-            .send()
+            .put_object_with(bucket, key, body, &options)
             .await
-            .map_err(map_err)?;
-        Ok(out.version_id().map(str::to_owned))
+            .map_err(backend_error)?;
+        Ok(out.version_id)
     }
 
     async fn get_object(
@@ -86,27 +92,13 @@ impl ObjectBackend for Client {
         key: &str,
         version_id: Option<&str>,
     ) -> Result<StoredObject, BackendError> {
-        let out = self
-            .get_object()
-            .bucket(bucket)
-            .key(key)
-            .set_version_id(version_id.map(str::to_owned))
-            .send()
+        let out = S3Client::get_object(self, bucket, key, version_id)
             .await
-            .map_err(map_err)?;
-        let head = ObjectHead {
-            version_id: out.version_id().map(str::to_owned),
-            last_modified: to_time(out.last_modified()),
-            metadata: to_map(out.metadata()),
-        };
-        let body = out
-            .body
-            .collect()
-            .await
-            .map_err(|e| BackendError::Other(format!("reading object body: {e}")))?
-            .into_bytes()
-            .to_vec();
-        Ok(StoredObject { body, head })
+            .map_err(backend_error)?;
+        Ok(StoredObject {
+            body: out.body.to_vec(),
+            head: head_of(out.meta),
+        })
     }
 
     async fn head_object(
@@ -115,44 +107,17 @@ impl ObjectBackend for Client {
         key: &str,
         version_id: Option<&str>,
     ) -> Result<ObjectHead, BackendError> {
-        let out = self
-            .head_object()
-            .bucket(bucket)
-            .key(key)
-            .set_version_id(version_id.map(str::to_owned))
-            .send()
+        S3Client::head_object(self, bucket, key, version_id)
             .await
-            .map_err(map_err)?;
-        Ok(ObjectHead {
-            version_id: out.version_id().map(str::to_owned),
-            last_modified: to_time(out.last_modified()),
-            metadata: to_map(out.metadata()),
-        })
+            .map(head_of)
+            .map_err(backend_error)
     }
 
     async fn list_objects(&self, bucket: &str, prefix: &str) -> Result<Vec<String>, BackendError> {
-        let mut keys = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let out = self
-                .list_objects_v2()
-                .bucket(bucket)
-                .prefix(prefix)
-                .set_continuation_token(token.take())
-                .send()
-                .await
-                .map_err(map_err)?;
-            keys.extend(
-                out.contents()
-                    .iter()
-                    .filter_map(|o| o.key().map(str::to_owned)),
-            );
-            match (out.is_truncated(), out.next_continuation_token()) {
-                (Some(true), Some(next)) => token = Some(next.to_owned()),
-                _ => break,
-            }
-        }
-        Ok(keys)
+        let objects = S3Client::list_objects(self, bucket, Some(prefix))
+            .await
+            .map_err(backend_error)?;
+        Ok(objects.into_iter().map(|o| o.key).collect())
     }
 
     async fn list_object_versions(
@@ -160,52 +125,19 @@ impl ObjectBackend for Client {
         bucket: &str,
         prefix: &str,
     ) -> Result<Vec<ObjectVersionEntry>, BackendError> {
-        let mut entries = Vec::new();
-        let mut key_marker: Option<String> = None;
-        let mut version_marker: Option<String> = None;
-        loop {
-            let out = self
-                .list_object_versions()
-                .bucket(bucket)
-                .prefix(prefix)
-                .set_key_marker(key_marker.take())
-                .set_version_id_marker(version_marker.take())
-                .send()
-                .await
-                .map_err(map_err)?;
-            for v in out.versions() {
-                entries.push(ObjectVersionEntry {
-                    key: v.key().unwrap_or_default().to_owned(),
-                    version_id: v.version_id().unwrap_or("null").to_owned(),
-                    is_latest: v.is_latest().unwrap_or(false),
-                    is_delete_marker: false,
-                    last_modified: to_time(v.last_modified()),
-                });
-            }
-            for m in out.delete_markers() {
-                entries.push(ObjectVersionEntry {
-                    key: m.key().unwrap_or_default().to_owned(),
-                    version_id: m.version_id().unwrap_or("null").to_owned(),
-                    is_latest: m.is_latest().unwrap_or(false),
-                    is_delete_marker: true,
-                    last_modified: to_time(m.last_modified()),
-                });
-            }
-            if out.is_truncated() == Some(true) && out.next_key_marker().is_some() {
-                key_marker = out.next_key_marker().map(str::to_owned);
-                version_marker = out.next_version_id_marker().map(str::to_owned);
-            } else {
-                break;
-            }
-        }
-        // Versions and delete markers come in two lists: merge them newest first per key.
-        entries.sort_by(|a, b| {
-            a.key
-                .cmp(&b.key)
-                .then_with(|| b.is_latest.cmp(&a.is_latest))
-                .then_with(|| b.last_modified.cmp(&a.last_modified))
-        });
-        Ok(entries)
+        let versions = S3Client::list_object_versions(self, bucket, Some(prefix))
+            .await
+            .map_err(backend_error)?;
+        Ok(versions
+            .into_iter()
+            .map(|v| ObjectVersionEntry {
+                last_modified: parse_time(v.last_modified.as_deref()),
+                key: v.key,
+                version_id: v.version_id,
+                is_latest: v.is_latest,
+                is_delete_marker: v.is_delete_marker,
+            })
+            .collect())
     }
 
     async fn delete_object(
@@ -214,75 +146,44 @@ impl ObjectBackend for Client {
         key: &str,
         version_id: Option<&str>,
     ) -> Result<(), BackendError> {
-        self.delete_object()
-            .bucket(bucket)
-            .key(key)
-            .set_version_id(version_id.map(str::to_owned))
-            .send()
+        S3Client::delete_object(self, bucket, key, version_id)
             .await
-            .map_err(map_err)?;
-        Ok(())
+            .map(drop)
+            .map_err(backend_error)
     }
 }
 
-impl ObjectBackend for crate::s3::S3Client {
-    fn bucket_versioning(
-        &self,
-        bucket: &str,
-    ) -> impl Future<Output = Result<VersioningStatus, BackendError>> + Send {
-        ObjectBackend::bucket_versioning(self.inner(), bucket)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s3(status: Option<u16>, code: Option<&str>) -> Error {
+        Error::S3 {
+            operation: "PutObject",
+            status,
+            code: code.map(str::to_owned),
+            message: "m".into(),
+        }
     }
 
-    fn put_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        body: Vec<u8>,
-        metadata: BTreeMap<String, String>,
-    ) -> impl Future<Output = Result<Option<String>, BackendError>> + Send {
-        ObjectBackend::put_object(self.inner(), bucket, key, body, metadata)
-    }
-
-    fn get_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        version_id: Option<&str>,
-    ) -> impl Future<Output = Result<StoredObject, BackendError>> + Send {
-        ObjectBackend::get_object(self.inner(), bucket, key, version_id)
-    }
-
-    fn head_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        version_id: Option<&str>,
-    ) -> impl Future<Output = Result<ObjectHead, BackendError>> + Send {
-        ObjectBackend::head_object(self.inner(), bucket, key, version_id)
-    }
-
-    fn list_objects(
-        &self,
-        bucket: &str,
-        prefix: &str,
-    ) -> impl Future<Output = Result<Vec<String>, BackendError>> + Send {
-        ObjectBackend::list_objects(self.inner(), bucket, prefix)
-    }
-
-    fn list_object_versions(
-        &self,
-        bucket: &str,
-        prefix: &str,
-    ) -> impl Future<Output = Result<Vec<ObjectVersionEntry>, BackendError>> + Send {
-        ObjectBackend::list_object_versions(self.inner(), bucket, prefix)
-    }
-
-    fn delete_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        version_id: Option<&str>,
-    ) -> impl Future<Output = Result<(), BackendError>> + Send {
-        ObjectBackend::delete_object(self.inner(), bucket, key, version_id)
+    #[test]
+    fn sdk_errors_become_the_cases_the_store_tells_apart() {
+        assert_eq!(
+            backend_error(s3(Some(404), Some("NoSuchBucket"))),
+            BackendError::NoSuchBucket
+        );
+        assert_eq!(
+            backend_error(s3(Some(404), Some("NoSuchKey"))),
+            BackendError::NoSuchKey
+        );
+        assert_eq!(backend_error(s3(Some(404), None)), BackendError::NoSuchKey);
+        assert_eq!(
+            backend_error(s3(Some(412), Some("PreconditionFailed"))),
+            BackendError::PreconditionFailed
+        );
+        assert_eq!(
+            backend_error(s3(Some(403), Some("AccessDenied"))),
+            BackendError::Other("S3 PutObject failed with HTTP 403: m".into())
+        );
     }
 }

@@ -3,20 +3,42 @@
 //! Secret `name` lives at object key `<prefix><name>`; every put is a new object version. The
 //! header of each version is also copied into the object's user metadata (`x-amz-meta-*`), so
 //! listing, metadata and the rotation report need one `HEAD` per secret and no key.
+//!
+//! What is trusted, and what is not:
+//!
+//! - [`get`](SecretStore::get), [`put`](SecretStore::put) and [`rewrap`](SecretStore::rewrap)
+//!   only act on blobs opened with the master key: the header they build on is the
+//!   authenticated one inside the blob, never the `x-amz-meta-*` copy, and the blob must have
+//!   been sealed for this bucket, prefix and name.
+//! - Before using the latest version, they check that it was not rolled back: its authenticated
+//!   `previous_version` must be the version before it in the bucket's history, or else its
+//!   revision must be higher than every earlier version's. An older version copied back over
+//!   the secret (by anyone with write access to the bucket) is refused with
+//!   [`SecretsError::Rollback`]. Removing versions (which needs delete access) is not detected.
+//! - Writes are conditional on the version they build on (`If-Match` / `If-None-Match`), so two
+//!   concurrent writers never both follow the same version.
+//! - [`metadata`](SecretStore::metadata), [`list`](SecretStore::list) and
+//!   [`rotation_report`](SecretStore::rotation_report) need no key and are **not
+//!   authenticated**: their values come from `x-amz-meta-*` (or the clear header), which anyone
+//!   with write access to the bucket can forge. Their [`SecretMetadata::verified`] is `false`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use futures::{StreamExt as _, TryStreamExt as _};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::backend::{BackendError, ObjectBackend, ObjectHead, VersioningStatus};
+use super::backend::{BackendError, ObjectBackend, ObjectHead, ObjectVersionEntry, PutCondition};
 use super::bundle::Bundle;
-use super::envelope::{BLOB_FORMAT, SecretBlob, SecretHeader};
-use super::error::{Result, SecretsError, VersioningState};
+use super::envelope::{
+    BLOB_FORMAT, BLOB_FORMAT_V1, SecretAddress, SecretBlob, SecretHeader, misplaced,
+};
+use super::error::{Result, SecretsError};
 use super::key::{MasterKey, SecretValue};
 use super::period::RotationPeriod;
+use crate::s3::VersioningStatus;
 
 /// User metadata keys (`x-amz-meta-<key>`) written with every version.
 pub mod meta {
@@ -42,6 +64,9 @@ pub mod meta {
 
 /// Longest accepted secret name.
 pub const MAX_NAME_LEN: usize = 256;
+
+/// How many `HEAD`s run at once when earlier versions' revisions are needed.
+const HEAD_CONCURRENCY: usize = 8;
 
 /// Checks a secret name: `/`-separated segments of letters, digits, `.`, `_` and `-`, no empty,
 /// `.` or `..` segment, at most [`MAX_NAME_LEN`] bytes.
@@ -92,7 +117,13 @@ fn validate_labels(labels: &BTreeMap<String, String>) -> Result<()> {
     Ok(())
 }
 
-/// What is known about one version of a secret without decrypting it.
+/// What is known about one version of a secret, and whether it was authenticated.
+///
+/// From [`SecretStore::get`] and [`SecretStore::put`] it is the authenticated header of a blob
+/// opened with the master key (`verified: true`). From the keyless reads
+/// ([`SecretStore::metadata`], [`SecretStore::list`]) it is **unauthenticated** (`verified:
+/// false`): read from `x-amz-meta-*` or the blob's clear header, both of which anyone with write
+/// access to the bucket can forge. Never build on unverified metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SecretMetadata {
     /// Secret name.
@@ -116,10 +147,13 @@ pub struct SecretMetadata {
     pub rotation_period: Option<RotationPeriod>,
     /// Labels.
     pub labels: BTreeMap<String, String>,
+    /// `true` when these values come from a blob authenticated with the master key; `false` for
+    /// keyless reads, whose values anyone with write access to the bucket can forge.
+    pub verified: bool,
 }
 
 impl SecretMetadata {
-    fn from_header(header: &SecretHeader, version_id: Option<String>) -> Self {
+    fn from_header(header: &SecretHeader, version_id: Option<String>, verified: bool) -> Self {
         Self {
             name: header.name.clone(),
             version_id,
@@ -130,39 +164,46 @@ impl SecretMetadata {
             rotated: header.rotated,
             rotation_period: header.rotation_period,
             labels: header.labels.clone(),
+            verified,
         }
     }
 
-    /// When rotation is due, if the secret has a period.
-    pub fn rotation_due_at(&self) -> Option<OffsetDateTime> {
-        self.rotation_period.map(|p| self.rotated + p.duration())
-    }
-
-    fn header(&self) -> SecretHeader {
-        let mut header = SecretHeader::new(&self.name, self.created);
-        header.key_id = self.key_id.clone();
-        header.revision = self.revision;
-        header.updated = self.updated;
-        header.rotated = self.rotated;
-        header.rotation_period = self.rotation_period;
-        header.labels = self.labels.clone();
-        header
+    /// When rotation is due (`rotated + rotation_period`), `Ok(None)` without a period.
+    ///
+    /// # Errors
+    /// [`SecretsError::InvalidMetadata`] when the due date is past the representable range
+    /// (a forged `rotated` near the end of time).
+    pub fn rotation_due_at(&self) -> Result<Option<OffsetDateTime>> {
+        let Some(period) = self.rotation_period else {
+            return Ok(None);
+        };
+        self.rotated
+            .checked_add(period.duration())
+            .map(Some)
+            .ok_or_else(|| SecretsError::InvalidMetadata {
+                name: self.name.clone(),
+                reason: format!(
+                    "rotation is due {period} after {}, which is past the year 9999",
+                    rfc3339(self.rotated)
+                ),
+            })
     }
 }
 
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
 fn header_to_user_metadata(header: &SecretHeader) -> BTreeMap<String, String> {
-    let rfc = |t: OffsetDateTime| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .expect("UTC times format")
-    };
     let mut out = BTreeMap::from([
         (meta::FORMAT.to_owned(), header.format.clone()),
         (meta::NAME.to_owned(), header.name.clone()),
         (meta::KEY_ID.to_owned(), header.key_id.clone()),
         (meta::REVISION.to_owned(), header.revision.to_string()),
-        (meta::CREATED.to_owned(), rfc(header.created)),
-        (meta::UPDATED.to_owned(), rfc(header.updated)),
-        (meta::ROTATED.to_owned(), rfc(header.rotated)),
+        (meta::CREATED.to_owned(), rfc3339(header.created)),
+        (meta::UPDATED.to_owned(), rfc3339(header.updated)),
+        (meta::ROTATED.to_owned(), rfc3339(header.rotated)),
         (
             meta::LABELS.to_owned(),
             serde_json::to_string(&header.labels).expect("labels serialise"),
@@ -174,13 +215,16 @@ fn header_to_user_metadata(header: &SecretHeader) -> BTreeMap<String, String> {
     out
 }
 
-/// The metadata from user metadata, or `None` when it is absent or incomplete.
+/// The (unauthenticated) metadata from user metadata, or `None` when it is absent or
+/// incomplete.
 fn metadata_from_head(name: &str, head: &ObjectHead) -> Option<SecretMetadata> {
     let m = &head.metadata;
     let time = |k: &str| {
         OffsetDateTime::parse(m.get(k)?, &time::format_description::well_known::Rfc3339).ok()
     };
-    if m.get(meta::FORMAT)? != BLOB_FORMAT || m.get(meta::NAME)? != name {
+    if !matches!(m.get(meta::FORMAT)?.as_str(), BLOB_FORMAT | BLOB_FORMAT_V1)
+        || m.get(meta::NAME)? != name
+    {
         return None;
     }
     Some(SecretMetadata {
@@ -196,6 +240,7 @@ fn metadata_from_head(name: &str, head: &ObjectHead) -> Option<SecretMetadata> {
             None => None,
         },
         labels: serde_json::from_str(m.get(meta::LABELS)?).ok()?,
+        verified: false,
     })
 }
 
@@ -204,7 +249,7 @@ fn metadata_from_head(name: &str, head: &ObjectHead) -> Option<SecretMetadata> {
 pub struct Secret {
     /// The value (redacted in `Debug`).
     pub value: SecretValue,
-    /// Its version's metadata.
+    /// Its version's authenticated metadata (`verified: true`).
     pub metadata: SecretMetadata,
 }
 
@@ -246,7 +291,8 @@ pub struct RotationEntry {
     pub due_at: OffsetDateTime,
 }
 
-/// Which secrets are due for rotation at a given time.
+/// Which secrets are due for rotation at a given time. Built from unauthenticated metadata
+/// (see [`SecretStore::rotation_report`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RotationReport {
     /// The time the report is for.
@@ -263,13 +309,23 @@ pub struct RotationReport {
 /// Outcome of [`SecretStore::rewrap`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RewrapReport {
-    /// Secrets given a new version under the new key: (name, new version id).
+    /// Secrets given a new version under the new key: (name, new version id). Includes v1 blobs
+    /// already under the new key, upgraded to the v2 format.
     pub rewrapped: Vec<(String, Option<String>)>,
-    /// Secrets whose latest version already was under the new key.
+    /// Secrets whose latest version already was a v2 blob under the new key.
     pub already_current: Vec<String>,
 }
 
 type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+
+/// The latest version of a secret, read and opened with the master key, checked against the
+/// bucket's history.
+struct Latest {
+    blob: SecretBlob,
+    value: SecretValue,
+    version_id: String,
+    etag: Option<String>,
+}
 
 /// Client-side-encrypted secrets in a versioned bucket, over any [`ObjectBackend`].
 pub struct SecretStore<B> {
@@ -323,9 +379,23 @@ impl<B: ObjectBackend> SecretStore<B> {
         &self.bucket
     }
 
+    /// The key prefix (empty, or ending with `/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// The object key of secret `name`.
     pub fn object_key(&self, name: &str) -> String {
         format!("{}{name}", self.prefix)
+    }
+
+    /// The address of secret `name` in this store, which its v2 blobs are bound to.
+    pub fn address(&self, name: &str) -> SecretAddress {
+        SecretAddress {
+            bucket: self.bucket.clone(),
+            prefix: self.prefix.clone(),
+            name: name.to_owned(),
+        }
     }
 
     /// Checks that the bucket exists and has versioning enabled.
@@ -337,19 +407,20 @@ impl<B: ObjectBackend> SecretStore<B> {
             .map_err(|e| self.backend_error(e))?
         {
             VersioningStatus::Enabled => Ok(()),
-            VersioningStatus::Off => Err(SecretsError::VersioningNotEnabled {
+            state => Err(SecretsError::VersioningNotEnabled {
                 bucket: self.bucket.clone(),
-                state: VersioningState::Off,
-            }),
-            VersioningStatus::Suspended => Err(SecretsError::VersioningNotEnabled {
-                bucket: self.bucket.clone(),
-                state: VersioningState::Suspended,
+                state,
             }),
         }
     }
 
-    /// Stores `value` as a new version of `name`, sealed under `key`. Refuses when the current
-    /// version is sealed under another key (re-wrap first), so one secret never mixes keys.
+    /// Stores `value` as a new version of `name`, sealed under `key`.
+    ///
+    /// The new header follows the latest version's authenticated header (opened with `key`,
+    /// checked not to be rolled back), never its `x-amz-meta-*` copy. Refuses when the current
+    /// version is sealed under another key (re-wrap first), so one secret never mixes keys. After
+    /// a delete the revision continues from the last version. The write is conditional on the
+    /// version it follows ([`SecretsError::ConcurrentChange`] when another writer came first).
     pub async fn put(
         &self,
         key: &MasterKey,
@@ -363,18 +434,32 @@ impl<B: ObjectBackend> SecretStore<B> {
         }
         self.check_bucket().await?;
         let now = (self.clock)();
-        let mut header = match self.current_metadata(name).await? {
-            Some(previous) => {
-                if previous.key_id != key.fingerprint().as_str() {
-                    return Err(SecretsError::WrongKey {
-                        name: name.into(),
-                        stored: previous.key_id,
-                        given: key.fingerprint().to_string(),
-                    });
+        let history = self.history(name).await?;
+        let (mut header, condition) = match history.first() {
+            None => (SecretHeader::new(name, now), PutCondition::NoCurrentObject),
+            Some(latest) if latest.is_delete_marker => {
+                // Written again after a delete: a new secret that continues the history, so a
+                // deleted version copied back later is still recognised as older.
+                let mut header = SecretHeader::new(name, now);
+                if let Some(before) = history.iter().find(|e| !e.is_delete_marker) {
+                    let revision = self
+                        .revision_of(name, before.version_id.clone())
+                        .await?
+                        .unwrap_or(0);
+                    header.revision = revision.saturating_add(1);
+                    header.previous_version = Some(before.version_id.clone());
                 }
-                previous.header().next(now, true)
+                (header, PutCondition::NoCurrentObject)
             }
-            None => SecretHeader::new(name, now),
+            Some(_) => {
+                let latest = self.latest(key, name, &history).await?;
+                let condition = match latest.etag {
+                    Some(etag) => PutCondition::ETagMatches(etag),
+                    None => PutCondition::None,
+                };
+                let header = latest.blob.header.next(Some(latest.version_id), now, true);
+                (header, condition)
+            }
         };
         if let Some(period) = options.rotation_period {
             header.rotation_period = Some(period);
@@ -382,28 +467,54 @@ impl<B: ObjectBackend> SecretStore<B> {
         if let Some(labels) = options.labels {
             header.labels = labels;
         }
-        let blob = SecretBlob::seal(key, header, value.expose())?;
-        self.write(name, &blob).await
+        let blob = SecretBlob::seal(key, &self.address(name), header, value.expose())?;
+        self.write(name, &blob, condition).await
     }
 
     /// Decrypts the latest (or the given) version of `name`.
+    ///
+    /// The latest version is refused when it was rolled back ([`SecretsError::Rollback`]) or
+    /// sealed for another bucket, prefix or name ([`SecretsError::Misplaced`]). A version asked
+    /// for by id is only checked for its address: it is old on purpose.
     pub async fn get(&self, key: &MasterKey, name: &str, version: Option<&str>) -> Result<Secret> {
         validate_name(name)?;
+        let Some(version) = version else {
+            let history = self.history(name).await?;
+            if history.first().is_none_or(|e| e.is_delete_marker) {
+                return Err(SecretsError::NotFound {
+                    name: name.into(),
+                    version: None,
+                });
+            }
+            let latest = self.latest(key, name, &history).await?;
+            return Ok(Secret {
+                metadata: SecretMetadata::from_header(
+                    &latest.blob.header,
+                    Some(latest.version_id),
+                    true,
+                ),
+                value: latest.value,
+            });
+        };
         let object = self
             .backend
-            .get_object(&self.bucket, &self.object_key(name), version)
+            .get_object(&self.bucket, &self.object_key(name), Some(version))
             .await
-            .map_err(|e| self.not_found(e, name, version))?;
-        let label = version_label(object.head.version_id.as_deref(), version);
+            .map_err(|e| self.not_found(e, name, Some(version)))?;
+        let label = version_label(object.head.version_id.as_deref(), Some(version));
         let blob = SecretBlob::from_json(&object.body, name, &label)?;
-        let value = blob.open(key, name, &label)?;
+        let value = blob.open(key, &self.address(name), &label)?;
         Ok(Secret {
             value,
-            metadata: SecretMetadata::from_header(&blob.header, object.head.version_id),
+            metadata: SecretMetadata::from_header(&blob.header, object.head.version_id, true),
         })
     }
 
     /// The metadata of the latest (or the given) version of `name`, without any key.
+    ///
+    /// **Unauthenticated** (`verified: false`): read from `x-amz-meta-*` (or the blob's clear
+    /// header when there is none), which anyone with write access to the bucket can forge. Use
+    /// [`get`](Self::get) for values you build on.
     pub async fn metadata(&self, name: &str, version: Option<&str>) -> Result<SecretMetadata> {
         validate_name(name)?;
         let key = self.object_key(name);
@@ -423,39 +534,36 @@ impl<B: ObjectBackend> SecretStore<B> {
             .map_err(|e| self.not_found(e, name, version))?;
         let label = version_label(object.head.version_id.as_deref(), version);
         let blob = SecretBlob::from_json(&object.body, name, &label)?;
-        if blob.header.name != name {
-            // A blob stored under another name: the same verdict `get` would give.
-            return Err(SecretsError::Tampered {
-                name: name.into(),
-                version: label,
-            });
+        let address = self.address(name);
+        let sealed_here = if blob.header.is_v1() {
+            blob.header.name == name
+        } else {
+            blob.header.sealed_for() == address.to_string()
+        };
+        if !sealed_here {
+            // A blob copied from elsewhere: the verdict `get` would give.
+            return Err(misplaced(&blob.header, &address, &label));
         }
         Ok(SecretMetadata::from_header(
             &blob.header,
             object.head.version_id,
+            false,
         ))
     }
 
-    /// Every secret under the prefix (latest versions), by name. Objects that are not secret
-    /// blobs (foreign files under the prefix) are skipped with a warning.
+    /// Every secret under the prefix (latest versions), by name, without any key. Objects that
+    /// are not secret blobs (foreign files under the prefix) are skipped with a warning.
+    ///
+    /// **Unauthenticated**, like [`metadata`](Self::metadata).
     pub async fn list(&self) -> Result<Vec<SecretMetadata>> {
-        let keys = self
-            .backend
-            .list_objects(&self.bucket, &self.prefix)
-            .await
-            .map_err(|e| self.backend_error(e))?;
-        let mut out = Vec::with_capacity(keys.len());
-        for key in keys {
-            let name = &key[self.prefix.len()..];
-            if validate_name(name).is_err() {
-                continue;
-            }
-            match self.metadata(name, None).await {
+        let mut out = Vec::new();
+        for name in self.names().await? {
+            match self.metadata(&name, None).await {
                 Ok(m) => out.push(m),
                 // Deleted between the listing and the head.
                 Err(SecretsError::NotFound { .. }) => {}
                 Err(SecretsError::MalformedBlob { reason, .. }) => {
-                    tracing::warn!(object = %key, %reason, "skipping an object that is not a secret");
+                    tracing::warn!(secret = %name, %reason, "skipping an object that is not a secret");
                 }
                 Err(e) => return Err(e),
             }
@@ -467,15 +575,10 @@ impl<B: ObjectBackend> SecretStore<B> {
     /// Every version of `name`, newest first (delete markers included, flagged).
     pub async fn versions(&self, name: &str) -> Result<Vec<VersionInfo>> {
         validate_name(name)?;
-        let key = self.object_key(name);
-        let entries = self
-            .backend
-            .list_object_versions(&self.bucket, &key)
-            .await
-            .map_err(|e| self.backend_error(e))?;
-        let mut out: Vec<VersionInfo> = entries
+        let mut out: Vec<VersionInfo> = self
+            .history(name)
+            .await?
             .into_iter()
-            .filter(|e| e.key == key)
             .map(|e| VersionInfo {
                 version_id: e.version_id,
                 is_latest: e.is_latest,
@@ -523,6 +626,9 @@ impl<B: ObjectBackend> SecretStore<B> {
     }
 
     /// Which secrets are due for rotation at `now` (no key needed).
+    ///
+    /// **Unauthenticated**, like [`list`](Self::list): a forged `x-amz-meta-*` can hide a due
+    /// rotation. A due date out of range is an error naming the secret.
     pub async fn rotation_report(&self, now: OffsetDateTime) -> Result<RotationReport> {
         let mut report = RotationReport {
             now,
@@ -531,7 +637,7 @@ impl<B: ObjectBackend> SecretStore<B> {
             unscheduled: Vec::new(),
         };
         for m in self.list().await? {
-            match (m.rotation_period, m.rotation_due_at()) {
+            match (m.rotation_period, m.rotation_due_at()?) {
                 (Some(rotation_period), Some(due_at)) => {
                     let entry = RotationEntry {
                         name: m.name,
@@ -559,32 +665,50 @@ impl<B: ObjectBackend> SecretStore<B> {
 
     /// Re-wraps the latest version of every secret from `old` to `new`: a new version per secret
     /// with the same value and data key, the data key wrapped by `new`; `rotated` is kept.
-    /// Secrets already under `new` are skipped, so an interrupted run can be repeated. Earlier
-    /// versions stay under `old`.
+    ///
+    /// Which key a secret is under is read from its authenticated blob, not its metadata: a
+    /// secret is "already current" only when its latest version opens with `new`. v1 blobs under
+    /// `new` are upgraded to the v2 format. Secrets already current are skipped, so an
+    /// interrupted run can be repeated. Earlier versions stay under `old`. Objects that are not
+    /// secret blobs are skipped with a warning; a rolled-back secret stops the run.
     pub async fn rewrap(&self, old: &MasterKey, new: &MasterKey) -> Result<RewrapReport> {
         self.check_bucket().await?;
         let mut report = RewrapReport::default();
         let now = (self.clock)();
-        for m in self.list().await? {
-            if m.key_id == new.fingerprint().as_str() {
-                report.already_current.push(m.name);
+        for name in self.names().await? {
+            let history = self.history(&name).await?;
+            if history.first().is_none_or(|e| e.is_delete_marker) {
+                // Deleted between the listing and now.
                 continue;
             }
-            let object = self
-                .backend
-                .get_object(
-                    &self.bucket,
-                    &self.object_key(&m.name),
-                    m.version_id.as_deref(),
-                )
-                .await
-                .map_err(|e| self.not_found(e, &m.name, m.version_id.as_deref()))?;
-            let label = version_label(object.head.version_id.as_deref(), None);
-            let blob = SecretBlob::from_json(&object.body, &m.name, &label)?;
-            let next = blob.header.next(now, false);
-            let rewrapped = blob.rewrap(old, new, &m.name, &label, next)?;
-            let written = self.write(&m.name, &rewrapped).await?;
-            report.rewrapped.push((m.name, written.version_id));
+            let stored_under_new = match self.latest_blob(&name, &history).await {
+                Ok((blob, _)) => blob.header.key_id == new.fingerprint().as_str(),
+                Err(SecretsError::MalformedBlob { reason, .. }) => {
+                    tracing::warn!(secret = %name, %reason, "skipping an object that is not a secret");
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let from = if stored_under_new { new } else { old };
+            let latest = self.latest(from, &name, &history).await?;
+            if stored_under_new && !latest.blob.header.is_v1() {
+                report.already_current.push(name);
+                continue;
+            }
+            let label = latest.version_id.clone();
+            let next = latest
+                .blob
+                .header
+                .next(Some(latest.version_id.clone()), now, false);
+            let rewrapped = latest
+                .blob
+                .rewrap(from, new, &self.address(&name), &label, next)?;
+            let condition = match latest.etag {
+                Some(etag) => PutCondition::ETagMatches(etag),
+                None => PutCondition::None,
+            };
+            let written = self.write(&name, &rewrapped, condition).await?;
+            report.rewrapped.push((name, written.version_id));
         }
         Ok(report)
     }
@@ -603,7 +727,12 @@ impl<B: ObjectBackend> SecretStore<B> {
         Ok(out)
     }
 
-    async fn write(&self, name: &str, blob: &SecretBlob) -> Result<SecretMetadata> {
+    async fn write(
+        &self,
+        name: &str,
+        blob: &SecretBlob,
+        condition: PutCondition,
+    ) -> Result<SecretMetadata> {
         let version_id = self
             .backend
             .put_object(
@@ -611,19 +740,160 @@ impl<B: ObjectBackend> SecretStore<B> {
                 &self.object_key(name),
                 blob.to_json(),
                 header_to_user_metadata(&blob.header),
+                condition,
             )
             .await
-            .map_err(|e| self.backend_error(e))?;
+            .map_err(|e| match e {
+                BackendError::PreconditionFailed => {
+                    SecretsError::ConcurrentChange { name: name.into() }
+                }
+                other => self.backend_error(other),
+            })?;
         tracing::debug!(secret = name, version = ?version_id, revision = blob.header.revision, "secret version written");
-        Ok(SecretMetadata::from_header(&blob.header, version_id))
+        Ok(SecretMetadata::from_header(&blob.header, version_id, true))
     }
 
-    async fn current_metadata(&self, name: &str) -> Result<Option<SecretMetadata>> {
-        match self.metadata(name, None).await {
-            Ok(m) => Ok(Some(m)),
-            Err(SecretsError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
+    /// The names of every object under the prefix that is a valid secret name.
+    async fn names(&self) -> Result<Vec<String>> {
+        let keys = self
+            .backend
+            .list_objects(&self.bucket, &self.prefix)
+            .await
+            .map_err(|e| self.backend_error(e))?;
+        let mut names = Vec::with_capacity(keys.len());
+        for key in keys {
+            let Some(name) = key.strip_prefix(self.prefix.as_str()) else {
+                return Err(SecretsError::UnexpectedKey {
+                    bucket: self.bucket.clone(),
+                    prefix: self.prefix.clone(),
+                    key,
+                });
+            };
+            if validate_name(name).is_ok() {
+                names.push(name.to_owned());
+            }
         }
+        Ok(names)
+    }
+
+    /// The versions and delete markers of `name`, newest first.
+    async fn history(&self, name: &str) -> Result<Vec<ObjectVersionEntry>> {
+        let key = self.object_key(name);
+        let entries = self
+            .backend
+            .list_object_versions(&self.bucket, &key)
+            .await
+            .map_err(|e| self.backend_error(e))?;
+        Ok(entries.into_iter().filter(|e| e.key == key).collect())
+    }
+
+    /// Reads the blob of the latest version in `history` (which must not be a delete marker).
+    async fn latest_blob(
+        &self,
+        name: &str,
+        history: &[ObjectVersionEntry],
+    ) -> Result<(SecretBlob, ObjectHead)> {
+        let version = history
+            .first()
+            .map(|e| e.version_id.as_str())
+            .ok_or_else(|| SecretsError::NotFound {
+                name: name.into(),
+                version: None,
+            })?;
+        let object = self
+            .backend
+            .get_object(&self.bucket, &self.object_key(name), Some(version))
+            .await
+            .map_err(|e| self.not_found(e, name, None))?;
+        let blob = SecretBlob::from_json(&object.body, name, version)?;
+        Ok((blob, object.head))
+    }
+
+    /// Reads and opens the latest version with `key`, and checks that it was not rolled back.
+    async fn latest(
+        &self,
+        key: &MasterKey,
+        name: &str,
+        history: &[ObjectVersionEntry],
+    ) -> Result<Latest> {
+        let (blob, head) = self.latest_blob(name, history).await?;
+        let version_id = history[0].version_id.clone();
+        let value = blob.open(key, &self.address(name), &version_id)?;
+        self.check_not_rolled_back(name, history, &blob.header)
+            .await?;
+        Ok(Latest {
+            blob,
+            value,
+            version_id,
+            etag: head.etag,
+        })
+    }
+
+    /// The latest version (`history[0]`, whose authenticated header is `header`) must follow
+    /// the version before it: its `previous_version` names it, or else (v1 blobs, pruned
+    /// history) its revision is higher than every earlier version's.
+    async fn check_not_rolled_back(
+        &self,
+        name: &str,
+        history: &[ObjectVersionEntry],
+        header: &SecretHeader,
+    ) -> Result<()> {
+        let earlier: Vec<&ObjectVersionEntry> = history
+            .iter()
+            .skip(1)
+            .filter(|e| !e.is_delete_marker)
+            .collect();
+        let before = earlier.first().map(|e| e.version_id.as_str());
+        if header.previous_version.as_deref() == before {
+            return Ok(());
+        }
+        // Owned ids: a closure over borrowed entries would make the future not `Send` for
+        // callers whose futures must be (async-trait methods).
+        let ids: Vec<String> = earlier.iter().map(|e| e.version_id.clone()).collect();
+        let revisions: Vec<Option<u64>> = futures::stream::iter(ids)
+            .map(|id| self.revision_of(name, id))
+            .buffered(HEAD_CONCURRENCY)
+            .try_collect()
+            .await?;
+        match revisions.into_iter().flatten().max() {
+            Some(earlier_revision) if earlier_revision >= header.revision => {
+                Err(SecretsError::Rollback {
+                    name: name.into(),
+                    version: history[0].version_id.clone(),
+                    revision: header.revision,
+                    earlier_revision,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The revision of an earlier version, from its user metadata or else its blob's clear
+    /// header; `None` for an object that is not a secret blob (or is gone). Unauthenticated:
+    /// only used to recognise the latest version as older, never to build a header on.
+    async fn revision_of(&self, name: &str, version_id: String) -> Result<Option<u64>> {
+        let key = self.object_key(name);
+        let version = Some(version_id.as_str());
+        let head = match self.backend.head_object(&self.bucket, &key, version).await {
+            Ok(head) => head,
+            Err(BackendError::NoSuchKey) => return Ok(None),
+            Err(e) => return Err(self.backend_error(e)),
+        };
+        if let Some(revision) = head
+            .metadata
+            .get(meta::REVISION)
+            .and_then(|r| r.parse().ok())
+        {
+            return Ok(Some(revision));
+        }
+        let object = match self.backend.get_object(&self.bucket, &key, version).await {
+            Ok(object) => object,
+            Err(BackendError::NoSuchKey) => return Ok(None),
+            Err(e) => return Err(self.backend_error(e)),
+        };
+        Ok(SecretBlob::from_json(&object.body, name, &version_id)
+            .ok()
+            .map(|b| b.header.revision))
     }
 
     fn backend_error(&self, e: BackendError) -> SecretsError {
@@ -632,7 +902,7 @@ impl<B: ObjectBackend> SecretStore<B> {
                 bucket: self.bucket.clone(),
             },
             BackendError::NoSuchKey => SecretsError::Backend("no such key".into()),
-            BackendError::Other(message) => SecretsError::Backend(message),
+            other => SecretsError::Backend(other.to_string()),
         }
     }
 
@@ -753,17 +1023,29 @@ mod tests {
         assert_eq!(listed[1].labels, labels);
         assert_eq!(listed[0].key_id, key.fingerprint().as_str());
         let m = store.metadata("a", None).await.unwrap();
-        assert_eq!(m.rotation_due_at(), Some(T0 + time::Duration::days(30)));
+        assert_eq!(
+            m.rotation_due_at().unwrap(),
+            Some(T0 + time::Duration::days(30))
+        );
+        assert!(!m.verified, "keyless metadata is not authenticated");
+        assert!(listed.iter().all(|m| !m.verified));
 
         // A blob written without user metadata: the header is read from the body instead.
-        let blob = SecretBlob::seal(&key, SecretHeader::new("c", T0), b"z").unwrap();
+        let blob =
+            SecretBlob::seal(&key, &store.address("c"), SecretHeader::new("c", T0), b"z").unwrap();
         store
             .backend()
-            .put_object("secrets", "prod/c", blob.to_json(), BTreeMap::new())
+            .put_object(
+                "secrets",
+                "prod/c",
+                blob.to_json(),
+                BTreeMap::new(),
+                PutCondition::None,
+            )
             .await
             .unwrap();
         let m = store.metadata("c", None).await.unwrap();
-        assert_eq!((m.name.as_str(), m.revision), ("c", 1));
+        assert_eq!((m.name.as_str(), m.revision, m.verified), ("c", 1, false));
         assert_eq!(store.list().await.unwrap().len(), 3);
     }
 
@@ -782,7 +1064,7 @@ mod tests {
             Err(SecretsError::BucketMissing { .. })
         ));
 
-        mem.create_bucket("plain", VersioningStatus::Off);
+        mem.create_bucket("plain", VersioningStatus::Unversioned);
         let store = SecretStore::new(mem.clone(), "plain", "");
         let err = store
             .put(&key, "a", &"v".into(), PutOptions::default())
@@ -822,7 +1104,13 @@ mod tests {
         let mut blob = SecretBlob::from_json(&object.body, "a", "x").unwrap();
         blob.ciphertext = format!("AAAA{}", &blob.ciphertext[4..]);
         let v = mem
-            .put_object("secrets", "prod/a", blob.to_json(), object.head.metadata)
+            .put_object(
+                "secrets",
+                "prod/a",
+                blob.to_json(),
+                object.head.metadata,
+                PutCondition::None,
+            )
             .await
             .unwrap();
         let err = store.get(&key, "a", None).await.unwrap_err();
@@ -836,12 +1124,18 @@ mod tests {
 
         // Or copies b's blob over a.
         let b = mem.get_object("secrets", "prod/b", None).await.unwrap();
-        mem.put_object("secrets", "prod/a", b.body, b.head.metadata)
-            .await
-            .unwrap();
+        mem.put_object(
+            "secrets",
+            "prod/a",
+            b.body,
+            b.head.metadata,
+            PutCondition::None,
+        )
+        .await
+        .unwrap();
         assert!(matches!(
             store.get(&key, "a", None).await,
-            Err(SecretsError::Tampered { .. })
+            Err(SecretsError::Misplaced { ref sealed_for, .. }) if sealed_for == "secrets/prod/b"
         ));
         // b itself is unharmed.
         assert_eq!(
@@ -954,9 +1248,15 @@ mod tests {
             .unwrap();
         let mem = store.backend();
         let readme = b"not a secret".to_vec();
-        mem.put_object("secrets", "prod/README", readme, BTreeMap::new())
-            .await
-            .unwrap();
+        mem.put_object(
+            "secrets",
+            "prod/README",
+            readme,
+            BTreeMap::new(),
+            PutCondition::None,
+        )
+        .await
+        .unwrap();
         let listed = store.list().await.unwrap();
         assert_eq!(
             listed.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
@@ -968,12 +1268,18 @@ mod tests {
             .await
             .unwrap()
             .body;
-        mem.put_object("secrets", "prod/moved", blob, BTreeMap::new())
-            .await
-            .unwrap();
+        mem.put_object(
+            "secrets",
+            "prod/moved",
+            blob,
+            BTreeMap::new(),
+            PutCondition::None,
+        )
+        .await
+        .unwrap();
         assert!(matches!(
             store.metadata("moved", None).await,
-            Err(SecretsError::Tampered { .. })
+            Err(SecretsError::Misplaced { .. })
         ));
     }
 
@@ -1161,5 +1467,268 @@ mod tests {
             .unwrap();
         assert!(!String::from_utf8_lossy(&object.body).contains("hunter2"));
         assert!(!format!("{:?}", object.head.metadata).contains("hunter2"));
+    }
+
+    /// Copies version `version` of `key` back as the newest version, metadata included: what
+    /// anyone with write access to the bucket can do.
+    async fn copy_back(mem: &MemoryBackend, key: &str, version: &str) -> String {
+        let old = mem.get_object("secrets", key, Some(version)).await.unwrap();
+        mem.put_object(
+            "secrets",
+            key,
+            old.body,
+            old.head.metadata,
+            PutCondition::None,
+        )
+        .await
+        .unwrap()
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_older_version_copied_back_is_refused() {
+        let (store, _) = store();
+        let key = MasterKey::generate();
+        let v1 = store
+            .put(&key, "app/db", &"one".into(), PutOptions::default())
+            .await
+            .unwrap();
+        let v2 = store
+            .put(&key, "app/db", &"two".into(), PutOptions::default())
+            .await
+            .unwrap();
+        let replay = copy_back(
+            store.backend(),
+            "prod/app/db",
+            v1.version_id.as_deref().unwrap(),
+        )
+        .await;
+        let err = store.get(&key, "app/db", None).await.unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                SecretsError::Rollback { name, version, revision: 1, earlier_revision: 2 }
+                    if name == "app/db" && *version == replay
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().starts_with(&format!(
+                "secret app/db was rolled back: its latest version {replay} has revision 1, but \
+                 an earlier version has revision 2"
+            )),
+            "{err}"
+        );
+        // Nothing builds on it: put and re-wrap are refused too, and write nothing.
+        assert!(matches!(
+            store
+                .put(&key, "app/db", &"three".into(), PutOptions::default())
+                .await,
+            Err(SecretsError::Rollback { .. })
+        ));
+        assert!(matches!(
+            store.rewrap(&key, &MasterKey::generate()).await,
+            Err(SecretsError::Rollback { .. })
+        ));
+        assert_eq!(store.versions("app/db").await.unwrap().len(), 3);
+        // The newer value stays readable by id; removing the replayed version restores it.
+        let pinned = store
+            .get(&key, "app/db", v2.version_id.as_deref())
+            .await
+            .unwrap();
+        assert_eq!(pinned.value.expose(), b"two");
+        store
+            .backend()
+            .delete_object("secrets", "prod/app/db", Some(&replay))
+            .await
+            .unwrap();
+        let latest = store.get(&key, "app/db", None).await.unwrap();
+        assert_eq!(latest.value.expose(), b"two");
+
+        // Copying the latest version again is refused as well (same revision twice).
+        let again = copy_back(
+            store.backend(),
+            "prod/app/db",
+            v2.version_id.as_deref().unwrap(),
+        )
+        .await;
+        assert!(matches!(
+            store.get(&key, "app/db", None).await,
+            Err(SecretsError::Rollback { ref version, revision: 2, earlier_revision: 2, .. })
+                if *version == again
+        ));
+    }
+
+    #[tokio::test]
+    async fn pruning_old_versions_is_not_a_rollback() {
+        let (store, _) = store();
+        let key = MasterKey::generate();
+        let mut ids = Vec::new();
+        for value in ["one", "two", "three"] {
+            let m = store
+                .put(&key, "a", &value.into(), PutOptions::default())
+                .await
+                .unwrap();
+            ids.push(m.version_id.unwrap());
+        }
+        // An operator removes a leaked middle version for good.
+        store
+            .backend()
+            .delete_object("secrets", "prod/a", Some(&ids[1]))
+            .await
+            .unwrap();
+        let latest = store.get(&key, "a", None).await.unwrap();
+        assert_eq!(
+            (latest.value.expose(), latest.metadata.revision),
+            (&b"three"[..], 3)
+        );
+        let next = store
+            .put(&key, "a", &"four".into(), PutOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(next.revision, 4);
+    }
+
+    #[tokio::test]
+    async fn revisions_continue_after_a_delete() {
+        let (store, now) = store();
+        let key = MasterKey::generate();
+        let v1 = store
+            .put(&key, "a", &"one".into(), opts("30d"))
+            .await
+            .unwrap();
+        store
+            .put(&key, "a", &"two".into(), PutOptions::default())
+            .await
+            .unwrap();
+        store.delete("a").await.unwrap();
+        *now.lock().unwrap() = T0 + time::Duration::days(3);
+        let again = store
+            .put(&key, "a", &"three".into(), PutOptions::default())
+            .await
+            .unwrap();
+        // A new secret (new dates, no period kept) that continues the history.
+        assert_eq!(again.revision, 3);
+        assert_eq!(again.created, T0 + time::Duration::days(3));
+        assert_eq!(again.rotation_period, None);
+        assert_eq!(
+            store.get(&key, "a", None).await.unwrap().value.expose(),
+            b"three"
+        );
+        // So a version from before the delete copied back is still recognised as older.
+        let replay = copy_back(store.backend(), "prod/a", v1.version_id.as_deref().unwrap()).await;
+        assert!(matches!(
+            store.get(&key, "a", None).await,
+            Err(SecretsError::Rollback { ref version, revision: 1, earlier_revision: 3, .. })
+                if *version == replay
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_rotation_date_out_of_range_is_an_error() {
+        let (store, _) = store();
+        let key = MasterKey::generate();
+        store
+            .put(&key, "a", &"v".into(), opts("90d"))
+            .await
+            .unwrap();
+        let mem = store.backend();
+        let object = mem.get_object("secrets", "prod/a", None).await.unwrap();
+        let mut forged = object.head.metadata.clone();
+        forged.insert(meta::ROTATED.into(), "9999-12-31T00:00:00Z".into());
+        mem.put_object("secrets", "prod/a", object.body, forged, PutCondition::None)
+            .await
+            .unwrap();
+        let m = store.metadata("a", None).await.unwrap();
+        let expected = "secret a: rotation is due 90d after 9999-12-31T00:00:00Z, which is past \
+                        the year 9999";
+        assert_eq!(m.rotation_due_at().unwrap_err().to_string(), expected);
+        assert_eq!(
+            store.rotation_report(T0).await.unwrap_err().to_string(),
+            expected
+        );
+    }
+
+    #[tokio::test]
+    async fn v1_blobs_are_read_and_upgraded_by_put_and_rewrap() {
+        let key = MasterKey::from_bytes(&(0u8..32).collect::<Vec<_>>()).unwrap();
+        let v1_blob = include_bytes!("testdata/v1-blob.json").to_vec();
+        let (store, _) = store();
+        let other = SecretStore::new(store.backend().clone(), "secrets", "other/");
+        for s in [&store, &other] {
+            s.backend()
+                .put_object(
+                    "secrets",
+                    &s.object_key("app/legacy"),
+                    v1_blob.clone(),
+                    BTreeMap::new(),
+                    PutCondition::None,
+                )
+                .await
+                .unwrap();
+        }
+        let legacy = store.get(&key, "app/legacy", None).await.unwrap();
+        assert_eq!(legacy.value.expose(), b"legacy value");
+        assert_eq!(legacy.metadata.revision, 2);
+        let legacy_version = legacy.metadata.version_id.clone();
+
+        // The next put writes a v2 blob.
+        let next = store
+            .put(
+                &key,
+                "app/legacy",
+                &"new value".into(),
+                PutOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(next.revision, 3);
+        let raw = store
+            .backend()
+            .get_object("secrets", "prod/app/legacy", None)
+            .await
+            .unwrap();
+        let blob = SecretBlob::from_json(&raw.body, "app/legacy", "-").unwrap();
+        assert_eq!(blob.header.format, BLOB_FORMAT);
+        assert_eq!(blob.header.previous_version, legacy_version);
+        assert_eq!(
+            store
+                .get(&key, "app/legacy", None)
+                .await
+                .unwrap()
+                .value
+                .expose(),
+            b"new value"
+        );
+        // The v1 version stays readable by id.
+        let old = store
+            .get(&key, "app/legacy", legacy_version.as_deref())
+            .await
+            .unwrap();
+        assert_eq!(old.value.expose(), b"legacy value");
+
+        // A re-wrap under the same key upgrades a v1 blob, once.
+        let report = other.rewrap(&key, &key).await.unwrap();
+        assert_eq!(report.rewrapped.len(), 1);
+        let raw = other
+            .backend()
+            .get_object("secrets", "other/app/legacy", None)
+            .await
+            .unwrap();
+        let blob = SecretBlob::from_json(&raw.body, "app/legacy", "-").unwrap();
+        assert_eq!(blob.header.sealed_for(), "secrets/other/app/legacy");
+        assert_eq!(
+            other.rewrap(&key, &key).await.unwrap().already_current,
+            ["app/legacy"]
+        );
+        assert_eq!(
+            other
+                .get(&key, "app/legacy", None)
+                .await
+                .unwrap()
+                .value
+                .expose(),
+            b"legacy value"
+        );
     }
 }

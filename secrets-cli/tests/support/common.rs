@@ -12,7 +12,8 @@ pub struct Mock {
     pub handle: MockHandle,
     /// The SDK's S3 client with the root credentials (what the store runs on).
     pub client: S3Client,
-    /// The raw aws-sdk-s3 client inside it, for set-up and tampering.
+    /// A raw aws-sdk-s3 client with the same credentials: the plain S3 calls of set-up and of
+    /// the attacks (copying versions, forging metadata).
     pub s3: aws_sdk_s3::Client,
 }
 
@@ -25,8 +26,27 @@ pub async fn start() -> Mock {
         handle.s3_secret_key(),
     );
     let client = S3Client::new(config).expect("S3 client");
-    let s3 = client.inner().clone();
+    let s3 = raw_client(&handle);
     Mock { handle, client, s3 }
+}
+
+/// An aws-sdk-s3 client for the emulator with the root credentials, path-style.
+fn raw_client(handle: &MockHandle) -> aws_sdk_s3::Client {
+    let credentials = aws_sdk_s3::config::Credentials::new(
+        handle.s3_access_key(),
+        handle.s3_secret_key(),
+        None,
+        None,
+        "tests",
+    );
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .endpoint_url(handle.s3_url())
+        .force_path_style(true)
+        .credentials_provider(credentials)
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
 }
 
 impl Mock {

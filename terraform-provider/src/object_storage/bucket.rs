@@ -3,9 +3,7 @@
 use linode_sdk::models::object_storage::{
     Bucket, CreateBucket, EndpointType, ObjectAcl, UpdateBucketAccess, UploadBucketSsl,
 };
-use linode_sdk::s3::VersioningStatus;
-
-use super::lifecycle::{self, Rule as LifecycleRule};
+use linode_sdk::s3::{LifecycleRule, VersioningStatus};
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest, ReadRequest,
@@ -147,19 +145,24 @@ fn lifecycle_schema() -> Schema {
         )
 }
 
-/// Converts a rule of the configuration to its S3 form.
-fn to_sdk(rule: &RuleModel) -> LifecycleRule {
+/// Converts a rule of the configuration to its S3 form (dates are checked at plan time; one that
+/// does not parse here is an error on the rule).
+fn to_sdk(rule: &RuleModel) -> Result<LifecycleRule, String> {
     let exp = rule.expiration.first();
-    LifecycleRule {
+    let expiration_date = match exp.and_then(|e| e.date.get()) {
+        Some(d) => Some(parse_date(d).ok_or_else(|| format!("{d:?} is not a date like 2027-01-31."))?),
+        None => None,
+    };
+    Ok(LifecycleRule {
         id: rule.id.get().cloned(),
         prefix: rule.prefix.get().cloned().unwrap_or_default(),
         enabled: rule.enabled.get().copied().unwrap_or(true),
         expiration_days: exp.and_then(|e| e.days.get()).map(|d| *d as i32),
-        expiration_date: exp.and_then(|e| e.date.get()).cloned(),
+        expiration_date,
         expired_object_delete_marker: exp.and_then(|e| e.expired_object_delete_marker.get()).copied(),
-        noncurrent_days: rule.noncurrent_version_expiration.first().and_then(|e| e.days.get()).map(|d| *d as i32),
-        abort_days: rule.abort_incomplete_multipart_upload_days.get().map(|d| *d as i32),
-    }
+        noncurrent_version_expiration_days: rule.noncurrent_version_expiration.first().and_then(|e| e.days.get()).map(|d| *d as i32),
+        abort_incomplete_multipart_upload_days: rule.abort_incomplete_multipart_upload_days.get().map(|d| *d as i32),
+    })
 }
 
 /// Converts a rule read over S3, shaped like `known` (the state's rule with the same id) where the
@@ -174,19 +177,18 @@ fn from_sdk(rule: &LifecycleRule, known: Option<&RuleModel>) -> RuleModel {
         id: rule.id.clone().into(),
         prefix,
         enabled: Val::Known(rule.enabled),
-        abort_incomplete_multipart_upload_days: rule.abort_days.map(i64::from).into(),
-        expiration: (rule.expiration_days.is_some()
-            || rule.expiration_date.is_some()
-            || rule.expired_object_delete_marker.is_some())
-        .then(|| ExpirationModel {
-            date: rule.expiration_date.clone().into(),
-            days: rule.expiration_days.map(i64::from).into(),
-            expired_object_delete_marker: rule.expired_object_delete_marker.into(),
-        })
-        .into_iter()
-        .collect(),
+        abort_incomplete_multipart_upload_days: rule.abort_incomplete_multipart_upload_days.map(i64::from).into(),
+        expiration: rule
+            .has_expiration()
+            .then(|| ExpirationModel {
+                date: rule.expiration_date.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).into(),
+                days: rule.expiration_days.map(i64::from).into(),
+                expired_object_delete_marker: rule.expired_object_delete_marker.into(),
+            })
+            .into_iter()
+            .collect(),
         noncurrent_version_expiration: rule
-            .noncurrent_days
+            .noncurrent_version_expiration_days
             .map(|d| NoncurrentModel { days: Val::Known(i64::from(d)) })
             .into_iter()
             .collect(),
@@ -235,16 +237,9 @@ fn same_rule_content(a: &RuleModel, b: &RuleModel) -> bool {
     RuleModel { id: Val::Null, ..a.clone() } == RuleModel { id: Val::Null, ..b.clone() }
 }
 
-/// Whether `d` is a `YYYY-MM-DD` date.
-fn valid_date(d: &str) -> bool {
-    let parts: Vec<&str> = d.split('-').collect();
-    parts.len() == 3
-        && parts[0].len() == 4
-        && parts[1].len() == 2
-        && parts[2].len() == 2
-        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-        && matches!(parts[1].parse::<u8>(), Ok(1..=12))
-        && matches!(parts[2].parse::<u8>(), Ok(1..=31))
+/// A `YYYY-MM-DD` date (a real one: not 2027-02-31).
+fn parse_date(d: &str) -> Option<time::Date> {
+    time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
 fn parse_acl(acl: &str) -> ObjectAcl {
@@ -327,20 +322,24 @@ async fn apply_s3(state: &LinodeState, plan: &mut BucketModel, prior: Option<&Bu
         }
     }
     if lifecycle_change && !diags.has_errors() {
-        let rules: Vec<LifecycleRule> = plan.lifecycle_rule.iter().map(to_sdk).collect();
-        let bucket = label.clone();
-        let result = if rules.is_empty() {
-            session.call(|s3| { let b = bucket.clone(); async move { s3.delete_lifecycle_rules(&b).await } }).await
-        } else {
-            session
-                .call(|s3| {
-                    let (b, r) = (bucket.clone(), rules.clone());
-                    async move { lifecycle::put(&s3, &b, &r).await }
-                })
-                .await
-        };
-        if let Err(e) = result {
-            diags.error_at("lifecycle_rule", "Unable to set the bucket's lifecycle rules", e.to_string());
+        match plan.lifecycle_rule.iter().map(to_sdk).collect::<Result<Vec<LifecycleRule>, String>>() {
+            Err(msg) => diags.error_at("lifecycle_rule", "Invalid lifecycle rule", msg),
+            Ok(rules) => {
+                let bucket = label.clone();
+                let result = if rules.is_empty() {
+                    session.call(|s3| { let b = bucket.clone(); async move { s3.delete_lifecycle_rules(&b).await } }).await
+                } else {
+                    session
+                        .call(|s3| {
+                            let (b, r) = (bucket.clone(), rules.clone());
+                            async move { s3.put_lifecycle_rules(&b, &r).await }
+                        })
+                        .await
+                };
+                if let Err(e) = result {
+                    diags.error_at("lifecycle_rule", "Unable to set the bucket's lifecycle rules", e.to_string());
+                }
+            }
         }
     }
     session.close(state, diags).await;
@@ -376,7 +375,7 @@ async fn read_s3(state: &LinodeState, m: &mut BucketModel, diags: &mut Diagnosti
         Ok(v) => m.versioning = Val::Known(v == VersioningStatus::Enabled),
         Err(e) => diags.error("Unable to read bucket versioning", e.to_string()),
     }
-    match session.call(|s3| { let b = bucket.clone(); async move { lifecycle::get(&s3, &b).await } }).await {
+    match session.call(|s3| { let b = bucket.clone(); async move { s3.get_lifecycle_rules(&b).await } }).await {
         Ok(rules) => m.lifecycle_rule = order_rules(&m.lifecycle_rule, &rules),
         Err(e) => diags.error("Unable to read the bucket's lifecycle rules", e.to_string()),
     }
@@ -568,7 +567,7 @@ impl Resource for BucketResource {
             if let Some(e) = rule.expiration.first() {
                 let epath = path.clone().attr("expiration").index(0);
                 if let Some(d) = e.date.get()
-                    && !valid_date(d)
+                    && parse_date(d).is_none()
                 {
                     diags.error_at(epath.clone().attr("date"), "Invalid date", format!("{d:?} is not a date like 2027-01-31."));
                 }

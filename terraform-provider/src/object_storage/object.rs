@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use base64::Engine;
+use linode_sdk::s3::{CannedAcl, PutOptions, etag_of};
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest, ReadRequest,
@@ -11,7 +12,7 @@ use tfplugin::resource::{
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::{AttributePath, Diagnostics, Resource, Type, Val, Value, async_trait, validators};
 
-use super::{S3Session, check_obj_region, cluster_to_region, md5, same_region};
+use super::{S3Session, check_obj_region, cluster_to_region, same_region};
 use crate::LinodeState;
 use crate::common;
 
@@ -60,16 +61,6 @@ const UPLOADED: &[&str] = &[
     "website_redirect",
 ];
 
-const CANNED_ACLS: &[&str] = &[
-    "private",
-    "public-read",
-    "public-read-write",
-    "authenticated-read",
-    "aws-exec-read",
-    "bucket-owner-read",
-    "bucket-owner-full-control",
-];
-
 impl ObjectModel {
     fn region_id(&self) -> Option<String> {
         self.region.get().cloned().or_else(|| self.cluster.get().map(|c| cluster_to_region(c)))
@@ -100,41 +91,24 @@ fn strip_quotes(etag: &str) -> String {
 async fn upload(session: &S3Session, m: &ObjectModel, body: Vec<u8>) -> Result<(Option<String>, Option<String>), linode_sdk::Error> {
     let bucket = m.bucket.get().cloned().unwrap_or_default();
     let key = m.key.get().cloned().unwrap_or_default();
-    let m = m.clone();
-    session
-        .call(move |s3| {
-            let (bucket, key, m, body) = (bucket.clone(), key.clone(), m.clone(), body.clone());
-            async move {
-                let mut req = s3
-                    .inner()
-                    .put_object()
-                    .bucket(bucket)
-                    .key(key)
-                    .body(body.into())
-                    .acl(m.acl.get().map(String::as_str).unwrap_or("private").into())
-                    .set_cache_control(m.cache_control.get().cloned())
-                    .set_content_disposition(m.content_disposition.get().cloned())
-                    .set_content_encoding(m.content_encoding.get().cloned())
-                    .set_content_language(m.content_language.get().cloned())
-                    .set_content_type(m.content_type.get().cloned())
-                    .set_website_redirect_location(m.website_redirect.get().cloned());
-                for (k, v) in m.metadata.get().into_iter().flatten() {
-                    req = req.metadata(k, v);
-                }
-                match req.send().await {
-                    Ok(out) => Ok((out.e_tag().map(strip_quotes), out.version_id().map(str::to_string))),
-                    Err(e) => {
-                        let status = e.raw_response().map(|r| r.status().as_u16());
-                        let message = match e.as_service_error() {
-                            Some(se) => se.meta().message().or(se.meta().code()).unwrap_or("service error").to_string(),
-                            None => format!("{e:?}"),
-                        };
-                        Err(linode_sdk::Error::S3 { operation: "PutObject", status, code: None, message })
-                    }
-                }
-            }
+    let options = PutOptions {
+        acl: Some(m.acl.get().map(String::as_str).unwrap_or("private").parse::<CannedAcl>()?),
+        cache_control: m.cache_control.get().cloned(),
+        content_disposition: m.content_disposition.get().cloned(),
+        content_encoding: m.content_encoding.get().cloned(),
+        content_language: m.content_language.get().cloned(),
+        content_type: m.content_type.get().cloned(),
+        metadata: m.metadata.get().cloned().unwrap_or_default().into_iter().collect(),
+        website_redirect: m.website_redirect.get().cloned(),
+        ..PutOptions::default()
+    };
+    let out = session
+        .call(|s3| {
+            let (bucket, key, body, options) = (bucket.clone(), key.clone(), body.clone(), options.clone());
+            async move { s3.put_object_with(&bucket, &key, body, &options).await }
         })
-        .await
+        .await?;
+    Ok((out.etag.as_deref().map(strip_quotes), out.version_id))
 }
 
 /// The S3 endpoint of the object's bucket: the configured `endpoint`, else the bucket's.
@@ -250,7 +224,7 @@ impl Resource for ObjectResource {
                 "acl",
                 Attribute::string()
                     .default("private")
-                    .validate(validators::one_of(CANNED_ACLS))
+                    .validate(validators::one_of(&CannedAcl::NAMES))
                     .description("The canned ACL of the object, e.g. private or public-read."),
             )
             .attr("cache_control", s("The Cache-Control header stored with the object."))
@@ -328,7 +302,7 @@ impl Resource for ObjectResource {
             // Content-Encoding says about them).
             let predicted = if content_known {
                 match plan.body() {
-                    Ok(body) => Value::from(md5::hex(&body)),
+                    Ok(body) => Value::from(etag_of(&body)),
                     Err((attr, msg)) => {
                         if attr != "content" {
                             diags.error_at(attr.as_str(), "Invalid content", msg);

@@ -83,8 +83,8 @@ impl DataSource for SecretDataSource {
         let found = open.store.metadata(&name, m.version.get().map(String::as_str)).await;
         let id = format!("{}/{}", loc.bucket, open.store.object_key(&name));
         open.close(state, diags).await;
-        let meta = match found {
-            Ok(meta) => meta,
+        let (meta, due_at) = match found.and_then(|meta| meta.rotation_due_at().map(|due| (meta, due))) {
+            Ok(found) => found,
             Err(e) => return store_error(diags, "Unable to read the secret's metadata", &e),
         };
         let now = time::OffsetDateTime::now_utc();
@@ -96,8 +96,8 @@ impl DataSource for SecretDataSource {
         m.updated = Val::Known(rfc3339(meta.updated));
         m.rotated = Val::Known(rfc3339(meta.rotated));
         m.rotation_period = meta.rotation_period.map(|p| p.to_string()).into();
-        m.rotation_due_at = meta.rotation_due_at().map(rfc3339).into();
-        m.due = Val::Known(meta.rotation_due_at().is_some_and(|at| at <= now));
+        m.rotation_due_at = due_at.map(rfc3339).into();
+        m.due = Val::Known(due_at.is_some_and(|at| at <= now));
         m.labels = Val::Known(meta.labels.clone());
         resp.set_state(&m);
     }
