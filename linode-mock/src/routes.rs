@@ -151,6 +151,10 @@ pub async fn front_door(
     h.insert("x-ratelimit-reset", HeaderValue::from(rate.reset));
     h.insert("x-spec-version", HeaderValue::from_static(SPEC_VERSION));
     h.insert("x-oauth-scopes", HeaderValue::from_static("*"));
+    // Linode's responses carry the server's time; clients use it to reason about `created`.
+    if let Ok(date) = HeaderValue::from_str(&http_date(time::OffsetDateTime::now_utc())) {
+        h.insert(axum::http::header::DATE, date);
+    }
     let status = resp.status().as_u16();
     tracing::debug!(%method, %path, status, fault = ?decision.fault, "request");
     shared.record(record(status));
@@ -424,8 +428,23 @@ impl<'a> Input<'a> {
     }
 }
 
+/// An HTTP date (RFC 9110 IMF-fixdate), e.g. `Mon, 30 Nov 2026 10:00:00 GMT`.
+fn http_date(t: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn dates_are_imf_fixdate() {
+        let t = time::macros::datetime!(2026-11-30 10:00:00 UTC);
+        assert_eq!(super::http_date(t), "Mon, 30 Nov 2026 10:00:00 GMT");
+    }
+
     use super::*;
 
     #[test]

@@ -77,6 +77,8 @@ struct Inner {
     token: Option<Token>,
     retry: RetryPolicy,
     cancel: Option<CancellationToken>,
+    /// The server's clock: the `Date` of the latest response and when it arrived.
+    clock: std::sync::Mutex<Option<(time::OffsetDateTime, std::time::Instant)>>,
 }
 
 impl fmt::Debug for Client {
@@ -316,6 +318,7 @@ impl ClientBuilder {
                 token: self.token,
                 retry: self.retry,
                 cancel: self.cancel,
+                clock: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -462,6 +465,7 @@ impl Client {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let headers = resp.headers().clone();
+                    self.observe_clock(&headers);
                     span.record("status", status);
                     match self.cancellable(resp.bytes()).await? {
                         Err(e) => {
@@ -508,6 +512,33 @@ impl Client {
             self.cancellable(tokio::time::sleep(delay)).await?;
             waited += delay;
         }
+    }
+
+    /// Records the server's time from a response's `Date` header (RFC 9110 IMF-fixdate).
+    fn observe_clock(&self, headers: &HeaderMap) {
+        let format = time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        );
+        let date = headers.get(http::header::DATE).and_then(|v| v.to_str().ok());
+        if let Some(t) = date.and_then(|d| time::PrimitiveDateTime::parse(d, format).ok())
+            && let Ok(mut clock) = self.inner.clock.lock()
+        {
+            *clock = Some((t.assume_utc(), std::time::Instant::now()));
+        }
+    }
+
+    /// The API server's time at the local instant `at`, estimated from the `Date` header of the
+    /// latest response (one-second resolution); `None` before any response carried one. It tells
+    /// whether an object's server-side `created` time falls after a local event (e.g. after a
+    /// create that failed ambiguously), whatever the local clock says.
+    pub fn server_time_at(&self, at: std::time::Instant) -> Option<time::OffsetDateTime> {
+        let (server, seen) = (*self.inner.clock.lock().ok()?)?;
+        let offset = if at >= seen {
+            time::Duration::try_from(at - seen).ok()?
+        } else {
+            -time::Duration::try_from(seen - at).ok()?
+        };
+        Some(server + offset)
     }
 
     // ----- generic CRUD calls (used by the handlers; public for endpoints without a handler) -----

@@ -10,6 +10,11 @@ use tokio::sync::OnceCell;
 
 use crate::LinodeState;
 
+pub mod create;
+pub mod filter;
+
+pub use create::{Ownership, create_once, create_or_discard};
+
 /// The configured provider state, or an "unconfigured provider" error.
 pub fn state<'a>(ctx: &'a Context, diags: &mut Diagnostics) -> Option<&'a LinodeState> {
     ctx.client::<LinodeState>(diags)
@@ -178,89 +183,4 @@ pub fn maybe_applied(err: &linode_sdk::Error) -> bool {
         || err.status() == Some(408)
         || err.is_timeout()
         || err.reached_server() == Some(linode_sdk::ReachedServer::Unknown)
-}
-
-/// How many times [`create_reconciled`] tries a create that may or may not have been applied.
-const CREATE_ATTEMPTS: u32 = 5;
-
-/// Creates an object through a `POST` without ever duplicating it.
-///
-/// The SDK never retries a `POST` that Linode may have acted on (a 5xx or a broken
-/// connection). Here, after such a failure, `find` looks the object up by what makes it unique
-/// (a cluster's label, a domain's name, a record's type, name and target, ...): when it exists,
-/// the earlier attempt did create it and it is adopted; when it does not, the create is tried
-/// again. So a flaky API neither fails the apply nor leaves a duplicate or an orphan.
-pub async fn create_reconciled<T, C, CF, F, FF>(what: &str, create: C, find: F) -> Result<T, linode_sdk::Error>
-where
-    C: Fn() -> CF,
-    CF: Future<Output = Result<T, linode_sdk::Error>>,
-    F: Fn() -> FF,
-    FF: Future<Output = Result<Option<T>, linode_sdk::Error>>,
-{
-    let mut attempt = 1;
-    loop {
-        let err = match create().await {
-            Ok(created) => return Ok(created),
-            Err(err) if attempt < CREATE_ATTEMPTS && maybe_applied(&err) => err,
-            Err(err) => return Err(err),
-        };
-        tracing::warn!(what, attempt, error = %err, "create may or may not have been applied; looking for it");
-        if let Some(found) = find().await? {
-            tracing::info!(what, "the earlier create was applied; adopting the object it made");
-            return Ok(found);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200 * u64::from(attempt))).await;
-        attempt += 1;
-    }
-}
-
-#[cfg(test)]
-mod reconcile_tests {
-    use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    fn server_error() -> linode_sdk::Error {
-        linode_sdk::Error::Api(Box::new(linode_sdk::ApiError {
-            status: 500,
-            method: "POST".into(),
-            path: "/v4/domains".into(),
-            errors: vec![],
-            body: None,
-            retry_after: None,
-            maintenance_mode: false,
-        }))
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_create_applied_despite_a_500_is_adopted_not_repeated() {
-        let creates = AtomicUsize::new(0);
-        let got = create_reconciled(
-            "domain",
-            || async {
-                creates.fetch_add(1, Ordering::SeqCst);
-                Err::<u32, _>(server_error())
-            },
-            || async { Ok(Some(7)) },
-        )
-        .await
-        .unwrap();
-        assert_eq!(got, 7);
-        assert_eq!(creates.load(Ordering::SeqCst), 1, "found, so not created again");
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_create_not_applied_is_tried_again() {
-        let creates = AtomicUsize::new(0);
-        let got = create_reconciled(
-            "domain",
-            || async {
-                if creates.fetch_add(1, Ordering::SeqCst) == 0 { Err(server_error()) } else { Ok(9u32) }
-            },
-            || async { Ok(None) },
-        )
-        .await
-        .unwrap();
-        assert_eq!(got, 9);
-        assert_eq!(creates.load(Ordering::SeqCst), 2);
-    }
 }

@@ -195,55 +195,44 @@ impl S3Session {
 
 /// Creates a key limited to `bucket` (read/write) for one operation.
 ///
-/// Each attempt uses a label of its own. A key's secret is only ever shown in the create
-/// response, so when Linode answers a create ambiguously (5xx, broken connection) a key it made
-/// anyway is useless: it is found by that label and revoked before the next attempt, so nothing
-/// is left behind.
+/// Its label is unique to this operation. A key's secret is only ever shown in the create
+/// response, so a key that an ambiguously failed create made anyway is useless: it is found by
+/// that label, revoked, and the create tried again, so nothing is left behind.
 async fn create_temp_key(
     client: &Client,
     region: &str,
     bucket: &str,
 ) -> Result<linode_sdk::models::object_storage::ObjectStorageKey, String> {
     use futures::TryStreamExt;
-    const ATTEMPTS: u32 = 5;
-    let api = client.object_storage();
-    let failed = |e: linode_sdk::Error| format!("Unable to create a temporary Object Storage key for bucket {bucket:?}: {e}");
-    let mut attempt = 1;
-    loop {
-        let unix =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        let nonce: u16 = rand::random();
-        let suffix = format!("{unix}{nonce:04x}");
-        // Key labels are limited to 50 characters.
-        let room = 50 - "temp__".len() - suffix.len();
-        let short: String = bucket.chars().take(room).collect();
-        let req = CreateObjectStorageKey {
-            label: format!("temp_{short}_{suffix}"),
-            bucket_access: Some(vec![KeyBucketAccess {
-                region: Some(region.to_string()),
-                cluster: None,
-                bucket_name: bucket.to_string(),
-                permissions: BucketPermission::ReadWrite,
-            }]),
-            regions: None,
-        };
-        let err = match api.create_key(&req).await {
-            Ok(key) => return Ok(key),
-            Err(e) if attempt < ATTEMPTS && crate::common::maybe_applied(&e) => e,
-            Err(e) => return Err(failed(e)),
-        };
-        tracing::warn!(attempt, error = %err, "temporary key create may have been applied; revoking any such key");
-        let keys: Vec<_> = api
-            .list_all_keys(linode_sdk::ListParams::new().page_size(500))
-            .try_collect()
-            .await
-            .map_err(failed)?;
-        for key in keys.iter().filter(|k| k.label == req.label) {
-            api.delete_key(key.id).await.map_err(failed)?;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200 * u64::from(attempt))).await;
-        attempt += 1;
-    }
+    use linode_sdk::models::object_storage::ObjectStorageKey;
+    let api = &client.object_storage();
+    let unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let nonce: u16 = rand::random();
+    let suffix = format!("{unix}{nonce:04x}");
+    // Key labels are limited to 50 characters.
+    let room = 50 - "temp__".len() - suffix.len();
+    let short: String = bucket.chars().take(room).collect();
+    let req = CreateObjectStorageKey {
+        label: format!("temp_{short}_{suffix}"),
+        bucket_access: Some(vec![KeyBucketAccess {
+            region: Some(region.to_string()),
+            cluster: None,
+            bucket_name: bucket.to_string(),
+            permissions: BucketPermission::ReadWrite,
+        }]),
+        regions: None,
+    };
+    let find = || async {
+        let keys: Vec<ObjectStorageKey> =
+            api.list_all_keys(linode_sdk::ListParams::new().page_size(500)).try_collect().await?;
+        Ok(keys.into_iter().filter(|k| k.label == req.label).collect())
+    };
+    let ownership = crate::common::Ownership::Ids(|k: &ObjectStorageKey| k.id);
+    let revoke = |k: ObjectStorageKey| async move { api.delete_key(k.id).await };
+    let ctx = tfplugin::Context::default();
+    crate::common::create_or_discard(&ctx, client, "temporary key", ownership, || api.create_key(&req), find, revoke)
+        .await
+        .map_err(|e| format!("Unable to create a temporary Object Storage key for bucket {bucket:?}: {e}"))
 }
 
 /// Splits `"<region>:<label>"`.

@@ -70,7 +70,7 @@ resource "linode_object_storage_bucket" "infra_state" {
     // 4. Another apply writes another state version.
     stack.ok(&["apply", "-auto-approve", "-input=false", "-no-color", "-replace=linode_domain.stack"]);
     let state = mock.state();
-    let versions = state["buckets"]["infra-state"]["objects"][STATE_KEY].as_array().cloned().unwrap_or_default();
+    let versions = state["buckets"]["fr-par/infra-state"]["objects"][STATE_KEY].as_array().cloned().unwrap_or_default();
     let live: Vec<_> = versions.iter().filter(|v| v["delete_marker"] != true).collect();
     assert!(live.len() >= 2, "the bucket should hold several versions of {STATE_KEY}: {versions:?}");
     let remote = stack.ok(&["state", "pull"]).stdout;

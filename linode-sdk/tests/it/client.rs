@@ -159,3 +159,24 @@ fn custom_ca_from_pem_or_file() {
     let err = Client::builder().ca_cert_pem(b"not a certificate".to_vec()).build().unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn the_server_clock_comes_from_the_date_header() {
+    let (server, client) = setup().await;
+    assert!(client.server_time_at(std::time::Instant::now()).is_none(), "no response yet");
+    Mock::given(method("GET"))
+        .and(path("/v4/regions/fr-par"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("Date", "Mon, 30 Nov 2026 10:00:00 GMT")
+                .set_body_json(json!({"errors": [{"reason": "Not found"}]})),
+        )
+        .mount(&server)
+        .await;
+    let before = std::time::Instant::now();
+    let _ = client.regions().get("fr-par").await;
+    let later = before + std::time::Duration::from_secs(60);
+    let at = client.server_time_at(later).unwrap();
+    let expected = time::macros::datetime!(2026-11-30 10:01:00 UTC);
+    assert!((at - expected).abs() < time::Duration::seconds(2), "{at} vs {expected}: error responses set the clock too");
+}

@@ -218,9 +218,10 @@ impl Resource for DomainResource {
         let find = || async {
             let filter = linode_sdk::Filter::new().eq("domain", body.domain.clone());
             let page = domains.list(&linode_sdk::ListParams::new().filter(filter)).await?;
-            Ok(page.data.into_iter().find(|d| d.domain.eq_ignore_ascii_case(&body.domain)))
+            Ok(page.data.into_iter().filter(|d| d.domain.eq_ignore_ascii_case(&body.domain)).collect())
         };
-        match common::create_reconciled("domain", || domains.create(&body), find).await {
+        let ownership = common::Ownership::Ids(|d: &linode_sdk::models::domains::Domain| d.id); // domains carry no `created`
+        match common::create_once(&req.ctx, &st.client, "domain", ownership, || domains.create(&body), find).await {
             Ok(d) => resp.set_state(&DomainModel::from_api(&plan, &d)),
             Err(e) => common::api_error(diags, "Unable to create the domain", &e, common::same_name),
         }

@@ -322,10 +322,11 @@ impl Resource for DomainRecordResource {
         let find = || async {
             let records: Vec<DomainRecord> =
                 domains.list_all_records(domain_id, ListParams::new().page_size(500)).try_collect().await?;
-            Ok(records.into_iter().find(|r| same_record(r, &body)))
+            Ok(records.into_iter().filter(|r| same_record(r, &body)).collect())
         };
-        let result =
-            common::create_reconciled("domain record", || domains.create_record(domain_id, &body), find).await;
+        let ownership = common::Ownership::Created(|r: &DomainRecord| Some(r.created.as_str()));
+        let create = || domains.create_record(domain_id, &body);
+        let result = common::create_once(&req.ctx, &st.client, "domain record", ownership, create, find).await;
         st.domain_records.invalidate(&domain_id.to_string());
         match result {
             Ok(r) => {

@@ -601,9 +601,10 @@ impl TypedResource for ClusterResource {
         let find = || async {
             let filter = linode_sdk::Filter::new().eq("label", body.label.clone());
             let page = lke.list(&ListParams::new().filter(filter)).await?;
-            Ok(page.data.into_iter().find(|c| c.label == body.label))
+            Ok(page.data.into_iter().filter(|c| c.label == body.label).collect())
         };
-        let cluster = match common::create_reconciled("LKE cluster", || lke.create(&body), find).await {
+        let ownership = common::Ownership::Ids(|c: &LkeCluster| c.id);
+        let cluster = match common::create_once(req.op.ctx, &state.client, "LKE cluster", ownership, || lke.create(&body), find).await {
             Ok(c) => c,
             Err(e) => return common::api_error(&mut resp.diagnostics, "Unable to create LKE cluster", &e, |f| req.op.field_path(f)),
         };

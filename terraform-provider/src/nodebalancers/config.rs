@@ -331,14 +331,11 @@ impl Resource for NodeBalancerConfigResource {
                 .list_all_configs(nb, linode_sdk::ListParams::new().page_size(500))
                 .try_collect()
                 .await?;
-            Ok(configs.into_iter().find(|c| Some(c.port) == body.config.port))
+            Ok(configs.into_iter().filter(|c| Some(c.port) == body.config.port).collect())
         };
-        let result = common::create_reconciled(
-            "NodeBalancer config",
-            || nodebalancers.create_config(nb, &body),
-            find,
-        )
-        .await;
+        let ownership = common::Ownership::Ids(|c: &linode_sdk::models::nodebalancers::NodeBalancerConfig| c.id);
+        let create = || nodebalancers.create_config(nb, &body);
+        let result = common::create_once(&req.ctx, &st.client, "NodeBalancer config", ownership, create, find).await;
         st.nodebalancer_configs.invalidate(&nb.to_string());
         match result {
             Ok(c) => resp.set_state(&ConfigModel::from_api(&plan, &c)),

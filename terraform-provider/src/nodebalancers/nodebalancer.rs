@@ -407,9 +407,10 @@ impl Resource for NodeBalancerResource {
                 let find = || async {
                     let filter = linode_sdk::Filter::new().eq("label", label.clone());
                     let page = nodebalancers.list(&linode_sdk::ListParams::new().filter(filter)).await?;
-                    Ok(page.data.into_iter().find(|nb| nb.label == label))
+                    Ok(page.data.into_iter().filter(|nb| nb.label == label).collect())
                 };
-                common::create_reconciled("NodeBalancer", || nodebalancers.create(&body), find).await
+                let ownership = common::Ownership::Ids(|nb: &linode_sdk::models::nodebalancers::NodeBalancer| nb.id);
+                common::create_once(&req.ctx, &st.client, "NodeBalancer", ownership, || nodebalancers.create(&body), find).await
             }
             None => nodebalancers.create(&body).await,
         };

@@ -667,8 +667,9 @@ impl Resource for BucketResource {
             }
             Err(e) => return common::api_error_plain(diags, "Unable to check whether the bucket exists", &e),
         }
-        let find = || async { api.get_bucket_opt(&region, &label).await };
-        let bucket = match common::create_reconciled("bucket", || api.create_bucket(&create), find).await {
+        let find = || async { api.get_bucket_opt(&region, &label).await.map(|b| b.into_iter().collect()) };
+        let ownership = common::Ownership::Created(|b: &Bucket| Some(b.created.as_str()));
+        let bucket = match common::create_once(&req.ctx, &state.client, "bucket", ownership, || api.create_bucket(&create), find).await {
             Ok(b) => b,
             Err(e) => {
                 common::api_error(diags, "Unable to create the bucket", &e, field_attr);

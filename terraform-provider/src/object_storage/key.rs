@@ -278,7 +278,7 @@ impl Resource for KeyResource {
             bucket_access: (!access.is_empty()).then_some(access),
             regions: plan.regions.get().map(|r| r.iter().cloned().collect()),
         };
-        let key = match create_key(state, &body).await {
+        let key = match create_key(&req.ctx, state, &body).await {
             Ok(k) => k,
             Err(e) => {
                 common::api_error(diags, "Unable to create the Object Storage key", &e, field_attr);
@@ -380,35 +380,26 @@ fn keep_configured_shape(configured: &[AccessModel], api: Vec<AccessModel>) -> V
         .collect()
 }
 
-/// Creates a key. The API client does not retry a 5xx answer to a POST (the key may have been
-/// made), and a key's secret is only shown once: so after a 5xx, revoke any key the failed call
-/// made (same label and grants, absent before the first attempt) and try again, twice at most.
-async fn create_key(state: &LinodeState, body: &CreateObjectStorageKey) -> Result<ObjectStorageKey, linode_sdk::Error> {
+/// Creates a key. A key's secret is only shown in the create response, so a key that a create
+/// failing ambiguously made (same label and grants, absent before the first attempt) is revoked
+/// and the create tried again: nothing is left behind, and keys that existed before are never
+/// touched.
+async fn create_key(
+    ctx: &tfplugin::Context,
+    state: &LinodeState,
+    body: &CreateObjectStorageKey,
+) -> Result<ObjectStorageKey, linode_sdk::Error> {
     use futures::TryStreamExt;
-    let api = state.client.object_storage();
-    let list = || async {
-        api.list_all_keys(linode_sdk::ListParams::new().page_size(500)).try_collect::<Vec<ObjectStorageKey>>().await
+    let api = &state.client.object_storage();
+    let find = || async {
+        let keys: Vec<ObjectStorageKey> =
+            api.list_all_keys(linode_sdk::ListParams::new().page_size(500)).try_collect().await?;
+        Ok(keys.into_iter().filter(|k| orphan(k, body)).collect())
     };
-    let first = api.create_key(body).await;
-    let Err(e) = first else { return first };
-    if !common::maybe_applied(&e) {
-        return Err(e);
-    }
-    // Which keys the failed call made cannot be told from keys made before: only retry when no
-    // key with this label and these grants exists now (then none was made).
-    let mut last = e;
-    for attempt in 1..=2u64 {
-        if list().await?.iter().any(|k| orphan(k, body)) {
-            return Err(last);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
-        match api.create_key(body).await {
-            Ok(k) => return Ok(k),
-            Err(e) if common::maybe_applied(&e) => last = e,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last)
+    let ownership = common::Ownership::Ids(|k: &ObjectStorageKey| k.id);
+    let revoke = |k: ObjectStorageKey| async move { api.delete_key(k.id).await };
+    common::create_or_discard(ctx, &state.client, "Object Storage key", ownership, || api.create_key(body), find, revoke)
+        .await
 }
 
 /// Whether `k` looks like the key a failed create call made (same label and grants).

@@ -3,11 +3,12 @@
 
 mod support;
 
-mod catalog;
-mod dns;
+mod adoption;
 mod docs;
+mod domains;
 mod lke;
-mod nodebalancer;
+mod nodebalancers;
 mod object_storage;
 mod provider;
+mod regions;
 mod secrets;

@@ -1,4 +1,4 @@
-//! Tests of the catalog family: the `linode_regions` data source.
+//! Tests of the regions family: the region data sources and the catalog checks.
 
 use tfplugin::Value;
 

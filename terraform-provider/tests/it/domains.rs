@@ -1,4 +1,4 @@
-//! Tests of the dns family: linode_domain, linode_domain_record and their data sources.
+//! Tests of the domains family: linode_domain, linode_domain_record and their data sources.
 
 use futures::future::join_all;
 use linode_sdk::models::domains::{CreateDomain, CreateDomainRecord, DomainType, RecordType, UpdateDomain, UpdateDomainRecord};

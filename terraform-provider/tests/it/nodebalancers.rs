@@ -1,4 +1,4 @@
-//! Tests of the nodebalancer family: linode_nodebalancer, linode_nodebalancer_config,
+//! Tests of the nodebalancers family: linode_nodebalancer, linode_nodebalancer_config,
 //! linode_nodebalancer_node and their data sources.
 
 use futures::future::join_all;
