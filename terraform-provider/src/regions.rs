@@ -6,7 +6,7 @@ use linode_sdk::models::regions::Region;
 use linode_sdk::{Client, ListParams};
 use std::sync::Arc;
 use tfplugin::validators::{DataValidator, PlanCheck};
-use tfplugin::{AttributePath, DataSource, Diagnostics, async_trait};
+use tfplugin::{AttributePath, DataSource, Diagnostics, async_trait, typed};
 use tokio::sync::OnceCell;
 
 use crate::{LinodeState, common};
@@ -192,7 +192,7 @@ pub async fn gpu_in_region(state: &LinodeState, type_id: &str, region: &str, pat
     }
 }
 
-/// The catalog's data sources (`linode_regions`).
+/// The region data sources (`linode_region`, `linode_regions`).
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(data_sources::regions::RegionsDataSource)]
+    vec![typed::data_source(data_sources::region::RegionDataSource), typed::data_source(data_sources::regions::RegionsDataSource)]
 }

@@ -40,6 +40,8 @@ pub struct Filterable {
     pub fields: &'static [&'static str],
     /// Of those, the ones the API filters on (sent as `X-Filter` when matched exactly).
     pub api: &'static [&'static str],
+    /// Whether the data source has `order_by` and `order` (as the official one does).
+    pub ordered: bool,
 }
 
 /// One `filter` block.
@@ -61,11 +63,15 @@ pub struct Query<'a> {
 }
 
 impl Filterable {
-    /// Adds `id`, the `filter` block, `order_by` and `order` to a data source's schema.
+    /// Adds `id`, the `filter` block and, when ordered, `order_by` and `order` to a data
+    /// source's schema.
     pub fn schema(&'static self, schema: Schema) -> Schema {
         let fields = self.fields.join(", ");
-        schema
-            .attr("id", Attribute::string().computed().description("An identifier of this query (its filters and order)."))
+        let schema = schema.attr("id", Attribute::string().computed().description("An identifier of this query (its filters and order)."));
+        let schema = if !self.ordered {
+            schema
+        } else {
+            schema
             .attr(
                 "order_by",
                 Attribute::string()
@@ -80,6 +86,8 @@ impl Filterable {
                     .one_of(&["asc", "desc"])
                     .description("`asc` (the default) or `desc`."),
             )
+        };
+        schema
             .block(
                 "filter",
                 Block::set(
@@ -278,7 +286,7 @@ mod tests {
         tags: Vec<&'static str>,
     }
 
-    const F: Filterable = Filterable { fields: &["id", "label", "tags"], api: &["label", "tags"] };
+    const F: Filterable = Filterable { fields: &["id", "label", "tags"], api: &["label", "tags"], ordered: true };
 
     fn filter(name: &str, values: &[&str], match_by: Option<&str>) -> FilterModel {
         FilterModel {

@@ -1,3 +1,4 @@
-//! The region data sources.
+//! The region data sources, one file each.
 
+pub(crate) mod region;
 pub(crate) mod regions;

@@ -116,3 +116,20 @@ async fn regions_filter_errors_name_the_filter() {
     assert_error_on(&read(vec![filter("id", &["(unclosed"], Some("re"))]).await.diagnostics, "filter");
     assert_error_on(&read(vec![filter("id", &["us"], Some("fuzzy"))]).await.diagnostics, "filter");
 }
+
+#[tokio::test]
+async fn region_reads_one_region_and_unknown_ids_fail_on_id() {
+    let env = support::setup().await;
+    let paris = env.h.read_data_source("linode_region", Value::object([("id", Value::from("fr-par"))])).await.expect_ok();
+    let expected = linode_mock::catalog::region("fr-par").unwrap().to_json();
+    assert_eq!(paris.get("label").and_then(Value::as_str), expected["label"].as_str());
+    let limits = paris.get("placement_group_limits").and_then(Value::as_elements).unwrap();
+    assert_eq!(
+        limits[0].get("maximum_pgs_per_customer").and_then(Value::as_i64),
+        expected["placement_group_limits"]["maximum_pgs_per_customer"].as_i64()
+    );
+    let alerts = paris.get("monitors").and_then(|m| m.get("alerts")).and_then(Value::as_elements).unwrap();
+    assert_eq!(alerts.len(), expected["monitors"]["alerts"].as_array().map_or(0, Vec::len));
+    let out = env.h.read_data_source("linode_region", Value::object([("id", Value::from("mars-1"))])).await;
+    assert_error_on(&out.diagnostics, "id");
+}
