@@ -115,11 +115,13 @@ pub async fn front_door(
         tokio::time::sleep(latency).await;
     }
     let now = now_ms();
+    let x_filter = req.headers().get("x-filter").and_then(|v| v.to_str().ok()).map(str::to_string);
     let record = |status: u16| RequestRecord {
         method: method.to_string(),
         path: path.clone(),
         status,
         time: fmt_time(now),
+        x_filter: x_filter.clone(),
     };
     if decision.fault == Some(Fault::Drop) {
         tracing::debug!(%method, %path, "request dropped by an injected fault");

@@ -88,6 +88,9 @@ pub struct RequestRecord {
     pub status: u16,
     /// Time of the request, `YYYY-MM-DDTHH:MM:SS`.
     pub time: String,
+    /// The `X-Filter` header, when the request had one (what a listing asked the API to filter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_filter: Option<String>,
 }
 
 /// Maximum number of request log entries kept (oldest are dropped first).

@@ -31,8 +31,11 @@ pub fn resources() -> Vec<Arc<dyn Resource>> {
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
     vec![
         Arc::new(data_sources::cluster::ClusterDataSource),
-        Arc::new(data_sources::versions::VersionsDataSource),
-        Arc::new(data_sources::types::TypesDataSource),
+        typed::data_source(data_sources::clusters::ClustersDataSource),
+        typed::data_source(data_sources::node_pool::NodePoolDataSource),
+        typed::data_source(data_sources::types::TypesDataSource),
+        typed::data_source(data_sources::versions::VersionDataSource),
+        typed::data_source(data_sources::versions::VersionsDataSource),
     ]
 }
 

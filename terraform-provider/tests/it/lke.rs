@@ -1084,3 +1084,98 @@ async fn nodes_replaced_between_plan_and_apply_do_not_break_the_apply() {
         "the next refresh sees the new node"
     );
 }
+
+fn filter(name: &str, values: &[&str], match_by: Option<&str>) -> Value {
+    Value::object([
+        ("name", Value::from(name)),
+        ("values", Value::set(values.iter().map(|v| Value::from(*v)))),
+        ("match_by", match_by.map_or(Value::Null, Value::from)),
+    ])
+}
+
+fn labels_of(ds: &Value) -> Vec<String> {
+    ds.get("lke_clusters")
+        .and_then(Value::as_elements)
+        .unwrap()
+        .iter()
+        .map(|c| c.get("label").and_then(Value::as_str).unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn clusters_data_source_filters_orders_and_lists_once() {
+    let env = setup().await;
+    for (label, region) in [("web-eu", "fr-par"), ("web-us", "us-east"), ("batch-eu", "fr-par")] {
+        create(&env, cluster(label, region, vec![pool("g6-standard-1", 1)])).await;
+    }
+    let read = |filters: Vec<Value>, order_by: Option<&str>, order: Option<&str>| {
+        let config = Value::object([
+            ("filter", Value::set(filters)),
+            ("order_by", order_by.map_or(Value::Null, Value::from)),
+            ("order", order.map_or(Value::Null, Value::from)),
+        ]);
+        env.h.read_data_source("linode_lke_clusters", config)
+    };
+    env.mock.clear_requests();
+    let eu = read(vec![filter("region", &["fr-par"], None)], Some("label"), None).await.expect_ok();
+    assert_eq!(labels_of(&eu), ["batch-eu", "web-eu"]);
+    let listings: Vec<_> = calls(&env).into_iter().filter(|(m, p)| m == "GET" && p.starts_with("/v4/lke/clusters")).collect();
+    assert_eq!(listings.len(), 1, "one paginated listing, no GET per cluster: {listings:?}");
+    let filter_header = env.mock.requests().iter().find_map(|r| r.x_filter.clone()).unwrap_or_default();
+    assert!(filter_header.contains("fr-par"), "the exact region filter went to the API: {filter_header}");
+
+    let web = read(vec![filter("label", &["web"], Some("substring"))], Some("label"), Some("desc")).await.expect_ok();
+    assert_eq!(labels_of(&web), ["web-us", "web-eu"]);
+    let re = read(vec![filter("label", &["^batch-"], Some("re")), filter("status", &["ready"], None)], None, None).await.expect_ok();
+    assert_eq!(labels_of(&re), ["batch-eu"]);
+    let first = &web.get("lke_clusters").and_then(Value::as_elements).unwrap()[0];
+    assert!(first.get("created").and_then(Value::as_str).unwrap().ends_with('Z'), "RFC 3339 timestamps");
+
+    let bad = read(vec![filter("price", &["1"], None)], None, None).await;
+    assert!(bad.diagnostics.has_errors(), "an unknown field is an error");
+    let bad = read(vec![filter("label", &["(open"], Some("re"))], None, None).await;
+    assert!(bad.diagnostics.has_errors(), "a bad regular expression is an error");
+}
+
+#[tokio::test]
+async fn node_pool_version_and_types_data_sources() {
+    let env = setup().await;
+    let state = create(&env, cluster("np-ds", "us-east", vec![labelled_pool("g6-standard-1", 2, "web")])).await;
+    let (id, pid) = (cluster_id(&state), pool_ids(&state)[0]);
+    let pool = env
+        .h
+        .read_data_source("linode_lke_node_pool", Value::object([("cluster_id", Value::from(id as i64)), ("id", Value::from(pid))]))
+        .await
+        .expect_ok();
+    assert_eq!(pool.get("label").and_then(Value::as_str), Some("web"));
+    assert_eq!(pool.get("node_count").and_then(Value::as_i64), Some(2));
+    assert_eq!(pool.get("nodes").and_then(Value::as_elements).map(<[Value]>::len), Some(2));
+    assert_eq!(pool.get("autoscaler").and_then(|a| a.get("enabled")), Some(&Value::from(false)));
+
+    let newest = linode_mock::catalog::k8s_versions("standard")[0];
+    let v = env.h.read_data_source("linode_lke_version", Value::object([("id", Value::from(newest))])).await.expect_ok();
+    assert_eq!(v.get("tier").and_then(Value::as_str), Some("standard"));
+    let enterprise = linode_mock::catalog::k8s_versions("enterprise")[0];
+    let v = env
+        .h
+        .read_data_source("linode_lke_version", Value::object([("id", Value::from(enterprise)), ("tier", Value::from("enterprise"))]))
+        .await
+        .expect_ok();
+    assert_eq!(v.get("id").and_then(Value::as_str), Some(enterprise));
+    let missing = env.h.read_data_source("linode_lke_version", Value::object([("id", Value::from("0.1"))])).await;
+    assert!(missing.diagnostics.errors().any(|d| d.path == Some(AttributePath::new("id"))));
+
+    let versions = env.h.read_data_source("linode_lke_versions", Value::object::<&str>([])).await.expect_ok();
+    assert_eq!(versions.get("id").and_then(Value::as_str), Some("standard"));
+
+    let types = env
+        .h
+        .read_data_source(
+            "linode_lke_types",
+            Value::object([("filter", Value::set([filter("label", &["High"], Some("substring"))]))]),
+        )
+        .await
+        .expect_ok();
+    let ids: Vec<_> = types.get("types").and_then(Value::as_elements).unwrap().iter().filter_map(|t| t.get("id")?.as_str()).collect();
+    assert_eq!(ids, ["lke-ha"]);
+}
