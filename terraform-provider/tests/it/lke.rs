@@ -1179,3 +1179,89 @@ async fn node_pool_version_and_types_data_sources() {
     let ids: Vec<_> = types.get("types").and_then(Value::as_elements).unwrap().iter().filter_map(|t| t.get("id")?.as_str()).collect();
     assert_eq!(ids, ["lke-ha"]);
 }
+
+async fn firewall(env: &Env, label: &str) -> u64 {
+    use linode_sdk::models::firewalls::{CreateFirewall, FirewallAction, FirewallRulesOptions};
+    let rules = FirewallRulesOptions {
+        inbound_policy: FirewallAction::Drop,
+        outbound_policy: FirewallAction::Accept,
+        ..Default::default()
+    };
+    sdk(env).firewalls().create(&CreateFirewall { label: label.into(), rules, ..Default::default() }).await.unwrap().id
+}
+
+/// The Linode ids a firewall protects.
+async fn protected(env: &Env, firewall_id: u64) -> Vec<u64> {
+    let devices = sdk(env).firewalls().list_devices(firewall_id, &linode_sdk::ListParams::new()).await.unwrap().data;
+    let mut ids: Vec<u64> = devices.iter().map(|d| d.entity.id).collect();
+    ids.sort();
+    ids
+}
+
+fn instance_ids(pool: &Value) -> Vec<u64> {
+    let mut ids: Vec<u64> = pool
+        .get("nodes")
+        .and_then(Value::as_elements)
+        .unwrap()
+        .iter()
+        .map(|n| n.get("instance_id").and_then(Value::as_i64).unwrap() as u64)
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn pool_firewalls_attach_on_standard_and_enterprise_clusters() {
+    let env = setup().await;
+    let (fw, fw2) = (firewall(&env, "nodes-a").await as i64, firewall(&env, "nodes-b").await as i64);
+    let guarded = |fw: i64| {
+        let mut p = pool("g6-standard-1", 2);
+        if let Value::Object(m) = &mut p {
+            m.insert("firewall_id".into(), Value::from(fw));
+        }
+        p
+    };
+    // Standard tier: the official provider's users report the pool's firewall ignored there.
+    let state = create(&env, cluster("fw-std", "us-east", vec![guarded(fw)])).await;
+    let pool_state = &pools(&state)[0];
+    assert_eq!(pool_state.get("firewall_id"), Some(&Value::from(fw)));
+    assert_eq!(protected(&env, fw as u64).await, instance_ids(pool_state), "the pool's nodes are behind the firewall");
+    let plan = env.h.plan_update(CLUSTER, &state, cluster("fw-std", "us-east", vec![guarded(fw)])).await;
+    assert!(!plan.has_changes(), "{:?}", plan.planned_state);
+    // Another firewall: in place, the nodes move.
+    let moved = env.h.update(CLUSTER, &state, cluster("fw-std", "us-east", vec![guarded(fw2)])).await.expect_ok();
+    assert_eq!(pool_ids(&moved), pool_ids(&state), "the pool is not recreated");
+    assert_eq!(protected(&env, fw2 as u64).await, instance_ids(&pools(&moved)[0]));
+    assert!(protected(&env, fw as u64).await.is_empty());
+
+    // Enterprise tier, in a VPC made beside it.
+    use linode_sdk::models::vpcs::{CreateVpc, CreateVpcSubnet};
+    let vpc = sdk(&env)
+        .vpcs()
+        .create(&CreateVpc {
+            label: "lke-e".into(),
+            region: "fr-par".into(),
+            subnets: Some(vec![CreateVpcSubnet { label: "nodes".into(), ipv4: "10.20.0.0/24".into() }]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut enterprise = cluster_with(
+        "fw-ent",
+        "fr-par",
+        vec![guarded(fw)],
+        [
+            ("tier", Value::from("enterprise")),
+            ("vpc_id", Value::from(vpc.id as i64)),
+            ("subnet_id", Value::from(vpc.subnets[0].id as i64)),
+        ],
+    );
+    if let Value::Object(m) = &mut enterprise {
+        m.insert("k8s_version".into(), Value::from(linode_mock::catalog::k8s_versions("enterprise")[0]));
+    }
+    let state = create(&env, enterprise.clone()).await;
+    assert_eq!(state.get("vpc_id"), Some(&Value::from(vpc.id as i64)));
+    assert_eq!(state.get("subnet_id"), Some(&Value::from(vpc.subnets[0].id as i64)));
+    assert_eq!(protected(&env, fw as u64).await, instance_ids(&pools(&state)[0]));
+    assert!(!env.h.plan_update(CLUSTER, &state, enterprise).await.has_changes());
+}
