@@ -495,20 +495,25 @@ fn short(v: &Value) -> String {
     }
 }
 
-/// After apply: keeps planned values of configuration-owned (non-computed) attributes when the
-/// provider returned something else (an API normalising a value), and known planned values of
-/// attributes declared [`keep_planned`](crate::schema::Attribute::keep_planned); keeps write-only
-/// attributes null. Returns the paths that were restored.
-pub(crate) fn restore_configured(schema: &Schema, planned: &Value, new: &mut Value) -> Vec<AttributePath> {
+/// After apply: keeps planned values of attributes the configuration sets (non-computed ones, and
+/// optional+computed ones given a value) when the provider returned something else (an API
+/// normalising a value), and known planned values of attributes declared
+/// [`keep_planned`](crate::schema::Attribute::keep_planned); keeps write-only attributes null.
+/// Returns the paths that were restored.
+pub(crate) fn restore_configured(schema: &Schema, config: &Value, planned: &Value, new: &mut Value) -> Vec<AttributePath> {
+    let mut configured = Vec::new();
+    let mut shaped = planned.clone();
+    walk(schema, config, &NULL, &mut shaped, &AttributePath::root(), &mut |attr, path, c, _p, _pl| {
+        if attr.computed && !attr.write_only && c.is_known() {
+            configured.push(path.clone());
+        }
+    });
     let mut restored = Vec::new();
     walk_pair(schema, planned, new, &AttributePath::root(), &mut |attr, path, _c, planned, nv| {
+        let owned = !attr.computed || configured.contains(path) || attr.keep_planned && !planned.is_null();
         if attr.write_only {
             *nv = Value::Null;
-        } else if (!attr.computed || attr.keep_planned && !planned.is_null())
-            && attr.nested().is_none()
-            && planned.is_wholly_known()
-            && nv != planned
-        {
+        } else if owned && attr.nested().is_none() && planned.is_wholly_known() && nv != planned {
             *nv = planned.clone();
             restored.push(path.clone());
         }
@@ -735,10 +740,25 @@ mod tests {
         let mut new = planned.clone();
         *new.get_mut("name").unwrap() = Value::from("A");
         *new.get_mut("password").unwrap() = Value::from("leak");
-        let restored = restore_configured(&schema(), &planned, &mut new);
+        let restored = restore_configured(&schema(), &c, &planned, &mut new);
         assert_eq!(restored, vec![AttributePath::new("name")]);
         assert_eq!(new.get("name"), Some(&Value::from("a")));
         assert_eq!(new.get("password"), Some(&Value::Null));
+    }
+
+    #[test]
+    fn optional_computed_values_keep_their_configured_form_and_others_follow_the_api() {
+        let mut c = config("a", Value::Null, &[1]);
+        *c.get_mut("size").unwrap() = Value::from(20);
+        let mut planned = plan_resource(&schema(), &Value::Null, &c, &c).planned;
+        *planned.get_mut("id").unwrap() = Value::from("i-1");
+        *planned.get_mut("status").unwrap() = Value::from("creating");
+        let mut new = planned.clone();
+        *new.get_mut("size").unwrap() = Value::from(30);
+        *new.get_mut("status").unwrap() = Value::from("ready");
+        let restored = restore_configured(&schema(), &c, &planned, &mut new);
+        assert_eq!(restored, vec![AttributePath::new("size")], "configured: kept as configured");
+        assert_eq!(new.get("status"), Some(&Value::from("ready")), "computed only: the API's value");
     }
 
     fn keyed_schema() -> Schema {

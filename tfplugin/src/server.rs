@@ -547,10 +547,10 @@ impl pb::provider_server::Provider for ProviderService {
             ty: entry.ty.clone(),
         };
         let ran = if creating {
-            let r = CreateRequest { ctx, config, plan: planned.clone(), private };
+            let r = CreateRequest { ctx, config: config.clone(), plan: planned.clone(), private };
             self.cancellable(&mut diags, entry.imp.create(r, &mut out)).await
         } else {
-            let r = UpdateRequest { ctx, config, plan: planned.clone(), state: prior.clone(), private };
+            let r = UpdateRequest { ctx, config: config.clone(), plan: planned.clone(), state: prior.clone(), private };
             self.cancellable(&mut diags, entry.imp.update(r, &mut out)).await
         };
         diags.extend(out.diagnostics);
@@ -568,7 +568,7 @@ impl pb::provider_server::Provider for ProviderService {
             }
         } else {
             plan::keep_semantically_equal(&entry.schema, &planned, &mut new);
-            for path in plan::restore_configured(&entry.schema, &planned, &mut new) {
+            for path in plan::restore_configured(&entry.schema, &config, &planned, &mut new) {
                 tracing::info!(%path, "provider returned a value different from the plan; keeping the planned value");
             }
             let check = plan::check_apply_result(&planned, &new);
