@@ -92,8 +92,9 @@ pub(crate) fn key_source(state: &LinodeState, access_key: Option<&str>, secret_k
         return Some(KeySource::Resource);
     }
     let settings = &state.object_storage;
-    if settings.access_key.as_deref().is_some_and(|k| !k.is_empty())
-        && settings.secret_key.as_deref().is_some_and(|k| !k.is_empty())
+    if settings.keys_pending
+        || settings.access_key.as_deref().is_some_and(|k| !k.is_empty())
+            && settings.secret_key.as_deref().is_some_and(|k| !k.is_empty())
     {
         return Some(KeySource::Provider);
     }

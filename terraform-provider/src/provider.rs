@@ -8,7 +8,7 @@ use linode_sdk::{ApiVersion, Client, RetryPolicy};
 use serde::Deserialize;
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::{
-    ConfigureRequest, DataSource, Diagnostics, EphemeralResource, Provider, ProviderData, Resource,
+    ConfigureRequest, DataSource, Diagnostics, EphemeralResource, Provider, ProviderData, Resource, Val,
     async_trait, validators,
 };
 
@@ -33,6 +33,33 @@ impl LinodeProvider {
         LinodeProvider { lookup_env: Some(lookup) }
     }
 
+    /// The profile of the Linode configuration file the configuration names, or an empty one when
+    /// there is no file (a missing profile in an existing file is an error on `config_profile`).
+    fn profile(&self, config: &ProviderConfig, diags: &mut Diagnostics) -> Option<Profile> {
+        let path = match config.config_path.get() {
+            Some(p) => Some(expand_home(p, self.env("HOME"))),
+            None => self.env("HOME").map(|home| format!("{home}/.config/linode")),
+        };
+        let Some(text) = path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) else {
+            if config.config_path.is_known() {
+                tracing::info!("the Linode configuration file does not exist; not using it");
+            }
+            return Some(Profile::default());
+        };
+        let name = config.config_profile.get().map_or("default", String::as_str);
+        match read_profile(&text, name) {
+            Ok(p) => Some(p),
+            Err(e) if config.config_profile.is_null() && name == "default" => {
+                tracing::info!(error = %e, "no default profile in the Linode configuration file");
+                Some(Profile::default())
+            }
+            Err(e) => {
+                diags.error_at("config_profile", "Unknown Linode configuration profile", e);
+                None
+            }
+        }
+    }
+
     fn env(&self, key: &str) -> Option<String> {
         match self.lookup_env {
             Some(lookup) => lookup(key),
@@ -53,6 +80,9 @@ pub struct ObjectStorageSettings {
     pub use_temp_keys: bool,
     /// `obj_bucket_force_delete`: empty a bucket (all objects and versions) before deleting it.
     pub bucket_force_delete: bool,
+    /// The provider's keys are not known yet (they come from a resource of the same
+    /// configuration): plans count on them, the apply gets them.
+    pub keys_pending: bool,
 }
 
 impl std::fmt::Debug for ObjectStorageSettings {
@@ -60,6 +90,7 @@ impl std::fmt::Debug for ObjectStorageSettings {
         f.debug_struct("ObjectStorageSettings")
             .field("access_key", &self.access_key)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field("keys_pending", &self.keys_pending)
             .field("use_temp_keys", &self.use_temp_keys)
             .field("bucket_force_delete", &self.bucket_force_delete)
             .finish()
@@ -127,23 +158,61 @@ impl LinodeState {
 const DEFAULT_EVENT_POLL_MS: u64 = 4000;
 const DEFAULT_LKE_NODE_READY_POLL_MS: u64 = 3000;
 
-/// The provider block as configured (unset arguments are `None`).
+/// The provider block as configured. Any argument may be unknown while planning (it depends on
+/// a resource of the same configuration); Terraform configures the provider again with known
+/// values before applying.
 #[derive(Deserialize, Default)]
 struct ProviderConfig {
+    token: Val<String>,
+    config_path: Val<String>,
+    config_profile: Val<String>,
+    url: Val<String>,
+    api_version: Val<String>,
+    api_ca_path: Val<String>,
+    ua_prefix: Val<String>,
+    min_retry_delay_ms: Val<i64>,
+    max_retry_delay_ms: Val<i64>,
+    event_poll_ms: Val<i64>,
+    lke_node_ready_poll_ms: Val<i64>,
+    skip_lke_cluster_delete_poll: Val<bool>,
+    obj_access_key: Val<String>,
+    obj_secret_key: Val<String>,
+    obj_use_temp_keys: Val<bool>,
+    obj_bucket_force_delete: Val<bool>,
+}
+
+/// The settings of one profile of a Linode configuration file (`~/.config/linode`, the format
+/// linode-cli and linodego read): `token`, `api_url`, `api_version`.
+#[derive(Debug, Default, PartialEq)]
+struct Profile {
     token: Option<String>,
-    url: Option<String>,
+    api_url: Option<String>,
     api_version: Option<String>,
-    api_ca_path: Option<String>,
-    ua_prefix: Option<String>,
-    min_retry_delay_ms: Option<i64>,
-    max_retry_delay_ms: Option<i64>,
-    event_poll_ms: Option<i64>,
-    lke_node_ready_poll_ms: Option<i64>,
-    skip_lke_cluster_delete_poll: Option<bool>,
-    obj_access_key: Option<String>,
-    obj_secret_key: Option<String>,
-    obj_use_temp_keys: Option<bool>,
-    obj_bucket_force_delete: Option<bool>,
+}
+
+/// Reads `profile` from an INI-style Linode configuration file; a profile other than `default`
+/// inherits the `[default]` section's keys. `Err` names what is wrong.
+fn read_profile(text: &str, profile: &str) -> Result<Profile, String> {
+    let mut sections: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> = Default::default();
+    let mut current = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.trim().to_string();
+            sections.entry(current.clone()).or_default();
+        } else if let Some((k, v)) = line.split_once(['=', ':']) {
+            sections.entry(current.clone()).or_default().insert(k.trim().to_lowercase(), v.trim().to_string());
+        }
+    }
+    let Some(own) = sections.get(profile) else {
+        let known: Vec<&str> = sections.keys().filter(|k| !k.is_empty()).map(String::as_str).collect();
+        return Err(format!("The configuration file has no profile {profile:?} (profiles: {}).", known.join(", ")));
+    };
+    let inherited = sections.get("default").filter(|_| profile != "default");
+    let get = |key: &str| own.get(key).or_else(|| inherited.and_then(|d| d.get(key))).filter(|v| !v.is_empty()).cloned();
+    Ok(Profile { token: get("token"), api_url: get("api_url"), api_version: get("api_version") })
 }
 
 #[async_trait]
@@ -164,8 +233,11 @@ impl Provider for LinodeProvider {
                 "token",
                 string("The Linode API token. Defaults to the LINODE_TOKEN environment variable.").sensitive(),
             )
-            .attr("config_path", string("Accepted for compatibility with linode/linode; unused."))
-            .attr("config_profile", string("Accepted for compatibility with linode/linode; unused."))
+            .attr(
+                "config_path",
+                string("A Linode configuration file (as linode-cli writes it) supplying `token`, `api_url` and `api_version`. Defaults to ~/.config/linode when it exists."),
+            )
+            .attr("config_profile", string("The profile of the configuration file to use. Defaults to `default`."))
             .attr(
                 "url",
                 string("The Linode API URL. Defaults to LINODE_URL, then https://api.linode.com."),
@@ -211,20 +283,31 @@ impl Provider for LinodeProvider {
 
     async fn configure(&self, req: ConfigureRequest, diags: &mut Diagnostics) -> Option<ProviderData> {
         let config: ProviderConfig = req.config_as(diags)?;
-        let Some(token) = config.token.clone().or_else(|| self.env("LINODE_TOKEN")) else {
+        // `token`, `url`, `api_version`: the argument, else the environment, else the profile of
+        // the Linode configuration file (`config_path`, default ~/.config/linode; `config_profile`,
+        // default "default").
+        let profile = self.profile(&config, diags)?;
+        let token = match &config.token {
+            Val::Unknown => return None, // known at apply; nothing can be checked against the API now
+            Val::Known(t) => Some(t.clone()),
+            Val::Null => self.env("LINODE_TOKEN").or(profile.token),
+        };
+        let Some(token) = token else {
             diags.error_at(
                 "token",
                 "Missing Linode API token",
-                "Set the LINODE_TOKEN environment variable or the provider's `token` argument. \
-                 Create a token at https://cloud.linode.com/profile/tokens.",
+                "Set the LINODE_TOKEN environment variable, the provider's `token` argument, or a token in the \
+                 Linode configuration file (`config_path`, `config_profile`). Create a token at \
+                 https://cloud.linode.com/profile/tokens.",
             );
             return None;
         };
+        let known = |v: &Val<String>| v.get().cloned();
         let mut builder = Client::builder().token(token);
-        if let Some(url) = config.url.clone().or_else(|| self.env("LINODE_URL")) {
+        if let Some(url) = known(&config.url).or_else(|| self.env("LINODE_URL")).or(profile.api_url) {
             builder = builder.base_url(url);
         }
-        match config.api_version.clone().or_else(|| self.env("LINODE_API_VERSION")).as_deref() {
+        match known(&config.api_version).or_else(|| self.env("LINODE_API_VERSION")).or(profile.api_version).as_deref() {
             None | Some("v4") => {}
             Some("v4beta") => builder = builder.api_version(ApiVersion::V4Beta),
             Some(other) => {
@@ -236,19 +319,19 @@ impl Provider for LinodeProvider {
                 return None;
             }
         }
-        if let Some(ca) = config.api_ca_path.clone().or_else(|| self.env("LINODE_CA")) {
+        if let Some(ca) = known(&config.api_ca_path).or_else(|| self.env("LINODE_CA")) {
             builder = builder.ca_cert_file(ca);
         }
         builder = builder.user_agent_prefix(user_agent_prefix(
-            config.ua_prefix.clone().or_else(|| self.env("LINODE_UA_PREFIX")),
+            known(&config.ua_prefix).or_else(|| self.env("LINODE_UA_PREFIX")),
             &req.terraform_version,
         ));
         let mut retry = RetryPolicy::default();
-        if let Some(ms) = config.min_retry_delay_ms.filter(|ms| *ms > 0) {
-            retry = retry.with_min_delay(Duration::from_millis(ms as u64));
+        if let Some(ms) = config.min_retry_delay_ms.get().filter(|ms| **ms > 0) {
+            retry = retry.with_min_delay(Duration::from_millis(*ms as u64));
         }
-        if let Some(ms) = config.max_retry_delay_ms.filter(|ms| *ms > 0) {
-            retry = retry.with_max_delay(Duration::from_millis(ms as u64));
+        if let Some(ms) = config.max_retry_delay_ms.get().filter(|ms| **ms > 0) {
+            retry = retry.with_max_delay(Duration::from_millis(*ms as u64));
         }
         let client = match builder.retry_policy(retry).build() {
             Ok(client) => client,
@@ -257,28 +340,31 @@ impl Provider for LinodeProvider {
                 return None;
             }
         };
-        let millis_or = |v: Option<i64>, env: &str, default: u64| {
-            v.filter(|ms| *ms > 0)
-                .map(|ms| ms as u64)
+        let millis_or = |v: &Val<i64>, env: &str, default: u64| {
+            v.get()
+                .filter(|ms| **ms > 0)
+                .map(|ms| *ms as u64)
                 .or_else(|| self.env(env).and_then(|s| s.parse().ok()))
                 .map(Duration::from_millis)
                 .unwrap_or(Duration::from_millis(default))
         };
         let mut state = LinodeState::new(client);
         state.polling = Polling {
-            event_poll: millis_or(config.event_poll_ms, "LINODE_EVENT_POLL_MS", DEFAULT_EVENT_POLL_MS),
+            event_poll: millis_or(&config.event_poll_ms, "LINODE_EVENT_POLL_MS", DEFAULT_EVENT_POLL_MS),
             lke_node_ready_poll: millis_or(
-                config.lke_node_ready_poll_ms,
+                &config.lke_node_ready_poll_ms,
                 "LINODE_LKE_NODE_READY_POLL_MS",
                 DEFAULT_LKE_NODE_READY_POLL_MS,
             ),
-            skip_lke_cluster_delete_poll: config.skip_lke_cluster_delete_poll.unwrap_or(false),
+            skip_lke_cluster_delete_poll: config.skip_lke_cluster_delete_poll.get().copied().unwrap_or(false),
         };
         state.object_storage = ObjectStorageSettings {
-            access_key: config.obj_access_key.clone().or_else(|| self.env("LINODE_OBJ_ACCESS_KEY")),
-            secret_key: config.obj_secret_key.clone().or_else(|| self.env("LINODE_OBJ_SECRET_KEY")),
-            use_temp_keys: config.obj_use_temp_keys.unwrap_or(false),
-            bucket_force_delete: config.obj_bucket_force_delete.unwrap_or(false),
+            access_key: known(&config.obj_access_key).or_else(|| self.env("LINODE_OBJ_ACCESS_KEY")),
+            secret_key: known(&config.obj_secret_key).or_else(|| self.env("LINODE_OBJ_SECRET_KEY")),
+            // e.g. the keys of a linode_object_storage_key made in the same configuration
+            keys_pending: config.obj_access_key.is_unknown() || config.obj_secret_key.is_unknown(),
+            use_temp_keys: config.obj_use_temp_keys.get().copied().unwrap_or(false),
+            bucket_force_delete: config.obj_bucket_force_delete.get().copied().unwrap_or(false),
         };
         state.terraform_version = req.terraform_version.clone();
         state.write_only_attributes_allowed = req.write_only_attributes_allowed;
@@ -313,6 +399,14 @@ impl Provider for LinodeProvider {
     }
 }
 
+/// `~/...` with the home directory.
+fn expand_home(path: &str, home: Option<String>) -> String {
+    match (path.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => format!("{home}/{rest}"),
+        _ => path.to_string(),
+    }
+}
+
 /// The provider's part of the `User-Agent` (the SDK appends its own):
 /// `terraform-provider-linode/VERSION (+Terraform TFVERSION)`, after the user's prefix if any.
 fn user_agent_prefix(user_prefix: Option<String>, terraform_version: &str) -> String {
@@ -325,7 +419,19 @@ fn user_agent_prefix(user_prefix: Option<String>, terraform_version: &str) -> St
 
 #[cfg(test)]
 mod tests {
-    use super::user_agent_prefix;
+    use super::{Profile, read_profile, user_agent_prefix};
+
+    #[test]
+    fn profiles_inherit_the_default_section() {
+        let text = "[default]\ntoken = t-default\napi_url = https://api.example\n\n; staging\n[staging]\ntoken: t-staging\n";
+        assert_eq!(
+            read_profile(text, "staging").unwrap(),
+            Profile { token: Some("t-staging".into()), api_url: Some("https://api.example".into()), api_version: None }
+        );
+        assert_eq!(read_profile(text, "default").unwrap().token.as_deref(), Some("t-default"));
+        let err = read_profile(text, "prod").unwrap_err();
+        assert!(err.contains("\"prod\"") && err.contains("staging"), "{err}");
+    }
 
     #[test]
     fn user_agent_names_the_provider_and_terraform_versions() {
