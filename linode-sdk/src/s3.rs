@@ -346,7 +346,24 @@ pub struct ObjectVersionInfo {
 pub struct S3Client {
     inner: aws_sdk_s3::Client,
     endpoint: String,
+    cancel: Option<tokio_util::sync::CancellationToken>,
 }
+
+/// Awaiting an S3 operation that ends early with [`Error::Cancelled`] when a token fires.
+trait Cancellable: std::future::Future + Sized {
+    async fn cancellable(self, token: Option<&tokio_util::sync::CancellationToken>) -> Result<Self::Output> {
+        match token {
+            Some(token) => tokio::select! {
+                biased;
+                () = token.cancelled() => Err(Error::Cancelled),
+                out = self => Ok(out),
+            },
+            None => Ok(self.await),
+        }
+    }
+}
+
+impl<F: std::future::Future> Cancellable for F {}
 
 fn s3_error<E, R>(operation: &'static str, e: SdkError<E, R>) -> Error
 where
@@ -424,7 +441,16 @@ impl S3Client {
             .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
             .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
             .build();
-        Ok(S3Client { inner: aws_sdk_s3::Client::from_conf(conf), endpoint })
+        Ok(S3Client { inner: aws_sdk_s3::Client::from_conf(conf), endpoint, cancel: None })
+    }
+
+    /// This client with calls that end with [`Error::Cancelled`] as soon as `token` is cancelled
+    /// (e.g. when Terraform stops the provider), as [`ClientBuilder::cancellation_token`](crate::ClientBuilder::cancellation_token)
+    /// does for the REST API.
+    #[must_use]
+    pub fn with_cancellation(mut self, token: tokio_util::sync::CancellationToken) -> S3Client {
+        self.cancel = Some(token);
+        self
     }
 
     /// The endpoint URL in use.
@@ -436,13 +462,13 @@ impl S3Client {
 
     /// `CreateBucket`.
     pub async fn create_bucket(&self, bucket: &str) -> Result<()> {
-        self.inner.create_bucket().bucket(bucket).send().await.map_err(|e| s3_error("CreateBucket", e))?;
+        self.inner.create_bucket().bucket(bucket).send().cancellable(self.cancel.as_ref()).await?.map_err(|e| s3_error("CreateBucket", e))?;
         Ok(())
     }
 
     /// `DeleteBucket` (must be empty).
     pub async fn delete_bucket(&self, bucket: &str) -> Result<()> {
-        self.inner.delete_bucket().bucket(bucket).send().await.map_err(|e| s3_error("DeleteBucket", e))?;
+        self.inner.delete_bucket().bucket(bucket).send().cancellable(self.cancel.as_ref()).await?.map_err(|e| s3_error("DeleteBucket", e))?;
         Ok(())
     }
 
@@ -454,7 +480,8 @@ impl S3Client {
             .bucket(bucket)
             .versioning_configuration(VersioningConfiguration::builder().status(status).build())
             .send()
-            .await
+            .cancellable(self.cancel.as_ref())
+            .await?
             .map_err(|e| s3_error("PutBucketVersioning", e))?;
         Ok(())
     }
@@ -466,7 +493,8 @@ impl S3Client {
             .get_bucket_versioning()
             .bucket(bucket)
             .send()
-            .await
+            .cancellable(self.cancel.as_ref())
+            .await?
             .map_err(|e| s3_error("GetBucketVersioning", e))?;
         Ok(match out.status() {
             Some(BucketVersioningStatus::Enabled) => VersioningStatus::Enabled,
@@ -511,14 +539,15 @@ impl S3Client {
             .customize()
             .mutate_request(use_content_md5)
             .send()
-            .await
+            .cancellable(self.cancel.as_ref())
+            .await?
             .map_err(|e| s3_error(OP, e))?;
         Ok(())
     }
 
     /// `GetBucketLifecycleConfiguration`; no configuration gives an empty list.
     pub async fn get_lifecycle_rules(&self, bucket: &str) -> Result<Vec<LifecycleRule>> {
-        let out = match self.inner.get_bucket_lifecycle_configuration().bucket(bucket).send().await {
+        let out = match self.inner.get_bucket_lifecycle_configuration().bucket(bucket).send().cancellable(self.cancel.as_ref()).await? {
             Ok(o) => o,
             Err(e) if e.code() == Some("NoSuchLifecycleConfiguration") => return Ok(Vec::new()),
             Err(e) => return Err(s3_error("GetBucketLifecycleConfiguration", e)),
@@ -555,7 +584,7 @@ impl S3Client {
 
     /// `DeleteBucketLifecycle`.
     pub async fn delete_lifecycle_rules(&self, bucket: &str) -> Result<()> {
-        self.inner.delete_bucket_lifecycle().bucket(bucket).send().await.map_err(|e| s3_error("DeleteBucketLifecycle", e))?;
+        self.inner.delete_bucket_lifecycle().bucket(bucket).send().cancellable(self.cancel.as_ref()).await?.map_err(|e| s3_error("DeleteBucketLifecycle", e))?;
         Ok(())
     }
 
@@ -575,13 +604,13 @@ impl S3Client {
             built.push(b.build().map_err(|e| build_err(OP, e))?);
         }
         let conf = CorsConfiguration::builder().set_cors_rules(Some(built)).build().map_err(|e| build_err(OP, e))?;
-        self.inner.put_bucket_cors().bucket(bucket).cors_configuration(conf).send().await.map_err(|e| s3_error(OP, e))?;
+        self.inner.put_bucket_cors().bucket(bucket).cors_configuration(conf).send().cancellable(self.cancel.as_ref()).await?.map_err(|e| s3_error(OP, e))?;
         Ok(())
     }
 
     /// `GetBucketCors`; no configuration gives an empty list.
     pub async fn get_cors_rules(&self, bucket: &str) -> Result<Vec<CorsRule>> {
-        let out = match self.inner.get_bucket_cors().bucket(bucket).send().await {
+        let out = match self.inner.get_bucket_cors().bucket(bucket).send().cancellable(self.cancel.as_ref()).await? {
             Ok(o) => o,
             Err(e) if e.code() == Some("NoSuchCORSConfiguration") => return Ok(Vec::new()),
             Err(e) => return Err(s3_error("GetBucketCors", e)),
@@ -601,7 +630,7 @@ impl S3Client {
 
     /// `DeleteBucketCors`.
     pub async fn delete_cors_rules(&self, bucket: &str) -> Result<()> {
-        self.inner.delete_bucket_cors().bucket(bucket).send().await.map_err(|e| s3_error("DeleteBucketCors", e))?;
+        self.inner.delete_bucket_cors().bucket(bucket).send().cancellable(self.cancel.as_ref()).await?.map_err(|e| s3_error("DeleteBucketCors", e))?;
         Ok(())
     }
 
@@ -636,7 +665,7 @@ impl S3Client {
         if opts.if_none_match {
             req = req.if_none_match("*");
         }
-        let out = req.send().await.map_err(|e| s3_error("PutObject", e))?;
+        let out = req.send().cancellable(self.cancel.as_ref()).await?.map_err(|e| s3_error("PutObject", e))?;
         Ok(PutObjectOutput { etag: out.e_tag().map(str::to_owned), version_id: out.version_id().map(str::to_owned) })
     }
 
@@ -649,7 +678,8 @@ impl S3Client {
             .key(key)
             .set_version_id(version_id.map(str::to_owned))
             .send()
-            .await
+            .cancellable(self.cancel.as_ref())
+            .await?
             .map_err(|e| s3_error("GetObject", e))?;
         let meta = ObjectMeta {
             etag: out.e_tag().map(str::to_owned),
@@ -672,7 +702,8 @@ impl S3Client {
             .key(key)
             .set_version_id(version_id.map(str::to_owned))
             .send()
-            .await
+            .cancellable(self.cancel.as_ref())
+            .await?
             .map_err(|e| s3_error("HeadObject", e))?;
         Ok(ObjectMeta {
             etag: out.e_tag().map(str::to_owned),
@@ -702,7 +733,8 @@ impl S3Client {
             .key(key)
             .set_version_id(version_id.map(str::to_owned))
             .send()
-            .await
+            .cancellable(self.cancel.as_ref())
+            .await?
             .map_err(|e| s3_error("DeleteObject", e))?;
         Ok(DeleteObjectOutput {
             version_id: out.version_id().map(str::to_owned),
@@ -722,7 +754,8 @@ impl S3Client {
                 .set_prefix(prefix.map(str::to_owned))
                 .set_continuation_token(token.take())
                 .send()
-                .await
+                .cancellable(self.cancel.as_ref())
+                .await?
                 .map_err(|e| s3_error("ListObjectsV2", e))?;
             all.extend(out.contents().iter().map(|o| ObjectInfo {
                 key: o.key().unwrap_or_default().to_owned(),
@@ -752,7 +785,8 @@ impl S3Client {
                 .set_key_marker(key_marker.take())
                 .set_version_id_marker(version_marker.take())
                 .send()
-                .await
+                .cancellable(self.cancel.as_ref())
+                .await?
                 .map_err(|e| s3_error("ListObjectVersions", e))?;
             let mut page: Vec<(Option<aws_smithy_types::DateTime>, ObjectVersionInfo)> = out
                 .versions()

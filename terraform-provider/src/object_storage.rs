@@ -18,13 +18,14 @@ use std::time::Duration;
 use linode_sdk::models::object_storage::{BucketPermission, CreateObjectStorageKey, KeyBucketAccess};
 use linode_sdk::s3::{S3Client, S3Config};
 use linode_sdk::{Client, ListParams};
-use tfplugin::{AttributePath, DataSource, Diagnostics, Resource};
+use tfplugin::validators::{DataValidator, PlanCheck};
+use tfplugin::{AttributePath, Context, DataSource, Diagnostics, Resource, async_trait};
 
 use crate::LinodeState;
 
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
-    vec![Arc::new(bucket::BucketResource), Arc::new(key::KeyResource), Arc::new(object::ObjectResource)]
+    vec![tfplugin::typed::resource(bucket::BucketResource), Arc::new(key::KeyResource), Arc::new(object::ObjectResource)]
 }
 
 /// This family's data sources.
@@ -108,21 +109,64 @@ pub(crate) const MISSING_KEYS_HELP: &str = "This needs S3 credentials, and none 
      set `obj_use_temp_keys = true` in the provider block to let the provider create a temporary key \
      limited to this bucket for each operation.";
 
+/// A temporary key, revoked when dropped unless [`TempKey::revoke`] did it first.
+struct TempKey {
+    client: Client,
+    id: u64,
+    revoked: bool,
+}
+
+impl TempKey {
+    async fn revoke(mut self) -> Result<(), linode_sdk::Error> {
+        self.revoked = true;
+        match self.client.object_storage().delete_key(self.id).await {
+            Err(e) if !e.is_not_found() => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Drop for TempKey {
+    fn drop(&mut self) {
+        if self.revoked {
+            return;
+        }
+        let (client, id) = (self.client.clone(), self.id);
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(e) = client.object_storage().delete_key(id).await
+                        && !e.is_not_found()
+                    {
+                        tracing::warn!(key_id = id, error = %e, "unable to revoke a temporary Object Storage key");
+                    }
+                });
+            }
+            Err(_) => tracing::warn!(key_id = id, "no runtime left to revoke temporary Object Storage key"),
+        }
+    }
+}
+
 /// An S3 client for one bucket, with the temporary key (if any) to revoke afterwards.
+///
+/// The temporary key is revoked on every path: by [`S3Session::close`] (which reports a failure
+/// as a warning), and otherwise when the session is dropped (an early return, an error, or the
+/// operation dropped after Terraform stopped the provider). The session's calls end as soon as
+/// Terraform stops the provider, so a stopped operation gets to close its session.
 pub(crate) struct S3Session {
     /// The client.
     pub client: S3Client,
     /// Where the credentials came from.
     pub source: KeySource,
-    temp_key_id: Option<u64>,
+    temp_key: Option<TempKey>,
 }
 
 impl S3Session {
     /// Opens a session for `bucket` in `region` on `endpoint`, creating a temporary key limited to
-    /// the bucket when that is how credentials resolve. Call [`S3Session::close`] afterwards
-    /// (also after errors) to revoke it.
+    /// the bucket when that is how credentials resolve.
     pub async fn open(
         state: &LinodeState,
+        ctx: &Context,
         endpoint: &str,
         region: &str,
         bucket: &str,
@@ -132,7 +176,7 @@ impl S3Session {
         let Some(source) = key_source(state, access_key, secret_key) else {
             return Err(MISSING_KEYS_HELP.to_string());
         };
-        let (access, secret, temp_key_id) = match source {
+        let (access, secret, temp_key) = match source {
             KeySource::Resource => {
                 (access_key.unwrap_or_default().to_string(), secret_key.unwrap_or_default().to_string(), None)
             }
@@ -142,32 +186,29 @@ impl S3Session {
                 None,
             ),
             KeySource::Temporary => {
-                let key = create_temp_key(&state.client, region, bucket).await?;
-                (key.access_key.clone(), key.secret_key.clone(), Some(key.id))
+                let key = create_temp_key(ctx, &state.client, region, bucket).await?;
+                let guard = TempKey { client: state.client.clone(), id: key.id, revoked: false };
+                (key.access_key.clone(), key.secret_key.clone(), Some(guard))
             }
         };
-        match S3Client::new(S3Config::new(endpoint, access, secret)) {
-            Ok(client) => Ok(S3Session { client, source, temp_key_id }),
-            Err(e) => {
-                if let Some(id) = temp_key_id {
-                    let _ = state.client.object_storage().delete_key(id).await;
-                }
-                Err(format!("Unable to build the S3 client for {endpoint}: {e}"))
-            }
-        }
+        // On an error here the key's guard revokes it.
+        let client = S3Client::new(S3Config::new(endpoint, access, secret))
+            .map_err(|e| format!("Unable to build the S3 client for {endpoint}: {e}"))?
+            .with_cancellation(ctx.cancellation().clone());
+        Ok(S3Session { client, source, temp_key })
     }
 
     /// Revokes the temporary key, if one was created (errors become warnings: the key is
     /// limited to one bucket and its label says what it was for).
-    pub async fn close(self, state: &LinodeState, diags: &mut Diagnostics) {
-        if let Some(id) = self.temp_key_id
-            && let Err(e) = state.client.object_storage().delete_key(id).await
-            && !e.is_not_found()
-        {
-            diags.warning(
-                "Unable to revoke a temporary Object Storage key",
-                format!("The temporary key {id} could not be deleted: {e}. Delete it by hand."),
-            );
+    pub async fn close(mut self, diags: &mut Diagnostics) {
+        if let Some(key) = self.temp_key.take() {
+            let id = key.id;
+            if let Err(e) = key.revoke().await {
+                diags.warning(
+                    "Unable to revoke a temporary Object Storage key",
+                    format!("The temporary key {id} could not be deleted: {e}. Delete it by hand."),
+                );
+            }
         }
     }
 
@@ -200,6 +241,7 @@ impl S3Session {
 /// response, so a key that an ambiguously failed create made anyway is useless: it is found by
 /// that label, revoked, and the create tried again, so nothing is left behind.
 async fn create_temp_key(
+    ctx: &Context,
     client: &Client,
     region: &str,
     bucket: &str,
@@ -230,10 +272,58 @@ async fn create_temp_key(
     };
     let ownership = crate::common::Ownership::Ids(|k: &ObjectStorageKey| k.id);
     let revoke = |k: ObjectStorageKey| async move { api.delete_key(k.id).await };
-    let ctx = tfplugin::Context::default();
-    crate::common::create_or_discard(&ctx, client, "temporary key", ownership, || api.create_key(&req), find, revoke)
+    crate::common::create_or_discard(ctx, client, "temporary key", ownership, || api.create_key(&req), find, revoke)
         .await
         .map_err(|e| format!("Unable to create a temporary Object Storage key for bucket {bucket:?}: {e}"))
+}
+
+/// The API's bucket label rule: 3-63 characters; lowercase letters, digits, dashes between them,
+/// dot-separated parts.
+pub(crate) fn check_label(label: &str) -> Result<(), String> {
+    let re = regex::Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:[.][a-z0-9]+(?:-[a-z0-9]+)*)*$").expect("static regex");
+    if !(3..=63).contains(&label.len()) {
+        return Err(format!("Bucket labels must be 3-63 characters long, got {} ({label:?}).", label.len()));
+    }
+    if !re.is_match(label) {
+        return Err(format!(
+            "{label:?} is not a valid bucket label: use lowercase letters, digits, dashes (not at the start or \
+             end of a part) and periods between parts."
+        ));
+    }
+    Ok(())
+}
+
+/// Plan-time check of `region` (or the deprecated `cluster`): it offers Object Storage and has
+/// an S3 endpoint.
+pub(crate) struct ObjRegion;
+
+#[async_trait]
+impl DataValidator<LinodeState> for ObjRegion {
+    fn description(&self) -> String {
+        "must be a region with an Object Storage endpoint".into()
+    }
+
+    async fn validate(&self, state: &LinodeState, check: PlanCheck<'_>, diags: &mut Diagnostics) {
+        if let Some(r) = check.value.as_str() {
+            check_obj_region(state, &cluster_to_region(r), check.path.clone(), diags).await;
+        }
+    }
+}
+
+/// Deletes every object version and delete marker, then any remaining current object.
+pub(crate) async fn empty_bucket(session: &S3Session, bucket: &str) -> Result<(), linode_sdk::Error> {
+    let b = bucket.to_string();
+    let versions = session.call(|s3| { let b = b.clone(); async move { s3.list_object_versions(&b, None).await } }).await?;
+    for v in versions {
+        let (key, vid) = (v.key.clone(), v.version_id.clone());
+        session.call(|s3| { let (b, key, vid) = (b.clone(), key.clone(), vid.clone()); async move { s3.delete_object(&b, &key, Some(&vid)).await } }).await?;
+    }
+    let objects = session.call(|s3| { let b = b.clone(); async move { s3.list_objects(&b, None).await } }).await?;
+    for o in objects {
+        let key = o.key.clone();
+        session.call(|s3| { let (b, key) = (b.clone(), key.clone()); async move { s3.delete_object(&b, &key, None).await } }).await?;
+    }
+    Ok(())
 }
 
 /// Splits `"<region>:<label>"`.
@@ -246,6 +336,16 @@ pub(crate) fn split_bucket_id(id: &str) -> Option<(String, String)> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn labels_follow_the_api_rule() {
+        assert!(check_label("my-bucket.v2").is_ok());
+        assert!(check_label("ab").is_err());
+        assert!(check_label(&"a".repeat(64)).is_err());
+        assert!(check_label("My_Bucket").is_err());
+        assert!(check_label("-bucket").is_err());
+        assert!(check_label("bucket..x").is_err());
+    }
+
     #[tokio::test]
     async fn forbidden_is_retried_only_with_a_fresh_temporary_key() {
         use std::sync::atomic::{AtomicUsize, Ordering};
@@ -256,7 +356,7 @@ mod tests {
         let known = S3Client::new(S3Config::new(mock.s3_endpoint(), mock.s3_access_key(), mock.s3_secret_key())).unwrap();
         known.create_bucket("any-bucket").await.unwrap();
         for (source, expect_ok, expect_calls) in [(KeySource::Temporary, true, 3), (KeySource::Provider, false, 1)] {
-            let session = S3Session { client: unknown.clone(), source, temp_key_id: None };
+            let session = S3Session { client: unknown.clone(), source, temp_key: None };
             let calls = AtomicUsize::new(0);
             let out = session
                 .call(|s3| {

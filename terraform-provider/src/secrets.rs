@@ -106,7 +106,12 @@ impl OpenStore {
     /// Opens the store: finds the bucket's S3 endpoint through the REST API (`GET
     /// /object-storage/buckets/<region>/<bucket>`), then resolves S3 credentials like the Object
     /// Storage resources do. A missing bucket is `Ok(None)` with no diagnostic (callers decide).
-    pub async fn open(state: &LinodeState, loc: &Location<'_>, diags: &mut Diagnostics) -> Result<Option<OpenStore>, ()> {
+    pub async fn open(
+        state: &LinodeState,
+        ctx: &tfplugin::Context,
+        loc: &Location<'_>,
+        diags: &mut Diagnostics,
+    ) -> Result<Option<OpenStore>, ()> {
         let bucket = match state.client.object_storage().get_bucket_opt(loc.region, loc.bucket).await {
             Ok(Some(b)) => b,
             Ok(None) => return Ok(None),
@@ -116,7 +121,7 @@ impl OpenStore {
             }
         };
         let endpoint = bucket.s3_endpoint_host();
-        match S3Session::open(state, &endpoint, loc.region, loc.bucket, loc.access_key, loc.secret_key).await {
+        match S3Session::open(state, ctx, &endpoint, loc.region, loc.bucket, loc.access_key, loc.secret_key).await {
             Ok(session) => {
                 if session.source == KeySource::Temporary {
                     // A fresh temporary key may be refused for a moment: wait until the bucket
@@ -130,7 +135,7 @@ impl OpenStore {
                         .await;
                     if let Err(e) = warm {
                         crate::common::api_error_plain(diags, "Unable to reach the secrets bucket over S3", &e);
-                        session.close(state, diags).await;
+                        session.close(diags).await;
                         return Err(());
                     }
                 }
@@ -145,8 +150,13 @@ impl OpenStore {
     }
 
     /// Like [`open`](Self::open), with a missing bucket as an error on `bucket`.
-    pub async fn open_existing(state: &LinodeState, loc: &Location<'_>, diags: &mut Diagnostics) -> Option<OpenStore> {
-        match Self::open(state, loc, diags).await {
+    pub async fn open_existing(
+        state: &LinodeState,
+        ctx: &tfplugin::Context,
+        loc: &Location<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<OpenStore> {
+        match Self::open(state, ctx, loc, diags).await {
             Ok(Some(s)) => Some(s),
             Ok(None) => {
                 diags.error_at(
@@ -161,8 +171,8 @@ impl OpenStore {
     }
 
     /// Revokes the temporary key, if any.
-    pub async fn close(self, state: &LinodeState, diags: &mut Diagnostics) {
-        self.session.close(state, diags).await;
+    pub async fn close(self, diags: &mut Diagnostics) {
+        self.session.close(diags).await;
     }
 }
 

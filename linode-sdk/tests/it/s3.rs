@@ -358,3 +358,22 @@ async fn versions_written_in_one_second_keep_the_server_order() {
     let ids: Vec<_> = versions.iter().map(|v| v.version_id.as_str()).collect();
     assert_eq!(ids, ["v3", "v2", "dm", "v1"]);
 }
+
+#[tokio::test]
+async fn calls_end_when_the_cancellation_token_fires() {
+    let (server, s3) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/bkt/slow"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("late").set_delay(std::time::Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let token = tokio_util::sync::CancellationToken::new();
+    let s3 = s3.with_cancellation(token.clone());
+    let started = std::time::Instant::now();
+    let call = tokio::spawn(async move { s3.get_object("bkt", "slow", None).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    token.cancel();
+    let result = call.await.unwrap();
+    assert!(matches!(result, Err(linode_sdk::Error::Cancelled)), "{result:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "ended at once, not after the slow answer");
+}

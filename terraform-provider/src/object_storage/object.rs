@@ -122,7 +122,7 @@ async fn endpoint_of(state: &LinodeState, m: &ObjectModel) -> Result<String, lin
     Ok(b.s3_endpoint_host())
 }
 
-async fn open(state: &LinodeState, m: &ObjectModel, diags: &mut Diagnostics) -> Option<S3Session> {
+async fn open(state: &LinodeState, ctx: &tfplugin::Context, m: &ObjectModel, diags: &mut Diagnostics) -> Option<S3Session> {
     let endpoint = match endpoint_of(state, m).await {
         Ok(e) => e,
         Err(e) => {
@@ -134,6 +134,7 @@ async fn open(state: &LinodeState, m: &ObjectModel, diags: &mut Diagnostics) -> 
     let bucket = m.bucket.get().cloned().unwrap_or_default();
     match S3Session::open(
         state,
+        ctx,
         &endpoint,
         &region,
         &bucket,
@@ -340,7 +341,7 @@ impl Resource for ObjectResource {
                 return;
             }
         };
-        let Some(session) = open(state, &plan, diags).await else { return };
+        let Some(session) = open(state, &req.ctx, &plan, diags).await else { return };
         match upload(&session, &plan, body).await {
             Ok((etag, version)) => {
                 after_upload(state, &session, &mut plan, etag, version).await;
@@ -348,7 +349,7 @@ impl Resource for ObjectResource {
             }
             Err(e) => diags.error("Unable to upload the object", e.to_string()),
         }
-        session.close(state, &mut resp.diagnostics).await;
+        session.close(&mut resp.diagnostics).await;
     }
 
     async fn read(&self, req: ReadRequest, resp: &mut ReadResponse) {
@@ -370,14 +371,14 @@ impl Resource for ObjectResource {
                 return;
             }
         }
-        let Some(session) = open(state, &m, diags).await else { return };
+        let Some(session) = open(state, &req.ctx, &m, diags).await else { return };
         let head = session
             .call(|s3| {
                 let (b, k) = (bucket.clone(), key.clone());
                 async move { s3.head_object_opt(&b, &k, None).await }
             })
             .await;
-        session.close(state, diags).await;
+        session.close(diags).await;
         let head = match head {
             Ok(Some(h)) => h,
             Ok(None) => {
@@ -437,7 +438,7 @@ impl Resource for ObjectResource {
                 return;
             }
         };
-        let Some(session) = open(state, &plan, diags).await else { return };
+        let Some(session) = open(state, &req.ctx, &plan, diags).await else { return };
         match upload(&session, &plan, body).await {
             Ok((etag, version)) => {
                 after_upload(state, &session, &mut plan, etag, version).await;
@@ -445,14 +446,14 @@ impl Resource for ObjectResource {
             }
             Err(e) => diags.error("Unable to upload the object", e.to_string()),
         }
-        session.close(state, &mut resp.diagnostics).await;
+        session.close(&mut resp.diagnostics).await;
     }
 
     async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
         let Some(state) = common::state(&req.ctx, diags) else { return };
         let Some(m) = req.state_as::<ObjectModel>(diags) else { return };
         let (Some(bucket), Some(key)) = (m.bucket.get().cloned(), m.key.get().cloned()) else { return };
-        let Some(session) = open(state, &m, diags).await else { return };
+        let Some(session) = open(state, &req.ctx, &m, diags).await else { return };
         let result: Result<(), linode_sdk::Error> = async {
             if m.force_destroy.get() == Some(&true) {
                 let versions = session
@@ -488,7 +489,7 @@ impl Resource for ObjectResource {
         if let Err(e) = result {
             diags.error("Unable to delete the object", e.to_string());
         }
-        session.close(state, diags).await;
+        session.close(diags).await;
     }
 
     async fn import(&self, req: ImportRequest, resp: &mut ImportResponse) {

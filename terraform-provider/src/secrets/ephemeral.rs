@@ -65,10 +65,10 @@ impl EphemeralResource for SecretEphemeral {
             access_key: m.access_key.get().map(String::as_str),
             secret_key: m.secret_key.get().map(String::as_str),
         };
-        let Some(open) = OpenStore::open_existing(state, &loc, diags).await else { return };
+        let Some(open) = OpenStore::open_existing(state, &req.ctx, &loc, diags).await else { return };
         let name = m.name.get().cloned().unwrap_or_default();
         let found = open.store.get(&key, &name, m.version.get().map(String::as_str)).await;
-        open.close(state, diags).await;
+        open.close(diags).await;
         let secret = match found {
             Ok(s) => s,
             Err(e) => return store_error(diags, "Unable to read the secret", &e),

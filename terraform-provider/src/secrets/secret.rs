@@ -96,10 +96,17 @@ fn put_options(plan: &SecretModel) -> PutOptions {
 }
 
 /// Writes a new version with the configured value; fills `plan`'s computed attributes.
-async fn write(state: &LinodeState, config: &SecretModel, plan: &mut SecretModel, creating: bool, diags: &mut Diagnostics) {
+async fn write(
+    state: &LinodeState,
+    ctx: &tfplugin::Context,
+    config: &SecretModel,
+    plan: &mut SecretModel,
+    creating: bool,
+    diags: &mut Diagnostics,
+) {
     let Some(key) = master_key(diags) else { return };
     let Some(value) = configured_value(config, diags) else { return };
-    let Some(open) = OpenStore::open_existing(state, &plan.location(), diags).await else { return };
+    let Some(open) = OpenStore::open_existing(state, ctx, &plan.location(), diags).await else { return };
     let name = s(&plan.name).to_string();
     if creating {
         match open.store.metadata(&name, None).await {
@@ -116,13 +123,13 @@ async fn write(state: &LinodeState, config: &SecretModel, plan: &mut SecretModel
                         plan.location().prefix,
                     ),
                 );
-                open.close(state, diags).await;
+                open.close(diags).await;
                 return;
             }
             Err(SecretsError::NotFound { .. }) => {}
             Err(e) => {
                 store_error(diags, "Unable to read the secret", &e);
-                open.close(state, diags).await;
+                open.close(diags).await;
                 return;
             }
         }
@@ -134,7 +141,7 @@ async fn write(state: &LinodeState, config: &SecretModel, plan: &mut SecretModel
         }
         Err(e) => store_error(diags, "Unable to write the secret", &e),
     }
-    open.close(state, diags).await;
+    open.close(diags).await;
 }
 
 #[async_trait]
@@ -278,7 +285,7 @@ impl Resource for SecretResource {
         let Some(state) = common::state(&req.ctx, diags) else { return };
         let Some(config) = req.config_as::<SecretModel>(diags) else { return };
         let Some(mut plan) = req.plan_as::<SecretModel>(diags) else { return };
-        write(state, &config, &mut plan, true, diags).await;
+        write(state, &req.ctx, &config, &mut plan, true, diags).await;
         if !diags.has_errors() {
             resp.set_state(&plan);
         }
@@ -288,7 +295,7 @@ impl Resource for SecretResource {
         let diags = &mut resp.diagnostics;
         let Some(state) = common::state(&req.ctx, diags) else { return };
         let Some(mut m) = req.state_as::<SecretModel>(diags) else { return };
-        let open = match OpenStore::open(state, &m.location(), diags).await {
+        let open = match OpenStore::open(state, &req.ctx, &m.location(), diags).await {
             Ok(Some(o)) => o,
             Ok(None) => return resp.remove(),
             Err(()) => return,
@@ -296,7 +303,7 @@ impl Resource for SecretResource {
         let name = s(&m.name).to_string();
         let found = open.store.metadata(&name, None).await;
         let id = format!("{}/{}", s(&m.bucket), open.store.object_key(&name));
-        open.close(state, diags).await;
+        open.close(diags).await;
         let meta = match found {
             Ok(meta) => meta,
             Err(SecretsError::NotFound { .. } | SecretsError::BucketMissing { .. }) => return resp.remove(),
@@ -319,7 +326,7 @@ impl Resource for SecretResource {
         let Some(state) = common::state(&req.ctx, diags) else { return };
         let Some(config) = req.config_as::<SecretModel>(diags) else { return };
         let Some(mut plan) = req.plan_as::<SecretModel>(diags) else { return };
-        write(state, &config, &mut plan, false, diags).await;
+        write(state, &req.ctx, &config, &mut plan, false, diags).await;
         if !diags.has_errors() {
             resp.set_state(&plan);
         }
@@ -328,7 +335,7 @@ impl Resource for SecretResource {
     async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
         let Some(state) = common::state(&req.ctx, diags) else { return };
         let Some(m) = req.state_as::<SecretModel>(diags) else { return };
-        let open = match OpenStore::open(state, &m.location(), diags).await {
+        let open = match OpenStore::open(state, &req.ctx, &m.location(), diags).await {
             Ok(Some(o)) => o,
             Ok(None) | Err(()) => return,
         };
@@ -336,7 +343,7 @@ impl Resource for SecretResource {
             Ok(()) | Err(SecretsError::NotFound { .. } | SecretsError::BucketMissing { .. }) => {}
             Err(e) => store_error(diags, "Unable to delete the secret", &e),
         }
-        open.close(state, diags).await;
+        open.close(diags).await;
     }
 
     async fn import(&self, req: ImportRequest, resp: &mut ImportResponse) {

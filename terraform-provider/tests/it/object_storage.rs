@@ -659,3 +659,49 @@ async fn lifecycle_expiration_by_date_and_delete_markers() {
     let plan = env.h.plan_create(BUCKET, bucket_config("dated-2", vec![("lifecycle_rule", bad)])).await;
     assert_error_on(&plan.diagnostics, "lifecycle_rule[0].expiration[0].date");
 }
+
+#[tokio::test]
+async fn a_stopped_apply_revokes_its_temporary_key() {
+    use linode_mock::FaultConfig;
+    let env = setup().await;
+    let h = tfplugin::testing::Harness::new(terraform_provider_linode::LinodeProvider::with_env(|_| None));
+    let mut config = crate::support::provider_config(&env.mock);
+    if let Value::Object(m) = &mut config {
+        m.remove("obj_access_key");
+        m.remove("obj_secret_key");
+        m.insert("obj_use_temp_keys".into(), Value::from(true));
+    }
+    crate::support::assert_no_errors(&h.configure(config).await);
+    let state = h.create(BUCKET, bucket_config("stop-bucket", vec![])).await.expect_ok();
+    // Every S3 request to the bucket now hangs for a minute: the versioning change waits on it
+    // with a temporary key alive when Terraform stops the provider.
+    env.mock.set_faults(FaultConfig {
+        latency_ms: 60_000,
+        latency_rate: 1.0,
+        s3: true,
+        only_paths: Some(vec!["/stop-bucket".into()]),
+        ..FaultConfig::default()
+    });
+    let keys = || async { client(&env.mock).object_storage().list_keys(&linode_sdk::ListParams::new()).await.unwrap().data };
+    let started = std::time::Instant::now();
+    let (out, ()) = tokio::join!(
+        h.update(BUCKET, &state, bucket_config("stop-bucket", vec![("versioning", Value::from(true))])),
+        async {
+            while keys().await.is_empty() {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            h.stop().await;
+        }
+    );
+    assert!(out.diagnostics.has_errors(), "the stopped update reports its failure");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "the S3 call ended when the provider stopped");
+    let mut left = keys().await;
+    for _ in 0..50 {
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        left = keys().await;
+    }
+    assert!(left.is_empty(), "the temporary key was revoked: {left:?}");
+}

@@ -100,9 +100,9 @@ impl DataSource for SealedSecretDataSource {
             access_key: m.access_key.get().map(String::as_str),
             secret_key: m.secret_key.get().map(String::as_str),
         };
-        let Some(open) = OpenStore::open_existing(state, &loc, diags).await else { return };
+        let Some(open) = OpenStore::open_existing(state, &req.ctx, &loc, diags).await else { return };
         let values = open.store.bundle_values(&key, &bundle).await;
-        open.close(state, diags).await;
+        open.close(diags).await;
         let values = match values {
             Ok(v) => v,
             Err(e) => return store_error(diags, "Unable to read the bundle's secrets", &e),

@@ -78,11 +78,11 @@ impl DataSource for SecretDataSource {
             access_key: m.access_key.get().map(String::as_str),
             secret_key: m.secret_key.get().map(String::as_str),
         };
-        let Some(open) = OpenStore::open_existing(state, &loc, diags).await else { return };
+        let Some(open) = OpenStore::open_existing(state, &req.ctx, &loc, diags).await else { return };
         let name = m.name.get().cloned().unwrap_or_default();
         let found = open.store.metadata(&name, m.version.get().map(String::as_str)).await;
         let id = format!("{}/{}", loc.bucket, open.store.object_key(&name));
-        open.close(state, diags).await;
+        open.close(diags).await;
         let (meta, due_at) = match found.and_then(|meta| meta.rotation_due_at().map(|due| (meta, due))) {
             Ok(found) => found,
             Err(e) => return store_error(diags, "Unable to read the secret's metadata", &e),

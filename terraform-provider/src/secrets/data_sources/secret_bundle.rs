@@ -145,10 +145,10 @@ impl DataSource for BundleDataSource {
             access_key: m.access_key.get().map(String::as_str),
             secret_key: m.secret_key.get().map(String::as_str),
         };
-        let Some(open) = OpenStore::open_existing(state, &loc, diags).await else { return };
+        let Some(open) = OpenStore::open_existing(state, &req.ctx, &loc, diags).await else { return };
         let found = statuses(&open.store, &bundle).await;
         let id = format!("{}/{}{}", loc.bucket, open.store.object_key(""), bundle.name);
-        open.close(state, diags).await;
+        open.close(diags).await;
         let keys = match found {
             Ok(k) => k,
             Err(e) => return store_error(diags, "Unable to read the bundle's secrets", &e),
