@@ -300,7 +300,7 @@ fn u32_of(v: &Val<i64>) -> Option<u32> {
 /// chose (a range left unset) is planned as the state's value, or stays "known after apply" when
 /// the API reported none, and neither is a change.
 fn vpcs_attribute() -> Attribute {
-    let changed = |prior: &Value, planned: &Value| planned.is_known() && prior != planned;
+    let changed = |prior: &Value, planned: &Value| !planned.is_unknown() && prior != planned;
     let range = |d: &str| {
         Attribute::string()
             .optional()
@@ -334,7 +334,7 @@ fn vpcs_attribute() -> Attribute {
     )
     .optional()
     .requires_replace_if("when subnets are added or removed", move |prior, planned| {
-        planned.is_known() && count(prior) != count(planned)
+        !planned.is_unknown() && count(prior) != count(planned)
     })
     .semantic_equality(equality::null_is_empty())
     .description(

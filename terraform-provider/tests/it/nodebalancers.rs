@@ -3,8 +3,8 @@
 
 use futures::future::join_all;
 use linode_sdk::models::nodebalancers::{
-    CreateNodeBalancer, CreateNodeBalancerConfig, NodeBalancerConfigOptions,
-    UpdateNodeBalancer, UpdateNodeBalancerNode,
+    CreateNodeBalancer, CreateNodeBalancerConfig, NodeBalancerConfigOptions, NodeBalancerVpcOptions,
+    UpdateNodeBalancer, UpdateNodeBalancerFirewalls, UpdateNodeBalancerNode,
 };
 use linode_sdk::{Client, ListParams};
 use tfplugin::Value;
@@ -497,4 +497,448 @@ async fn vpcs_are_kept_and_replace_when_changed() {
     assert!(!env.h.plan_update("linode_nodebalancer", &refreshed, config).await.has_changes());
     let moved = obj(&[("label", Value::from("vpc-lb")), ("vpcs", vpcs(b))]);
     assert!(env.h.plan_update("linode_nodebalancer", &refreshed, moved).await.requires_replacement());
+}
+
+/// A VPC in fr-par with two subnets (10.0.0.0/24, 10.0.1.0/24); their ids.
+async fn vpc_subnets(client: &Client) -> (i64, i64) {
+    use linode_sdk::models::vpcs::{CreateVpc, CreateVpcSubnet};
+    let subnet = |label: &str, ipv4: &str| CreateVpcSubnet { label: label.into(), ipv4: ipv4.into() };
+    let vpc = CreateVpc {
+        label: "nb-vpc".into(),
+        region: "fr-par".into(),
+        subnets: Some(vec![subnet("a", "10.0.0.0/24"), subnet("b", "10.0.1.0/24")]),
+        ..Default::default()
+    };
+    let vpc = client.vpcs().create(&vpc).await.expect("create vpc");
+    (vpc.subnets[0].id as i64, vpc.subnets[1].id as i64)
+}
+
+/// A `filter` block.
+fn filter(name: &str, values: &[&str], match_by: Option<&str>) -> Value {
+    Value::object([
+        ("name", Value::from(name)),
+        ("values", Value::set(values.iter().map(|v| Value::from(*v)))),
+        ("match_by", match_by.map_or(Value::Null, Value::from)),
+    ])
+}
+
+/// The values of `attr` in the elements of the list `list` of a data source's state.
+fn column(state: &Value, list: &str, attr: &str) -> Vec<Value> {
+    get(state, list).as_elements().unwrap_or_default().iter().map(|e| e.get(attr).cloned().unwrap_or(Value::Null)).collect()
+}
+
+/// The emulator's request log as `METHOD /path` lines.
+fn request_lines(env: &Env) -> Vec<String> {
+    env.mock.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect()
+}
+
+#[tokio::test]
+async fn type_is_read_back_and_changing_it_replaces() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let premium = obj(&[("label", Value::from("premium-lb")), ("type", Value::from("premium"))]);
+    let state = env.h.create("linode_nodebalancer", premium.clone()).await.expect_ok();
+    assert_eq!(get(&state, "type"), &Value::from("premium"));
+    let id = id_of(&state);
+    assert_eq!(client.nodebalancers().get(id).await.unwrap().plan.map(|p| p.as_str().to_string()).as_deref(), Some("premium"));
+    let refreshed = env.h.read("linode_nodebalancer", &state).await.expect_ok();
+    assert!(!env.h.plan_update("linode_nodebalancer", &refreshed, premium).await.has_changes());
+
+    // Unset: Linode's default is read back, and later plans keep it.
+    let plain = obj(&[("label", Value::from("common-lb"))]);
+    let common = env.h.create("linode_nodebalancer", plain.clone()).await.expect_ok();
+    assert_eq!(get(&common, "type"), &Value::from("common"));
+    let relabelled = obj(&[("label", Value::from("common-lb-2"))]);
+    let plan = env.h.plan_update("linode_nodebalancer", &common, relabelled).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.has_changes() && !plan.requires_replacement());
+    assert_eq!(plan.planned_state.get("type"), Some(&Value::from("common")), "the type stays known");
+
+    // Another type replaces the NodeBalancer.
+    let bigger = obj(&[("label", Value::from("common-lb")), ("type", Value::from("premium_40gb"))]);
+    let plan = env.h.plan_update("linode_nodebalancer", &common, bigger).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.requires_replacement());
+    let replaced = env.h.apply(&plan).await.expect_ok();
+    assert_ne!(id_of(&replaced), id_of(&common));
+    assert_eq!(get(&replaced, "type"), &Value::from("premium_40gb"));
+
+    // Validation: a type Linode does not have, with nothing created.
+    let before = nb_count(&client).await;
+    let bad = env.h.create("linode_nodebalancer", obj(&[("label", Value::from("bad-type")), ("type", Value::from("huge"))])).await;
+    assert_error_on(&bad.diagnostics, "type");
+    assert_eq!(nb_count(&client).await, before, "nothing was created");
+}
+
+#[tokio::test]
+async fn firewalls_are_read_back_with_rules_and_an_out_of_band_change_shows() {
+    use linode_sdk::models::firewalls::{
+        CreateFirewall, FirewallAction, FirewallAddresses, FirewallProtocol, FirewallRule, FirewallRulesOptions,
+    };
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let addresses = FirewallAddresses { ipv4: vec!["0.0.0.0/0".into()], ipv6: vec!["::/0".into()] };
+    let web = FirewallRule::new(FirewallAction::Accept, FirewallProtocol::Tcp, addresses).ports("80,443").label("web");
+    let create = |label: &str, inbound: Vec<FirewallRule>| CreateFirewall {
+        label: label.into(),
+        rules: FirewallRulesOptions {
+            inbound,
+            inbound_policy: FirewallAction::Drop,
+            outbound_policy: FirewallAction::Accept,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let fw = client.firewalls().create(&create("edge-web", vec![web])).await.unwrap().id;
+    let other = client.firewalls().create(&create("edge-other", vec![])).await.unwrap().id;
+    let config = obj(&[("label", Value::from("fw-read")), ("firewall_id", Value::from(fw))]);
+    let state = env.h.create("linode_nodebalancer", config.clone()).await.expect_ok();
+    let firewalls = get(&state, "firewalls").as_elements().unwrap().to_vec();
+    assert_eq!(firewalls.len(), 1, "{firewalls:?}");
+    let f = &firewalls[0];
+    assert_eq!(f.get("id"), Some(&Value::from(fw)));
+    assert_eq!(f.get("label"), Some(&Value::from("edge-web")));
+    assert_eq!(f.get("inbound_policy"), Some(&Value::from("DROP")));
+    assert_eq!(f.get("outbound_policy"), Some(&Value::from("ACCEPT")));
+    assert_eq!(f.get("status"), Some(&Value::from("enabled")));
+    let rule = &f.get("inbound").and_then(Value::as_elements).unwrap()[0];
+    assert_eq!(rule.get("ports"), Some(&Value::from("80,443")));
+    assert_eq!(rule.get("protocol"), Some(&Value::from("TCP")));
+    assert_eq!(rule.get("ipv4"), Some(&Value::list([Value::from("0.0.0.0/0")])));
+
+    // Another firewall attached out of band: the refresh shows it, firewall_id stays as
+    // configured, and nothing is replaced.
+    let body = UpdateNodeBalancerFirewalls { firewall_ids: vec![other] };
+    client.nodebalancers().update_firewalls(id_of(&state), &body).await.unwrap();
+    let refreshed = env.h.read("linode_nodebalancer", &state).await.expect_ok();
+    assert_eq!(column(&refreshed, "firewalls", "id"), [Value::from(other)]);
+    assert_eq!(get(&refreshed, "firewall_id"), &Value::from(fw));
+    let plan = env.h.plan_update("linode_nodebalancer", &refreshed, config).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(!plan.requires_replacement());
+
+    // A firewall that does not exist: the API's error, on the attribute.
+    let missing = obj(&[("label", Value::from("fw-missing")), ("firewall_id", Value::from(999_999))]);
+    assert_error_on(&env.h.create("linode_nodebalancer", missing).await.diagnostics, "firewall_id");
+}
+
+#[tokio::test]
+async fn vpcs_are_read_back_so_changes_made_elsewhere_are_drift() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let (a, _) = vpc_subnets(&client).await;
+    let vpcs = Value::list([Value::object([("subnet_id", Value::from(a))])]);
+    let config = obj(&[("label", Value::from("vpc-read")), ("region", Value::from("fr-par")), ("vpcs", vpcs.clone())]);
+    let state = env.h.create("linode_nodebalancer", config.clone()).await.expect_ok();
+    let id = id_of(&state);
+    let api = client.nodebalancers().list_vpc_configs(id, &ListParams::new()).await.unwrap().data;
+    assert_eq!(api.len(), 1);
+    assert_eq!(column(&state, "vpcs", "ipv4_range"), [Value::from(api[0].ipv4_range.clone().unwrap())], "the range Linode chose");
+
+    // Changing something else keeps the VPC configuration (no replacement, ranges stay known).
+    let relabelled = obj(&[("label", Value::from("vpc-read-2")), ("region", Value::from("fr-par")), ("vpcs", vpcs.clone())]);
+    let plan = env.h.plan_update("linode_nodebalancer", &state, relabelled).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.has_changes() && !plan.requires_replacement(), "{:?}", plan.planned_state);
+    let updated = env.h.apply(&plan).await.expect_ok();
+    assert_eq!(get(&updated, "vpcs"), get(&state, "vpcs"));
+
+    // A state that says otherwise (as after a change made elsewhere): the refresh shows what the
+    // API has, not what the state said.
+    let mut stale = updated.clone();
+    *stale.get_mut("vpcs").unwrap() = Value::list([]);
+    let refreshed = env.h.read("linode_nodebalancer", &stale).await.expect_ok();
+    assert_eq!(get(&refreshed, "vpcs"), get(&updated, "vpcs"));
+
+    // A NodeBalancer attached to a VPC outside Terraform, imported with a configuration that has
+    // no `vpcs`: the attachment is drift, planned as a replacement.
+    let outside = client
+        .nodebalancers()
+        .create(&CreateNodeBalancer {
+            region: "fr-par".into(),
+            label: Some("vpc-outside".into()),
+            vpcs: Some(vec![NodeBalancerVpcOptions {
+                subnet_id: a as u64,
+                ..Default::default()
+            }]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let imported = env.h.import("linode_nodebalancer", &outside.id.to_string()).await.expect_ok();
+    assert_eq!(column(&imported, "vpcs", "subnet_id"), [Value::from(a)]);
+    let without = obj(&[("label", Value::from("vpc-outside")), ("region", Value::from("fr-par"))]);
+    let plan = env.h.plan_update("linode_nodebalancer", &imported, without).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.requires_replacement());
+}
+
+#[tokio::test]
+async fn vpc_nodes_read_back_their_subnet_and_vpc_config() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let (a, b) = vpc_subnets(&client).await;
+    let nb = client
+        .nodebalancers()
+        .create(&CreateNodeBalancer {
+            region: "fr-par".into(),
+            label: Some("vpc-nodes".into()),
+            vpcs: Some(vec![NodeBalancerVpcOptions {
+                subnet_id: a as u64,
+                ..Default::default()
+            }]),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    let cfg = port(&client, nb, 80).await;
+    let vpc_config = client.nodebalancers().list_vpc_configs(nb, &ListParams::new()).await.unwrap().data[0].id;
+    let config = obj(&[
+        ("nodebalancer_id", Value::from(nb)),
+        ("config_id", Value::from(cfg)),
+        ("label", Value::from("vpc-backend")),
+        ("address", Value::from("10.0.0.20:80")),
+        ("subnet_id", Value::from(a)),
+    ]);
+    let state = env.h.create("linode_nodebalancer_node", config.clone()).await.expect_ok();
+    assert_eq!(get(&state, "vpc_config_id"), &Value::from(vpc_config));
+    assert_eq!(get(&state, "subnet_id"), &Value::from(a));
+    let refreshed = env.h.read("linode_nodebalancer_node", &state).await.expect_ok();
+    assert_eq!(refreshed, state);
+    assert!(!env.h.plan_update("linode_nodebalancer_node", &refreshed, config.clone()).await.has_changes());
+    let id = id_of(&state);
+    let imported = env.h.import("linode_nodebalancer_node", &format!("{nb},{cfg},{id}")).await.expect_ok();
+    assert_eq!(imported, refreshed, "subnet_id comes back from the VPC configuration");
+
+    let data = env
+        .h
+        .read_data_source(
+            "linode_nodebalancer_node",
+            obj(&[("id", Value::from(id)), ("nodebalancer_id", Value::from(nb)), ("config_id", Value::from(cfg))]),
+        )
+        .await
+        .expect_ok();
+    assert_eq!(get(&data, "subnet_id"), &Value::from(a));
+    assert_eq!(get(&data, "vpc_config_id"), &Value::from(vpc_config));
+    assert_eq!(get(&data, "address"), &Value::from("10.0.0.20:80"));
+    assert_eq!(get(&data, "mode"), &Value::from("accept"));
+
+    // A subnet the NodeBalancer is not attached to: the API's error, on the attribute.
+    let mut elsewhere = config.clone();
+    *elsewhere.get_mut("subnet_id").unwrap() = Value::from(b);
+    *elsewhere.get_mut("label").unwrap() = Value::from("vpc-backend-2");
+    assert_error_on(&env.h.create("linode_nodebalancer_node", elsewhere).await.diagnostics, "subnet_id");
+    let missing = env
+        .h
+        .read_data_source(
+            "linode_nodebalancer_node",
+            obj(&[("id", Value::from(999_999)), ("nodebalancer_id", Value::from(nb)), ("config_id", Value::from(cfg))]),
+        )
+        .await;
+    assert_error_on(&missing.diagnostics, "id");
+}
+
+#[tokio::test]
+async fn nodebalancers_data_source_filters_orders_and_lists_once() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    for (label, region, tags) in [
+        ("web-eu-1", "fr-par", vec!["web", "prod"]),
+        ("web-us-1", "us-east", vec!["web"]),
+        ("db-eu-1", "fr-par", vec!["prod"]),
+    ] {
+        let body = CreateNodeBalancer {
+            region: region.into(),
+            label: Some(label.into()),
+            tags: Some(tags.into_iter().map(String::from).collect()),
+            ..Default::default()
+        };
+        client.nodebalancers().create(&body).await.unwrap();
+    }
+    let read = |filters: Vec<Value>, order_by: Option<&str>, order: Option<&str>| {
+        let config = obj(&[
+            ("filter", Value::set(filters)),
+            ("order_by", order_by.map_or(Value::Null, Value::from)),
+            ("order", order.map_or(Value::Null, Value::from)),
+        ]);
+        env.h.read_data_source("linode_nodebalancers", config)
+    };
+    let labels = |state: &Value| column(state, "nodebalancers", "label");
+
+    // Exact on an API field: one paginated listing, with the filter as X-Filter.
+    env.mock.clear_requests();
+    let eu = read(vec![filter("region", &["fr-par"], None)], Some("label"), None).await.expect_ok();
+    assert_eq!(labels(&eu), [Value::from("db-eu-1"), Value::from("web-eu-1")]);
+    assert_eq!(request_lines(&env), ["GET /v4/nodebalancers"], "one listing, no GET per NodeBalancer");
+    let first = &get(&eu, "nodebalancers").as_elements().unwrap()[1];
+    assert!(first.get("ipv4").is_some_and(Value::is_known) && first.get("hostname").is_some_and(Value::is_known));
+    assert_eq!(first.get("transfer").and_then(Value::as_elements).map(<[Value]>::len), Some(1));
+
+    // Client-side: tags (exact), substring, regular expression; descending order.
+    let prod = read(vec![filter("tags", &["prod"], None)], Some("label"), Some("desc")).await.expect_ok();
+    assert_eq!(labels(&prod), [Value::from("web-eu-1"), Value::from("db-eu-1")]);
+    let web = read(vec![filter("label", &["web"], Some("substring"))], Some("region"), Some("asc")).await.expect_ok();
+    assert_eq!(labels(&web), [Value::from("web-eu-1"), Value::from("web-us-1")]);
+    let re = read(vec![filter("label", &["^(db|web)-us-"], Some("re")), filter("tags", &["web"], None)], None, None)
+        .await
+        .expect_ok();
+    assert_eq!(labels(&re), [Value::from("web-us-1")]);
+    assert!(get(&re, "id").is_known());
+
+    // Bad input: a field that cannot be filtered, an order_by outside the list, a bad regex.
+    assert_error_on(&read(vec![filter("firewalls", &["x"], None)], None, None).await.diagnostics, "filter");
+    assert_error_on(&read(vec![], Some("created"), None).await.diagnostics, "order_by");
+    assert_error_on(&read(vec![filter("label", &["(open"], Some("re"))], None, None).await.diagnostics, "filter");
+}
+
+#[tokio::test]
+async fn config_data_sources_filter_client_side_from_one_listing() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let nb = balancer(&client, "configs-ds").await;
+    for (p, protocol, check) in [(80u16, "http", "http"), (8080, "tcp", "connection"), (9090, "tcp", "none")] {
+        let body = CreateNodeBalancerConfig {
+            config: NodeBalancerConfigOptions {
+                port: Some(p),
+                protocol: Some(protocol.into()),
+                check: Some(check.into()),
+                check_path: (check == "http").then(|| "/healthz".to_string()),
+                ..Default::default()
+            },
+            nodes: None,
+        };
+        client.nodebalancers().create_config(nb, &body).await.unwrap();
+    }
+    let read = |filters: Vec<Value>, order_by: Option<&str>, order: Option<&str>| {
+        let config = obj(&[
+            ("nodebalancer_id", Value::from(nb)),
+            ("filter", Value::set(filters)),
+            ("order_by", order_by.map_or(Value::Null, Value::from)),
+            ("order", order.map_or(Value::Null, Value::from)),
+        ]);
+        env.h.read_data_source("linode_nodebalancer_configs", config)
+    };
+    let ports = |state: &Value| column(state, "nodebalancer_configs", "port");
+
+    env.mock.clear_requests();
+    let tcp = read(vec![filter("protocol", &["tcp"], None)], Some("port"), Some("desc")).await.expect_ok();
+    assert_eq!(ports(&tcp), [Value::from(9090), Value::from(8080)]);
+    assert_eq!(request_lines(&env), [format!("GET /v4/nodebalancers/{nb}/configs")], "one listing");
+    let http = read(vec![filter("check_path", &["health"], Some("substring"))], None, None).await.expect_ok();
+    assert_eq!(ports(&http), [Value::from(80)]);
+    let re = read(vec![filter("check", &["^(none|connection)$"], Some("re"))], Some("port"), None).await.expect_ok();
+    assert_eq!(ports(&re), [Value::from(8080), Value::from(9090)]);
+    let first = &get(&re, "nodebalancer_configs").as_elements().unwrap()[0];
+    assert_eq!(first.get("nodebalancer_id"), Some(&Value::from(nb)));
+    assert!(first.get("node_status").is_some_and(Value::is_known));
+
+    assert_error_on(&read(vec![filter("ssl_key", &["x"], None)], None, None).await.diagnostics, "filter");
+    let missing = env
+        .h
+        .read_data_source("linode_nodebalancer_configs", obj(&[("nodebalancer_id", Value::from(999_999)), ("filter", Value::set([]))]))
+        .await;
+    assert_error_on(&missing.diagnostics, "nodebalancer_id");
+}
+
+#[tokio::test]
+async fn vpc_data_sources_and_the_nodebalancer_data_source_show_vpcs_and_firewalls() {
+    use linode_sdk::models::firewalls::{CreateFirewall, FirewallAction, FirewallRulesOptions};
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let (a, b) = vpc_subnets(&client).await;
+    let fw = CreateFirewall {
+        label: "ds-edge".into(),
+        rules: FirewallRulesOptions {
+            inbound_policy: FirewallAction::Drop,
+            outbound_policy: FirewallAction::Accept,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let fw = client.firewalls().create(&fw).await.unwrap().id;
+    let vpc = |subnet: i64| NodeBalancerVpcOptions { subnet_id: subnet as u64, ..Default::default() };
+    let nb = client
+        .nodebalancers()
+        .create(&CreateNodeBalancer {
+            region: "fr-par".into(),
+            label: Some("vpc-ds".into()),
+            firewall_id: Some(fw),
+            vpcs: Some(vec![vpc(a), vpc(b)]),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    let one = env.h.read_data_source("linode_nodebalancer", obj(&[("id", Value::from(nb))])).await.expect_ok();
+    assert_eq!(column(&one, "vpcs", "subnet_id"), [Value::from(a), Value::from(b)]);
+    assert_eq!(column(&one, "firewalls", "id"), [Value::from(fw)]);
+    assert_eq!(column(&one, "firewalls", "inbound_policy"), [Value::from("DROP")]);
+
+    let read = |filters: Vec<Value>, order_by: Option<&str>, order: Option<&str>| {
+        let config = obj(&[
+            ("nodebalancer_id", Value::from(nb)),
+            ("filter", Value::set(filters)),
+            ("order_by", order_by.map_or(Value::Null, Value::from)),
+            ("order", order.map_or(Value::Null, Value::from)),
+        ]);
+        env.h.read_data_source("linode_nodebalancer_vpcs", config)
+    };
+    env.mock.clear_requests();
+    let all = read(vec![], Some("subnet_id"), Some("desc")).await.expect_ok();
+    assert_eq!(column(&all, "vpc_configs", "subnet_id"), [Value::from(b), Value::from(a)]);
+    assert_eq!(request_lines(&env), [format!("GET /v4/nodebalancers/{nb}/vpcs")], "one listing");
+    let in_a = read(vec![filter("subnet_id", &[&a.to_string()], None)], None, None).await.expect_ok();
+    assert_eq!(column(&in_a, "vpc_configs", "subnet_id"), [Value::from(a)]);
+    let ranges = read(vec![filter("ipv4_range", &["10.0.1."], Some("substring"))], None, None).await.expect_ok();
+    assert_eq!(column(&ranges, "vpc_configs", "subnet_id"), [Value::from(b)]);
+    let re = read(vec![filter("ipv4_range", &[r"^10\.0\.0\."], Some("re"))], None, None).await.expect_ok();
+    let config_id = column(&re, "vpc_configs", "id").remove(0);
+    assert!(column(&re, "vpc_configs", "vpc_id")[0].is_known());
+
+    let single = env
+        .h
+        .read_data_source("linode_nodebalancer_vpc", obj(&[("nodebalancer_id", Value::from(nb)), ("id", config_id.clone())]))
+        .await
+        .expect_ok();
+    assert_eq!(get(&single, "subnet_id"), &Value::from(a));
+    assert_eq!(get(&single, "ipv4_range"), &column(&re, "vpc_configs", "ipv4_range")[0]);
+    let missing = env
+        .h
+        .read_data_source("linode_nodebalancer_vpc", obj(&[("nodebalancer_id", Value::from(nb)), ("id", Value::from(999_999))]))
+        .await;
+    assert_error_on(&missing.diagnostics, "id");
+}
+
+#[tokio::test]
+async fn nb_types_lists_priced_types_with_filters_and_order() {
+    let env = support::setup().await;
+    let read = |filters: Vec<Value>, order_by: Option<&str>, order: Option<&str>| {
+        let config = obj(&[
+            ("filter", Value::set(filters)),
+            ("order_by", order_by.map_or(Value::Null, Value::from)),
+            ("order", order.map_or(Value::Null, Value::from)),
+        ]);
+        env.h.read_data_source("linode_nb_types", config)
+    };
+    let all = read(vec![], Some("label"), Some("desc")).await.expect_ok();
+    let ids = column(&all, "types", "id");
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let labels = column(&all, "types", "label");
+    assert!(labels[0].as_str() > labels[1].as_str(), "descending labels: {labels:?}");
+    let standard = &get(&all, "types").as_elements().unwrap().iter().find(|t| t.get("id") == Some(&Value::from("nodebalancer"))).cloned().unwrap();
+    assert_eq!(
+        standard.get("price"),
+        Some(&Value::list([Value::object([("hourly", Value::from(0.015)), ("monthly", Value::from(10.0))])]))
+    );
+    assert!(standard.get("region_prices").and_then(Value::as_elements).is_some_and(|r| !r.is_empty()));
+
+    env.mock.clear_requests();
+    let exact = read(vec![filter("label", &["NodeBalancer"], None)], None, None).await.expect_ok();
+    assert_eq!(column(&exact, "types", "id"), [Value::from("nodebalancer")]);
+    assert_eq!(request_lines(&env), ["GET /v4/nodebalancers/types"]);
+    let premium = read(vec![filter("label", &["premium"], Some("re")), filter("transfer", &["0"], None)], None, None).await;
+    assert_no_errors(&premium.diagnostics);
+    let sub = read(vec![filter("label", &["Premium"], Some("substring"))], None, None).await.expect_ok();
+    assert_eq!(column(&sub, "types", "id"), [Value::from("nodebalancer-pr100")]);
 }
