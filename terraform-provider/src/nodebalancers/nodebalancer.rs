@@ -288,6 +288,12 @@ pub(crate) fn label_validator() -> impl validators::Validator {
     })
 }
 
+/// A UTC timestamp without its zone suffix: the API answers `2025-01-02T03:04:05`, the official
+/// provider stored `2025-01-02T03:04:05Z` (RFC 3339); both are the same instant.
+fn utc_timestamp(s: &str) -> String {
+    s.strip_suffix('Z').or_else(|| s.strip_suffix("+00:00")).unwrap_or(s).to_string()
+}
+
 fn nb_id(m: &NodeBalancerModel, diags: &mut Diagnostics) -> Option<u64> {
     common::parse_id(m.id.get().map(String::as_str).unwrap_or_default(), "id", diags)
 }
@@ -341,6 +347,19 @@ fn vpcs_attribute() -> Attribute {
         "VPC subnets to attach at creation, as the API reports them (`GET /nodebalancers/{id}/vpcs`: a change made \
          elsewhere shows as drift). Changing them replaces the NodeBalancer.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_timestamps_compare_without_their_zone_suffix() {
+        let eq = equality::normalized(utc_timestamp);
+        assert!(eq(&Value::from("2025-01-02T03:04:05Z"), &Value::from("2025-01-02T03:04:05")));
+        assert!(eq(&Value::from("2025-01-02T03:04:05+00:00"), &Value::from("2025-01-02T03:04:05")));
+        assert!(!eq(&Value::from("2025-01-02T03:04:05Z"), &Value::from("2025-01-02T03:04:06")));
+    }
 }
 
 #[async_trait]
@@ -416,8 +435,16 @@ impl TypedResource for NodeBalancerResource {
             )
             .attr("ipv4", computed("The public IPv4 address.").use_state_for_unknown())
             .attr("ipv6", computed("The public IPv6 address.").use_state_for_unknown())
-            .attr("created", computed("When the NodeBalancer was created.").use_state_for_unknown())
-            .attr("updated", computed("When the NodeBalancer was last updated."))
+            .attr(
+                "created",
+                computed("When the NodeBalancer was created.")
+                    .use_state_for_unknown()
+                    .semantic_equality(equality::normalized(utc_timestamp)),
+            )
+            .attr(
+                "updated",
+                computed("When the NodeBalancer was last updated.").semantic_equality(equality::normalized(utc_timestamp)),
+            )
             .attr(
                 "tags",
                 Attribute::set(Type::String)
