@@ -55,7 +55,9 @@ pub(crate) fn not_echoed() -> impl Equality + Clone {
 
 /// A positive number attribute as an API id, `None` when it is not one.
 pub(crate) fn api_id(v: &tfplugin::Val<i64>) -> Option<u64> {
-    v.get().and_then(|n| u64::try_from(*n).ok()).filter(|n| *n > 0)
+    v.get()
+        .and_then(|n| u64::try_from(*n).ok())
+        .filter(|n| *n > 0)
 }
 
 #[cfg(test)]
@@ -65,8 +67,14 @@ mod tests {
     #[test]
     fn not_echoed_keeps_earlier_values_only_when_the_api_answers_nothing() {
         let eq = not_echoed();
-        assert!(eq(&Value::from(12), &Value::Null), "a firewall id the API does not echo");
-        assert!(eq(&Value::from("KEY\n"), &Value::from("KEY")), "whitespace around PEM text");
+        assert!(
+            eq(&Value::from(12), &Value::Null),
+            "a firewall id the API does not echo"
+        );
+        assert!(
+            eq(&Value::from("KEY\n"), &Value::from("KEY")),
+            "whitespace around PEM text"
+        );
         assert!(!eq(&Value::from("KEY"), &Value::from("OTHER")));
         assert!(!eq(&Value::from(12), &Value::from(13)));
     }

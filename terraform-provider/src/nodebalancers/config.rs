@@ -6,11 +6,13 @@ use futures::TryStreamExt;
 use linode_sdk::ListParams;
 use linode_sdk::models::Nullable;
 use linode_sdk::models::nodebalancers::{
-    Algorithm, CipherSuite, CreateNodeBalancerConfig, HealthCheck, NodeBalancerConfig, NodeBalancerConfigOptions,
-    Protocol, ProxyProtocol, Stickiness,
+    Algorithm, CipherSuite, CreateNodeBalancerConfig, HealthCheck, NodeBalancerConfig,
+    NodeBalancerConfigOptions, Protocol, ProxyProtocol, Stickiness,
 };
 use serde::{Deserialize, Serialize};
-use tfplugin::resource::{ImportRequest, ImportResponse, UpgradeStateRequest, UpgradeStateResponse};
+use tfplugin::resource::{
+    ImportRequest, ImportResponse, UpgradeStateRequest, UpgradeStateResponse,
+};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::typed::{Applied, Create, Read, Refreshed, TypedResource, Update};
 use tfplugin::{Diagnostics, Type, Val, Value, async_trait, validators};
@@ -148,17 +150,29 @@ pub(crate) async fn cached_configs(
     let client = st.client.clone();
     st.nodebalancer_configs
         .get_or_list(&nb_id.to_string(), || async move {
-            client.nodebalancers().list_all_configs(nb_id, ListParams::new().page_size(500)).try_collect().await
+            client
+                .nodebalancers()
+                .list_all_configs(nb_id, ListParams::new().page_size(500))
+                .try_collect()
+                .await
         })
         .await
 }
 
 fn ids(m: &ConfigModel, diags: &mut Diagnostics) -> Option<(u64, u64)> {
     let Some(nb) = api_id(&m.nodebalancer_id) else {
-        diags.error_at("nodebalancer_id", "Invalid nodebalancer_id", "nodebalancer_id must be a positive number.");
+        diags.error_at(
+            "nodebalancer_id",
+            "Invalid nodebalancer_id",
+            "nodebalancer_id must be a positive number.",
+        );
         return None;
     };
-    let id = common::parse_id(m.id.get().map(String::as_str).unwrap_or_default(), "id", diags)?;
+    let id = common::parse_id(
+        m.id.get().map(String::as_str).unwrap_or_default(),
+        "id",
+        diags,
+    )?;
     Some((nb, id))
 }
 
@@ -178,12 +192,22 @@ impl TypedResource for ConfigResource {
     }
 
     fn schema(&self) -> Schema {
-        let opt_num = |text: &str| Attribute::number().optional().computed().use_state_for_unknown().description(text);
+        let opt_num = |text: &str| {
+            Attribute::number()
+                .optional()
+                .computed()
+                .use_state_for_unknown()
+                .description(text)
+        };
         // As the official schema: computed values that only change with their configuration
         // keep the state's value in plans; `check` and `check_path` follow other changes.
         let opt_str = |text: &str| Attribute::string().optional().computed().description(text);
         let secret = |text: &str| {
-            Attribute::string().optional().sensitive().semantic_equality(not_echoed()).description(text)
+            Attribute::string()
+                .optional()
+                .sensitive()
+                .semantic_equality(not_echoed())
+                .description(text)
         };
         Schema::new()
             .version(1)
@@ -312,33 +336,67 @@ impl TypedResource for ConfigResource {
         }
     }
 
-    async fn create(&self, req: Create<'_, ConfigModel, LinodeState>, resp: &mut Applied<ConfigModel>) {
+    async fn create(
+        &self,
+        req: Create<'_, ConfigModel, LinodeState>,
+        resp: &mut Applied<ConfigModel>,
+    ) {
         let (st, plan) = (req.data, &req.plan);
         let diags = &mut resp.diagnostics;
         let Some(nb) = api_id(&plan.nodebalancer_id) else {
-            diags.error_at("nodebalancer_id", "Invalid nodebalancer_id", "nodebalancer_id must be a positive number.");
+            diags.error_at(
+                "nodebalancer_id",
+                "Invalid nodebalancer_id",
+                "nodebalancer_id must be a positive number.",
+            );
             return;
         };
-        let body = CreateNodeBalancerConfig { config: plan.options(None), nodes: None };
+        let body = CreateNodeBalancerConfig {
+            config: plan.options(None),
+            nodes: None,
+        };
         // A NodeBalancer has one config per port: that is what an ambiguous failure looks for.
         let nodebalancers = st.client.nodebalancers();
         let find = || async {
-            let configs: Vec<_> =
-                nodebalancers.list_all_configs(nb, ListParams::new().page_size(500)).try_collect().await?;
-            Ok(configs.into_iter().filter(|c| Some(c.port) == body.config.port).collect())
+            let configs: Vec<_> = nodebalancers
+                .list_all_configs(nb, ListParams::new().page_size(500))
+                .try_collect()
+                .await?;
+            Ok(configs
+                .into_iter()
+                .filter(|c| Some(c.port) == body.config.port)
+                .collect())
         };
         let ownership = common::Ownership::Ids(|c: &NodeBalancerConfig| c.id);
         let create = || nodebalancers.create_config(nb, &body);
-        let result = common::create_once(req.op.ctx, &st.client, "NodeBalancer config", ownership, create, find).await;
+        let result = common::create_once(
+            req.op.ctx,
+            &st.client,
+            "NodeBalancer config",
+            ownership,
+            create,
+            find,
+        )
+        .await;
         st.nodebalancer_configs.invalidate(&nb.to_string());
         match result {
             Ok(c) => resp.set(ConfigModel::from_api(&c)),
-            Err(e) => common::api_error(diags, "Unable to create the NodeBalancer config", &e, |f| req.op.field_path(f)),
+            Err(e) => {
+                common::api_error(diags, "Unable to create the NodeBalancer config", &e, |f| {
+                    req.op.field_path(f)
+                })
+            }
         }
     }
 
-    async fn read(&self, req: Read<'_, ConfigModel, LinodeState>, resp: &mut Refreshed<ConfigModel>) {
-        let Some((nb, id)) = ids(&req.state, &mut resp.diagnostics) else { return };
+    async fn read(
+        &self,
+        req: Read<'_, ConfigModel, LinodeState>,
+        resp: &mut Refreshed<ConfigModel>,
+    ) {
+        let Some((nb, id)) = ids(&req.state, &mut resp.diagnostics) else {
+            return;
+        };
         match cached_configs(req.data, nb).await {
             Ok(configs) => match configs.iter().find(|c| c.id == id) {
                 Some(c) => resp.set(ConfigModel::from_api(c)),
@@ -353,11 +411,21 @@ impl TypedResource for ConfigResource {
         }
     }
 
-    async fn update(&self, req: Update<'_, ConfigModel, LinodeState>, resp: &mut Applied<ConfigModel>) {
+    async fn update(
+        &self,
+        req: Update<'_, ConfigModel, LinodeState>,
+        resp: &mut Applied<ConfigModel>,
+    ) {
         let st = req.data;
         let diags = &mut resp.diagnostics;
-        let Some((nb, id)) = ids(&req.prior, diags) else { return };
-        let result = st.client.nodebalancers().update_config(nb, id, &req.plan.options(Some(&req.prior))).await;
+        let Some((nb, id)) = ids(&req.prior, diags) else {
+            return;
+        };
+        let result = st
+            .client
+            .nodebalancers()
+            .update_config(nb, id, &req.plan.options(Some(&req.prior)))
+            .await;
         st.nodebalancer_configs.invalidate(&nb.to_string());
         match result {
             Ok(c) => resp.set(ConfigModel::from_api(&c)),
@@ -372,18 +440,25 @@ impl TypedResource for ConfigResource {
 
     async fn delete(&self, req: Read<'_, ConfigModel, LinodeState>, diags: &mut Diagnostics) {
         let st = req.data;
-        let Some((nb, id)) = ids(&req.state, diags) else { return };
+        let Some((nb, id)) = ids(&req.state, diags) else {
+            return;
+        };
         match st.client.nodebalancers().delete_config(nb, id).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
-            Err(e) => common::api_error_plain(diags, &format!("Unable to delete NodeBalancer config {id}"), &e),
+            Err(e) => common::api_error_plain(
+                diags,
+                &format!("Unable to delete NodeBalancer config {id}"),
+                &e,
+            ),
         }
         st.nodebalancer_configs.invalidate(&nb.to_string());
         st.nodebalancer_nodes.invalidate(&format!("{nb},{id}"));
     }
 
     async fn import(&self, _st: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
-        let Some([nb, id]) = common::parse_import_ids::<2>(&req.id, "<nodebalancer_id>,<id>", &mut resp.diagnostics)
+        let Some([nb, id]) =
+            common::parse_import_ids::<2>(&req.id, "<nodebalancer_id>,<id>", &mut resp.diagnostics)
         else {
             return;
         };
@@ -397,21 +472,34 @@ impl TypedResource for ConfigResource {
         if req.version != 0 {
             resp.diagnostics.error(
                 "Unable to upgrade resource state",
-                format!("linode_nodebalancer_config has no state upgrade from schema version {}.", req.version),
+                format!(
+                    "linode_nodebalancer_config has no state upgrade from schema version {}.",
+                    req.version
+                ),
             );
             return;
         }
         let serde_json::Value::Object(mut old) = req.json else {
-            resp.diagnostics.error("Unable to upgrade resource state", "The stored state is not a JSON object.");
+            resp.diagnostics.error(
+                "Unable to upgrade resource state",
+                "The stored state is not a JSON object.",
+            );
             return;
         };
         let schema = self.schema();
         old.retain(|k, _| schema.attribute(k).is_some());
         let count = |v: Option<&serde_json::Value>| {
-            v.and_then(|x| x.as_i64().or_else(|| x.as_str().and_then(|s| s.parse().ok()))).unwrap_or(0)
+            v.and_then(|x| {
+                x.as_i64()
+                    .or_else(|| x.as_str().and_then(|s| s.parse().ok()))
+            })
+            .unwrap_or(0)
         };
         if let Some(serde_json::Value::Object(s)) = old.get("node_status").cloned() {
-            old.insert("node_status".into(), serde_json::json!([{ "up": count(s.get("up")), "down": count(s.get("down")) }]));
+            old.insert(
+                "node_status".into(),
+                serde_json::json!([{ "up": count(s.get("up")), "down": count(s.get("down")) }]),
+            );
         }
         let bytes = serde_json::to_vec(&serde_json::Value::Object(old)).unwrap_or_default();
         match Value::from_json(&bytes, &schema.value_type()) {

@@ -18,10 +18,18 @@ use tfplugin::Diagnostics;
 use crate::common;
 
 /// A positive id from a required number attribute, or an error on `attr`.
-pub(crate) fn required_id(value: &tfplugin::Val<i64>, attr: &str, diags: &mut Diagnostics) -> Option<u64> {
+pub(crate) fn required_id(
+    value: &tfplugin::Val<i64>,
+    attr: &str,
+    diags: &mut Diagnostics,
+) -> Option<u64> {
     let id = super::api_id(value);
     if id.is_none() {
-        diags.error_at(attr, format!("Invalid {attr}"), format!("{attr} must be a positive number."));
+        diags.error_at(
+            attr,
+            format!("Invalid {attr}"),
+            format!("{attr} must be a positive number."),
+        );
     }
     id
 }
@@ -37,11 +45,19 @@ pub(crate) async fn list_under<T>(
     match listing.try_collect().await {
         Ok(items) => Some(items),
         Err(e) if e.is_not_found() => {
-            diags.error_at("nodebalancer_id", "NodeBalancer not found", format!("No NodeBalancer {nb}."));
+            diags.error_at(
+                "nodebalancer_id",
+                "NodeBalancer not found",
+                format!("No NodeBalancer {nb}."),
+            );
             None
         }
         Err(e) => {
-            common::api_error_plain(diags, &format!("Unable to list the {what} of NodeBalancer {nb}"), &e);
+            common::api_error_plain(
+                diags,
+                &format!("Unable to list the {what} of NodeBalancer {nb}"),
+                &e,
+            );
             None
         }
     }

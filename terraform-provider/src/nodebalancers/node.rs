@@ -6,7 +6,8 @@ use std::sync::Arc;
 use futures::TryStreamExt;
 use linode_sdk::ListParams;
 use linode_sdk::models::nodebalancers::{
-    CreateNodeBalancerNode, NodeBalancerNode, NodeBalancerVpcConfig, NodeMode, NodeStatus, UpdateNodeBalancerNode,
+    CreateNodeBalancerNode, NodeBalancerNode, NodeBalancerVpcConfig, NodeMode, NodeStatus,
+    UpdateNodeBalancerNode,
 };
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{ImportRequest, ImportResponse};
@@ -61,7 +62,12 @@ pub(crate) async fn vpc_config_of(
     n: &NodeBalancerNode,
 ) -> Result<Option<NodeBalancerVpcConfig>, linode_sdk::Error> {
     match n.vpc_config_id {
-        Some(id) => st.client.nodebalancers().get_vpc_config_opt(n.nodebalancer_id, id).await,
+        Some(id) => {
+            st.client
+                .nodebalancers()
+                .get_vpc_config_opt(n.nodebalancer_id, id)
+                .await
+        }
         None => Ok(None),
     }
 }
@@ -73,18 +79,23 @@ async fn model(st: &LinodeState, n: &NodeBalancerNode) -> Result<NodeModel, lino
 
 /// The address rule: `PRIVATE_IPV4:PORT`.
 fn address_validator() -> impl validators::Validator {
-    validators::from_fn("a private IPv4 address and port, e.g. 192.168.10.5:80", |v| match v.as_str() {
-        Some(s) => match s.parse::<SocketAddrV4>() {
-            Ok(a) if a.ip().is_private() && a.port() > 0 => Ok(()),
-            Ok(a) if a.port() == 0 => Err(format!("{s:?} needs a port between 1 and 65535")),
-            Ok(_) => Err(format!(
-                "{s:?} is not a private address: NodeBalancers reach backends over private IPv4 (10.0.0.0/8, \
+    validators::from_fn(
+        "a private IPv4 address and port, e.g. 192.168.10.5:80",
+        |v| match v.as_str() {
+            Some(s) => match s.parse::<SocketAddrV4>() {
+                Ok(a) if a.ip().is_private() && a.port() > 0 => Ok(()),
+                Ok(a) if a.port() == 0 => Err(format!("{s:?} needs a port between 1 and 65535")),
+                Ok(_) => Err(format!(
+                    "{s:?} is not a private address: NodeBalancers reach backends over private IPv4 (10.0.0.0/8, \
                  172.16.0.0/12, 192.168.0.0/16), e.g. 192.168.10.5:80"
-            )),
-            Err(_) => Err(format!("{s:?} must be PRIVATE_IP:PORT, e.g. 192.168.10.5:80")),
+                )),
+                Err(_) => Err(format!(
+                    "{s:?} must be PRIVATE_IP:PORT, e.g. 192.168.10.5:80"
+                )),
+            },
+            None => Ok(()),
         },
-        None => Ok(()),
-    })
+    )
 }
 
 /// The key of a config's nodes in the listing cache.
@@ -93,11 +104,19 @@ fn cache_key(nb: u64, config: u64) -> String {
 }
 
 /// The nodes of a config, from the per-process listing cache.
-async fn cached_nodes(st: &LinodeState, nb: u64, config: u64) -> Result<Arc<Vec<NodeBalancerNode>>, linode_sdk::Error> {
+async fn cached_nodes(
+    st: &LinodeState,
+    nb: u64,
+    config: u64,
+) -> Result<Arc<Vec<NodeBalancerNode>>, linode_sdk::Error> {
     let client = st.client.clone();
     st.nodebalancer_nodes
         .get_or_list(&cache_key(nb, config), || async move {
-            client.nodebalancers().list_all_nodes(nb, config, ListParams::new().page_size(500)).try_collect().await
+            client
+                .nodebalancers()
+                .list_all_nodes(nb, config, ListParams::new().page_size(500))
+                .try_collect()
+                .await
         })
         .await
 }
@@ -106,11 +125,19 @@ fn parents(m: &NodeModel, diags: &mut Diagnostics) -> Option<(u64, u64)> {
     match (api_id(&m.nodebalancer_id), api_id(&m.config_id)) {
         (Some(nb), Some(config)) => Some((nb, config)),
         (None, _) => {
-            diags.error_at("nodebalancer_id", "Invalid nodebalancer_id", "nodebalancer_id must be a positive number.");
+            diags.error_at(
+                "nodebalancer_id",
+                "Invalid nodebalancer_id",
+                "nodebalancer_id must be a positive number.",
+            );
             None
         }
         (_, None) => {
-            diags.error_at("config_id", "Invalid config_id", "config_id must be a positive number.");
+            diags.error_at(
+                "config_id",
+                "Invalid config_id",
+                "config_id must be a positive number.",
+            );
             None
         }
     }
@@ -118,7 +145,11 @@ fn parents(m: &NodeModel, diags: &mut Diagnostics) -> Option<(u64, u64)> {
 
 fn ids(m: &NodeModel, diags: &mut Diagnostics) -> Option<(u64, u64, u64)> {
     let (nb, config) = parents(m, diags)?;
-    let id = common::parse_id(m.id.get().map(String::as_str).unwrap_or_default(), "id", diags)?;
+    let id = common::parse_id(
+        m.id.get().map(String::as_str).unwrap_or_default(),
+        "id",
+        diags,
+    )?;
     Some((nb, config, id))
 }
 
@@ -202,7 +233,9 @@ impl TypedResource for NodeResource {
     async fn create(&self, req: Create<'_, NodeModel, LinodeState>, resp: &mut Applied<NodeModel>) {
         let (st, plan) = (req.data, &req.plan);
         let diags = &mut resp.diagnostics;
-        let Some((nb, config)) = parents(plan, diags) else { return };
+        let Some((nb, config)) = parents(plan, diags) else {
+            return;
+        };
         let body = CreateNodeBalancerNode {
             address: plan.address.get().cloned().unwrap_or_default(),
             label: plan.label.get().cloned().unwrap_or_default(),
@@ -210,12 +243,21 @@ impl TypedResource for NodeResource {
             mode: plan.mode.get().cloned(),
             subnet_id: api_id(&plan.subnet_id),
         };
-        let result = st.client.nodebalancers().create_node(nb, config, &body).await;
+        let result = st
+            .client
+            .nodebalancers()
+            .create_node(nb, config, &body)
+            .await;
         invalidate(st, nb, config);
         let node = match result {
             Ok(n) => n,
             Err(e) => {
-                return common::api_error(diags, "Unable to create the NodeBalancer node", &e, |f| req.op.field_path(f));
+                return common::api_error(
+                    diags,
+                    "Unable to create the NodeBalancer node",
+                    &e,
+                    |f| req.op.field_path(f),
+                );
             }
         };
         match model(st, &node).await {
@@ -229,23 +271,39 @@ impl TypedResource for NodeResource {
 
     async fn read(&self, req: Read<'_, NodeModel, LinodeState>, resp: &mut Refreshed<NodeModel>) {
         let diags = &mut resp.diagnostics;
-        let Some((nb, config, id)) = ids(&req.state, diags) else { return };
+        let Some((nb, config, id)) = ids(&req.state, diags) else {
+            return;
+        };
         let found = match cached_nodes(req.data, nb, config).await {
             Ok(nodes) => nodes.iter().find(|n| n.id == id).cloned(),
             Err(e) if e.is_not_found() => None,
-            Err(e) => return common::api_error_plain(diags, &format!("Unable to list the nodes of config {config}"), &e),
+            Err(e) => {
+                return common::api_error_plain(
+                    diags,
+                    &format!("Unable to list the nodes of config {config}"),
+                    &e,
+                );
+            }
         };
-        let Some(node) = found else { return resp.remove() };
+        let Some(node) = found else {
+            return resp.remove();
+        };
         match model(req.data, &node).await {
             Ok(m) => resp.set(m),
-            Err(e) => common::api_error_plain(diags, &format!("Unable to read the VPC configuration of node {id}"), &e),
+            Err(e) => common::api_error_plain(
+                diags,
+                &format!("Unable to read the VPC configuration of node {id}"),
+                &e,
+            ),
         }
     }
 
     async fn update(&self, req: Update<'_, NodeModel, LinodeState>, resp: &mut Applied<NodeModel>) {
         let (st, plan) = (req.data, &req.plan);
         let diags = &mut resp.diagnostics;
-        let Some((nb, config, id)) = ids(&req.prior, diags) else { return };
+        let Some((nb, config, id)) = ids(&req.prior, diags) else {
+            return;
+        };
         let body = UpdateNodeBalancerNode {
             address: plan.address.get().cloned(),
             label: plan.label.get().cloned(),
@@ -253,7 +311,11 @@ impl TypedResource for NodeResource {
             mode: plan.mode.get().cloned(),
             subnet_id: None,
         };
-        let result = st.client.nodebalancers().update_node(nb, config, id, &body).await;
+        let result = st
+            .client
+            .nodebalancers()
+            .update_node(nb, config, id, &body)
+            .await;
         invalidate(st, nb, config);
         let node = match result {
             Ok(n) => n,
@@ -268,25 +330,37 @@ impl TypedResource for NodeResource {
         };
         match model(st, &node).await {
             Ok(m) => resp.set(m),
-            Err(e) => common::api_error_plain(diags, &format!("Unable to read the VPC configuration of node {id}"), &e),
+            Err(e) => common::api_error_plain(
+                diags,
+                &format!("Unable to read the VPC configuration of node {id}"),
+                &e,
+            ),
         }
     }
 
     async fn delete(&self, req: Read<'_, NodeModel, LinodeState>, diags: &mut Diagnostics) {
         let st = req.data;
-        let Some((nb, config, id)) = ids(&req.state, diags) else { return };
+        let Some((nb, config, id)) = ids(&req.state, diags) else {
+            return;
+        };
         match st.client.nodebalancers().delete_node(nb, config, id).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
-            Err(e) => common::api_error_plain(diags, &format!("Unable to delete NodeBalancer node {id}"), &e),
+            Err(e) => common::api_error_plain(
+                diags,
+                &format!("Unable to delete NodeBalancer node {id}"),
+                &e,
+            ),
         }
         invalidate(st, nb, config);
     }
 
     async fn import(&self, _st: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
-        let Some([nb, config, id]) =
-            common::parse_import_ids::<3>(&req.id, "<nodebalancer_id>,<config_id>,<id>", &mut resp.diagnostics)
-        else {
+        let Some([nb, config, id]) = common::parse_import_ids::<3>(
+            &req.id,
+            "<nodebalancer_id>,<config_id>,<id>",
+            &mut resp.diagnostics,
+        ) else {
             return;
         };
         resp.set_attr("nodebalancer_id", Value::from(nb as i64));

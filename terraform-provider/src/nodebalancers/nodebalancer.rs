@@ -3,13 +3,15 @@
 
 use futures::TryStreamExt;
 use linode_sdk::models::nodebalancers::{
-    CreateNodeBalancer, Firewall, FirewallRule, NodeBalancer, NodeBalancerPlan, NodeBalancerTransfer,
-    NodeBalancerVpcConfig, NodeBalancerVpcOptions, UpdateNodeBalancer,
+    CreateNodeBalancer, Firewall, FirewallRule, NodeBalancer, NodeBalancerPlan,
+    NodeBalancerTransfer, NodeBalancerVpcConfig, NodeBalancerVpcOptions, UpdateNodeBalancer,
 };
 use linode_sdk::{Client, Filter, ListParams};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use tfplugin::resource::{ImportRequest, ImportResponse, UpgradeStateRequest, UpgradeStateResponse};
+use tfplugin::resource::{
+    ImportRequest, ImportResponse, UpgradeStateRequest, UpgradeStateResponse,
+};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::typed::{Applied, Create, Read, Refreshed, TypedResource, Update};
 use tfplugin::{Diagnostics, Type, Val, Value, async_trait, equality, validators};
@@ -103,7 +105,11 @@ impl From<&Firewall> for FirewallModel {
 
 /// The type of `transfer`.
 pub(crate) fn transfer_type() -> Type {
-    Type::list(Type::object([("in", Type::Number), ("out", Type::Number), ("total", Type::Number)]))
+    Type::list(Type::object([
+        ("in", Type::Number),
+        ("out", Type::Number),
+        ("total", Type::Number),
+    ]))
 }
 
 /// The fields of a firewall rule; `addresses` is the collection type of `ipv4`/`ipv6` (a list in
@@ -144,18 +150,39 @@ pub(crate) fn firewalls_attribute() -> Attribute {
         let mut rule = Schema::new();
         for (name, ty) in rule_fields(Type::set) {
             if name != "description" {
-                rule = rule.attr(name, Attribute::of(ty).computed().description(format!("The rule's {name}.")));
+                rule = rule.attr(
+                    name,
+                    Attribute::of(ty)
+                        .computed()
+                        .description(format!("The rule's {name}.")),
+                );
             }
         }
         Attribute::list_nested(rule).computed().description(d)
     };
     Attribute::list_nested(
         Schema::new()
-            .attr("id", Attribute::number().computed().description("The firewall's ID."))
+            .attr(
+                "id",
+                Attribute::number()
+                    .computed()
+                    .description("The firewall's ID."),
+            )
             .attr("label", string("The firewall's label."))
-            .attr("tags", Attribute::set(Type::String).computed().description("The firewall's tags."))
-            .attr("inbound_policy", string("What happens to inbound traffic no rule matches: ACCEPT or DROP."))
-            .attr("outbound_policy", string("What happens to outbound traffic no rule matches: ACCEPT or DROP."))
+            .attr(
+                "tags",
+                Attribute::set(Type::String)
+                    .computed()
+                    .description("The firewall's tags."),
+            )
+            .attr(
+                "inbound_policy",
+                string("What happens to inbound traffic no rule matches: ACCEPT or DROP."),
+            )
+            .attr(
+                "outbound_policy",
+                string("What happens to outbound traffic no rule matches: ACCEPT or DROP."),
+            )
             .attr("status", string("`enabled`, `disabled` or `deleted`."))
             .attr("created", string("When the firewall was created."))
             .attr("updated", string("When the firewall was last updated."))
@@ -244,7 +271,10 @@ impl NodeBalancerModel {
 
 /// The `vpcs` of the create request; the write-only `ipv4_range_auto_assign` comes from the
 /// configuration (plans never hold it).
-fn vpc_options(plan: &NodeBalancerModel, config: &NodeBalancerModel) -> Option<Vec<NodeBalancerVpcOptions>> {
+fn vpc_options(
+    plan: &NodeBalancerModel,
+    config: &NodeBalancerModel,
+) -> Option<Vec<NodeBalancerVpcOptions>> {
     let vpcs = plan.vpcs.get()?;
     let configured = config.vpcs.get().map(Vec::as_slice).unwrap_or_default();
     Some(
@@ -254,7 +284,9 @@ fn vpc_options(plan: &NodeBalancerModel, config: &NodeBalancerModel) -> Option<V
                 subnet_id: super::api_id(&v.subnet_id).unwrap_or_default(),
                 ipv4_range: v.ipv4_range.get().cloned(),
                 ipv6_range: v.ipv6_range.get().cloned(),
-                ipv4_range_auto_assign: configured.get(i).and_then(|c| c.ipv4_range_auto_assign.get().copied()),
+                ipv4_range_auto_assign: configured
+                    .get(i)
+                    .and_then(|c| c.ipv4_range_auto_assign.get().copied()),
             })
             .collect(),
     )
@@ -262,15 +294,25 @@ fn vpc_options(plan: &NodeBalancerModel, config: &NodeBalancerModel) -> Option<V
 
 /// The NodeBalancer, its firewalls and its VPC configurations; `None` when it is gone.
 pub(crate) async fn fetch(client: &Client, id: u64) -> Result<Option<Fetched>, linode_sdk::Error> {
-    let Some(nb) = client.nodebalancers().get_opt(id).await? else { return Ok(None) };
+    let Some(nb) = client.nodebalancers().get_opt(id).await? else {
+        return Ok(None);
+    };
     let nodebalancers = client.nodebalancers();
     let listed = futures::future::try_join(
-        nodebalancers.list_all_firewalls(id, ListParams::new().page_size(500)).try_collect::<Vec<_>>(),
-        nodebalancers.list_all_vpc_configs(id, ListParams::new().page_size(500)).try_collect::<Vec<_>>(),
+        nodebalancers
+            .list_all_firewalls(id, ListParams::new().page_size(500))
+            .try_collect::<Vec<_>>(),
+        nodebalancers
+            .list_all_vpc_configs(id, ListParams::new().page_size(500))
+            .try_collect::<Vec<_>>(),
     )
     .await;
     match listed {
-        Ok((firewalls, vpcs)) => Ok(Some(Fetched { nb, firewalls, vpcs })),
+        Ok((firewalls, vpcs)) => Ok(Some(Fetched {
+            nb,
+            firewalls,
+            vpcs,
+        })),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
@@ -279,23 +321,36 @@ pub(crate) async fn fetch(client: &Client, id: u64) -> Result<Option<Fetched>, l
 /// The label rule of NodeBalancers: 3-32 letters, digits, `-` and `_`.
 pub(crate) fn label_validator() -> impl validators::Validator {
     let re = Regex::new(r"^[a-zA-Z0-9_-]*$").expect("static regex");
-    validators::from_fn("3-32 characters: letters, digits, '-' and '_'", move |v| match v.as_str() {
-        Some(s) if !(3..=32).contains(&s.chars().count()) => {
-            Err(format!("the label must be 3-32 characters long, got {} ({s:?})", s.chars().count()))
-        }
-        Some(s) if !re.is_match(s) => Err(format!("the label may only contain letters, digits, '-' and '_', got {s:?}")),
-        _ => Ok(()),
-    })
+    validators::from_fn(
+        "3-32 characters: letters, digits, '-' and '_'",
+        move |v| match v.as_str() {
+            Some(s) if !(3..=32).contains(&s.chars().count()) => Err(format!(
+                "the label must be 3-32 characters long, got {} ({s:?})",
+                s.chars().count()
+            )),
+            Some(s) if !re.is_match(s) => Err(format!(
+                "the label may only contain letters, digits, '-' and '_', got {s:?}"
+            )),
+            _ => Ok(()),
+        },
+    )
 }
 
 /// A UTC timestamp without its zone suffix: the API answers `2025-01-02T03:04:05`, the official
 /// provider stored `2025-01-02T03:04:05Z` (RFC 3339); both are the same instant.
 fn utc_timestamp(s: &str) -> String {
-    s.strip_suffix('Z').or_else(|| s.strip_suffix("+00:00")).unwrap_or(s).to_string()
+    s.strip_suffix('Z')
+        .or_else(|| s.strip_suffix("+00:00"))
+        .unwrap_or(s)
+        .to_string()
 }
 
 fn nb_id(m: &NodeBalancerModel, diags: &mut Diagnostics) -> Option<u64> {
-    common::parse_id(m.id.get().map(String::as_str).unwrap_or_default(), "id", diags)
+    common::parse_id(
+        m.id.get().map(String::as_str).unwrap_or_default(),
+        "id",
+        diags,
+    )
 }
 
 fn u32_of(v: &Val<i64>) -> Option<u32> {
@@ -356,9 +411,18 @@ mod tests {
     #[test]
     fn utc_timestamps_compare_without_their_zone_suffix() {
         let eq = equality::normalized(utc_timestamp);
-        assert!(eq(&Value::from("2025-01-02T03:04:05Z"), &Value::from("2025-01-02T03:04:05")));
-        assert!(eq(&Value::from("2025-01-02T03:04:05+00:00"), &Value::from("2025-01-02T03:04:05")));
-        assert!(!eq(&Value::from("2025-01-02T03:04:05Z"), &Value::from("2025-01-02T03:04:06")));
+        assert!(eq(
+            &Value::from("2025-01-02T03:04:05Z"),
+            &Value::from("2025-01-02T03:04:05")
+        ));
+        assert!(eq(
+            &Value::from("2025-01-02T03:04:05+00:00"),
+            &Value::from("2025-01-02T03:04:05")
+        ));
+        assert!(!eq(
+            &Value::from("2025-01-02T03:04:05Z"),
+            &Value::from("2025-01-02T03:04:06")
+        ));
     }
 }
 
@@ -373,7 +437,12 @@ impl TypedResource for NodeBalancerResource {
 
     fn schema(&self) -> Schema {
         let computed = |text: &str| Attribute::string().computed().description(text);
-        let throttle = |text: &str| Attribute::number().default(0).validate(validators::between(0.0, 20.0)).description(text);
+        let throttle = |text: &str| {
+            Attribute::number()
+                .default(0)
+                .validate(validators::between(0.0, 20.0))
+                .description(text)
+        };
         Schema::new()
             .version(1)
             .description(
@@ -467,11 +536,19 @@ impl TypedResource for NodeBalancerResource {
             .attr("vpcs", vpcs_attribute())
     }
 
-    async fn create(&self, req: Create<'_, NodeBalancerModel, LinodeState>, resp: &mut Applied<NodeBalancerModel>) {
+    async fn create(
+        &self,
+        req: Create<'_, NodeBalancerModel, LinodeState>,
+        resp: &mut Applied<NodeBalancerModel>,
+    ) {
         let (st, plan) = (req.data, &req.plan);
         let diags = &mut resp.diagnostics;
         let body = CreateNodeBalancer {
-            region: plan.region.get().cloned().unwrap_or_else(|| DEFAULT_REGION.into()),
+            region: plan
+                .region
+                .get()
+                .cloned()
+                .unwrap_or_else(|| DEFAULT_REGION.into()),
             label: plan.label.get().cloned(),
             client_conn_throttle: u32_of(&plan.client_conn_throttle),
             client_udp_sess_throttle: u32_of(&plan.client_udp_sess_throttle),
@@ -488,28 +565,54 @@ impl TypedResource for NodeBalancerResource {
             Some(label) => {
                 let find = || async {
                     let filter = Filter::new().eq("label", label.clone());
-                    let page = nodebalancers.list(&ListParams::new().filter(filter)).await?;
-                    Ok(page.data.into_iter().filter(|nb| nb.label == label).collect())
+                    let page = nodebalancers
+                        .list(&ListParams::new().filter(filter))
+                        .await?;
+                    Ok(page
+                        .data
+                        .into_iter()
+                        .filter(|nb| nb.label == label)
+                        .collect())
                 };
                 let ownership = common::Ownership::Ids(|nb: &NodeBalancer| nb.id);
-                common::create_once(req.op.ctx, &st.client, "NodeBalancer", ownership, || nodebalancers.create(&body), find)
-                    .await
+                common::create_once(
+                    req.op.ctx,
+                    &st.client,
+                    "NodeBalancer",
+                    ownership,
+                    || nodebalancers.create(&body),
+                    find,
+                )
+                .await
             }
             None => nodebalancers.create(&body).await,
         };
         let nb = match created {
             Ok(nb) => nb,
             Err(e) => {
-                return common::api_error(diags, "Unable to create the NodeBalancer", &e, |f| req.op.field_path(f));
+                return common::api_error(diags, "Unable to create the NodeBalancer", &e, |f| {
+                    req.op.field_path(f)
+                });
             }
         };
         match fetch(&st.client, nb.id).await {
             Ok(Some(f)) => resp.set(NodeBalancerModel::from_api(&f)),
-            Ok(None) => diags.error("NodeBalancer vanished", format!("NodeBalancer {} was deleted while it was created.", nb.id)),
+            Ok(None) => diags.error(
+                "NodeBalancer vanished",
+                format!("NodeBalancer {} was deleted while it was created.", nb.id),
+            ),
             Err(e) => {
                 // Created: keep it in state so that it is not orphaned, and report the problem.
-                common::api_error_plain(diags, "Unable to read the new NodeBalancer's firewalls and VPCs", &e);
-                let mut partial = NodeBalancerModel::from_api(&Fetched { nb, firewalls: vec![], vpcs: vec![] });
+                common::api_error_plain(
+                    diags,
+                    "Unable to read the new NodeBalancer's firewalls and VPCs",
+                    &e,
+                );
+                let mut partial = NodeBalancerModel::from_api(&Fetched {
+                    nb,
+                    firewalls: vec![],
+                    vpcs: vec![],
+                });
                 partial.firewalls = Val::Unknown;
                 partial.vpcs = plan.vpcs.clone();
                 resp.set_partial(partial);
@@ -517,47 +620,87 @@ impl TypedResource for NodeBalancerResource {
         }
     }
 
-    async fn read(&self, req: Read<'_, NodeBalancerModel, LinodeState>, resp: &mut Refreshed<NodeBalancerModel>) {
-        let Some(id) = nb_id(&req.state, &mut resp.diagnostics) else { return };
+    async fn read(
+        &self,
+        req: Read<'_, NodeBalancerModel, LinodeState>,
+        resp: &mut Refreshed<NodeBalancerModel>,
+    ) {
+        let Some(id) = nb_id(&req.state, &mut resp.diagnostics) else {
+            return;
+        };
         match fetch(&req.data.client, id).await {
             Ok(Some(f)) => resp.set(NodeBalancerModel::from_api(&f)),
             Ok(None) => {
                 req.data.nodebalancer_configs.invalidate(&id.to_string());
                 resp.remove();
             }
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read NodeBalancer {id}"), &e),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to read NodeBalancer {id}"),
+                &e,
+            ),
         }
     }
 
-    async fn update(&self, req: Update<'_, NodeBalancerModel, LinodeState>, resp: &mut Applied<NodeBalancerModel>) {
+    async fn update(
+        &self,
+        req: Update<'_, NodeBalancerModel, LinodeState>,
+        resp: &mut Applied<NodeBalancerModel>,
+    ) {
         let (st, plan, prior) = (req.data, &req.plan, &req.prior);
         let diags = &mut resp.diagnostics;
-        let Some(id) = nb_id(prior, diags) else { return };
+        let Some(id) = nb_id(prior, diags) else {
+            return;
+        };
         let changed_number = |p: &Val<i64>, s: &Val<i64>| if p != s { u32_of(p) } else { None };
         let body = UpdateNodeBalancer {
-            label: plan.label.get().filter(|_| plan.label != prior.label).cloned(),
-            client_conn_throttle: changed_number(&plan.client_conn_throttle, &prior.client_conn_throttle),
-            client_udp_sess_throttle: changed_number(&plan.client_udp_sess_throttle, &prior.client_udp_sess_throttle),
+            label: plan
+                .label
+                .get()
+                .filter(|_| plan.label != prior.label)
+                .cloned(),
+            client_conn_throttle: changed_number(
+                &plan.client_conn_throttle,
+                &prior.client_conn_throttle,
+            ),
+            client_udp_sess_throttle: changed_number(
+                &plan.client_udp_sess_throttle,
+                &prior.client_udp_sess_throttle,
+            ),
             tags: plan.tags.get().filter(|_| plan.tags != prior.tags).cloned(),
         };
         if body != UpdateNodeBalancer::default()
             && let Err(e) = st.client.nodebalancers().update(id, &body).await
         {
-            return common::api_error(diags, &format!("Unable to update NodeBalancer {id}"), &e, |f| req.op.field_path(f));
+            return common::api_error(
+                diags,
+                &format!("Unable to update NodeBalancer {id}"),
+                &e,
+                |f| req.op.field_path(f),
+            );
         }
         match fetch(&st.client, id).await {
             Ok(Some(f)) => resp.set(NodeBalancerModel::from_api(&f)),
-            Ok(None) => diags.error("NodeBalancer disappeared", format!("NodeBalancer {id} was deleted during the update.")),
-            Err(e) => common::api_error_plain(diags, &format!("Unable to read NodeBalancer {id}"), &e),
+            Ok(None) => diags.error(
+                "NodeBalancer disappeared",
+                format!("NodeBalancer {id} was deleted during the update."),
+            ),
+            Err(e) => {
+                common::api_error_plain(diags, &format!("Unable to read NodeBalancer {id}"), &e)
+            }
         }
     }
 
     async fn delete(&self, req: Read<'_, NodeBalancerModel, LinodeState>, diags: &mut Diagnostics) {
-        let Some(id) = nb_id(&req.state, diags) else { return };
+        let Some(id) = nb_id(&req.state, diags) else {
+            return;
+        };
         match req.data.client.nodebalancers().delete(id).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
-            Err(e) => common::api_error_plain(diags, &format!("Unable to delete NodeBalancer {id}"), &e),
+            Err(e) => {
+                common::api_error_plain(diags, &format!("Unable to delete NodeBalancer {id}"), &e)
+            }
         }
         req.data.nodebalancer_configs.invalidate(&id.to_string());
     }
@@ -574,18 +717,28 @@ impl TypedResource for NodeBalancerResource {
         if req.version != 0 {
             resp.diagnostics.error(
                 "Unable to upgrade resource state",
-                format!("linode_nodebalancer has no state upgrade from schema version {}.", req.version),
+                format!(
+                    "linode_nodebalancer has no state upgrade from schema version {}.",
+                    req.version
+                ),
             );
             return;
         }
         let serde_json::Value::Object(mut old) = req.json else {
-            resp.diagnostics.error("Unable to upgrade resource state", "The stored state is not a JSON object.");
+            resp.diagnostics.error(
+                "Unable to upgrade resource state",
+                "The stored state is not a JSON object.",
+            );
             return;
         };
         let schema = self.schema();
         old.retain(|k, _| schema.attribute(k).is_some());
         let number = |v: Option<&serde_json::Value>| {
-            v.and_then(|x| x.as_f64().or_else(|| x.as_str().and_then(|s| s.parse().ok()))).unwrap_or(0.0)
+            v.and_then(|x| {
+                x.as_f64()
+                    .or_else(|| x.as_str().and_then(|s| s.parse().ok()))
+            })
+            .unwrap_or(0.0)
         };
         if let Some(serde_json::Value::Object(t)) = old.get("transfer").cloned() {
             old.insert(
@@ -594,9 +747,17 @@ impl TypedResource for NodeBalancerResource {
             );
         }
         // Numbers stored as strings by the SDKv2 schema before it.
-        for key in ["client_conn_throttle", "client_udp_sess_throttle", "firewall_id"] {
+        for key in [
+            "client_conn_throttle",
+            "client_udp_sess_throttle",
+            "firewall_id",
+        ] {
             if let Some(serde_json::Value::String(s)) = old.get(key).cloned() {
-                old.insert(key.into(), s.parse::<i64>().map_or(serde_json::Value::Null, serde_json::Value::from));
+                old.insert(
+                    key.into(),
+                    s.parse::<i64>()
+                        .map_or(serde_json::Value::Null, serde_json::Value::from),
+                );
             }
         }
         let bytes = serde_json::to_vec(&serde_json::Value::Object(old)).unwrap_or_default();

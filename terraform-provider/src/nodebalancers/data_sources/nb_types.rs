@@ -10,11 +10,18 @@ use tfplugin::typed::{DataRead, TypedDataSource};
 use tfplugin::{Diagnostics, Type, Val, async_trait};
 
 use crate::LinodeState;
-use crate::common::{self, filter::{FilterModel, Filterable, Query}};
+use crate::common::{
+    self,
+    filter::{FilterModel, Filterable, Query},
+};
 
 /// What `filter` and `order_by` may name. Labels are filtered by the API; `transfer` here
 /// (filter values are text, and the API compares numbers as numbers).
-static FILTERABLE: Filterable = Filterable { fields: &["label", "transfer"], api: &["label"], ordered: true };
+static FILTERABLE: Filterable = Filterable {
+    fields: &["label", "transfer"],
+    api: &["label"],
+    ordered: true,
+};
 
 /// `data "linode_nb_types"`.
 pub(crate) struct TypesDataSource;
@@ -47,11 +54,18 @@ impl From<&ServiceType> for TypeItem {
         TypeItem {
             id: t.id.clone(),
             label: t.label.clone(),
-            price: vec![PriceItem { hourly: t.price.hourly, monthly: t.price.monthly }],
+            price: vec![PriceItem {
+                hourly: t.price.hourly,
+                monthly: t.price.monthly,
+            }],
             region_prices: t
                 .region_prices
                 .iter()
-                .map(|r| RegionPriceItem { id: r.id.clone(), hourly: r.hourly, monthly: r.monthly })
+                .map(|r| RegionPriceItem {
+                    id: r.id.clone(),
+                    hourly: r.hourly,
+                    monthly: r.monthly,
+                })
                 .collect(),
             transfer: t.transfer as i64,
         }
@@ -77,18 +91,46 @@ impl TypedDataSource for TypesDataSource {
     }
 
     fn schema(&self) -> Schema {
-        let price = Type::list(Type::object([("hourly", Type::Number), ("monthly", Type::Number)]));
-        let region_prices =
-            Type::list(Type::object([("id", Type::String), ("hourly", Type::Number), ("monthly", Type::Number)]));
+        let price = Type::list(Type::object([
+            ("hourly", Type::Number),
+            ("monthly", Type::Number),
+        ]));
+        let region_prices = Type::list(Type::object([
+            ("id", Type::String),
+            ("hourly", Type::Number),
+            ("monthly", Type::Number),
+        ]));
         let element = Schema::new()
-            .attr("id", Attribute::string().computed().description("The type's ID, e.g. `nodebalancer`."))
-            .attr("label", Attribute::string().computed().description("The type's name."))
-            .attr("price", Attribute::of(price).computed().description("The price: `hourly` and `monthly`, in US dollars."))
+            .attr(
+                "id",
+                Attribute::string()
+                    .computed()
+                    .description("The type's ID, e.g. `nodebalancer`."),
+            )
+            .attr(
+                "label",
+                Attribute::string()
+                    .computed()
+                    .description("The type's name."),
+            )
+            .attr(
+                "price",
+                Attribute::of(price)
+                    .computed()
+                    .description("The price: `hourly` and `monthly`, in US dollars."),
+            )
             .attr(
                 "region_prices",
-                Attribute::of(region_prices).computed().description("Prices that differ by region: `id`, `hourly`, `monthly`."),
+                Attribute::of(region_prices)
+                    .computed()
+                    .description("Prices that differ by region: `id`, `hourly`, `monthly`."),
             )
-            .attr("transfer", Attribute::number().computed().description("The monthly outbound transfer included, in GB."));
+            .attr(
+                "transfer",
+                Attribute::number()
+                    .computed()
+                    .description("The monthly outbound transfer included, in GB."),
+            );
         FILTERABLE.schema(
             Schema::new()
                 .description("The NodeBalancer types with their prices, optionally narrowed by `filter` blocks (label, transfer).")
@@ -100,12 +142,19 @@ impl TypedDataSource for TypesDataSource {
         Query::new(&config.filter, &config.order_by, &config.order).validate(diags);
     }
 
-    async fn read(&self, req: DataRead<'_, TypesModel, LinodeState>, diags: &mut Diagnostics) -> Option<TypesModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, TypesModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<TypesModel> {
         let mut m = req.config;
         let query = Query::new(&m.filter, &m.order_by, &m.order);
-        let params = ListParams::new().page_size(500).filter(query.api_filter(&FILTERABLE));
+        let params = ListParams::new()
+            .page_size(500)
+            .filter(query.api_filter(&FILTERABLE));
         let nodebalancers = req.data.client.nodebalancers();
-        let types: Vec<ServiceType> = match nodebalancers.list_all_types(params).try_collect().await {
+        let types: Vec<ServiceType> = match nodebalancers.list_all_types(params).try_collect().await
+        {
             Ok(t) => t,
             Err(e) => {
                 common::api_error_plain(diags, "Unable to list NodeBalancer types", &e);

@@ -1,14 +1,18 @@
 //! `data "linode_nodebalancer"`: one NodeBalancer by id, with its firewalls and VPC
 //! configurations.
 
-use linode_sdk::models::nodebalancers::{Firewall, FirewallRule, NodeBalancer, NodeBalancerVpcConfig};
+use linode_sdk::models::nodebalancers::{
+    Firewall, FirewallRule, NodeBalancer, NodeBalancerVpcConfig,
+};
 use serde::{Deserialize, Serialize};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::typed::{DataRead, TypedDataSource};
 use tfplugin::{Diagnostics, Type, Val, async_trait};
 
 use super::required_id;
-use crate::nodebalancers::nodebalancer::{TransferModel, fetch, firewalls_attribute, transfer_type};
+use crate::nodebalancers::nodebalancer::{
+    TransferModel, fetch, firewalls_attribute, transfer_type,
+};
 use crate::{LinodeState, common};
 
 /// `data "linode_nodebalancer"`.
@@ -80,7 +84,11 @@ struct VpcItem {
 
 impl From<&NodeBalancerVpcConfig> for VpcItem {
     fn from(c: &NodeBalancerVpcConfig) -> Self {
-        VpcItem { subnet_id: c.subnet_id as i64, ipv4_range: c.ipv4_range.clone(), ipv6_range: c.ipv6_range.clone() }
+        VpcItem {
+            subnet_id: c.subnet_id as i64,
+            ipv4_range: c.ipv4_range.clone(),
+            ipv6_range: c.ipv6_range.clone(),
+        }
     }
 }
 
@@ -130,15 +138,31 @@ pub(crate) fn nodebalancer_schema(id: Attribute) -> Schema {
         .attr("id", id.description("The NodeBalancer's ID."))
         .attr("label", string("The label."))
         .attr("region", string("The region."))
-        .attr("client_conn_throttle", number("Connections per second allowed per client IP (0 = off)."))
-        .attr("client_udp_sess_throttle", number("UDP sessions per second allowed per client (0 = off)."))
+        .attr(
+            "client_conn_throttle",
+            number("Connections per second allowed per client IP (0 = off)."),
+        )
+        .attr(
+            "client_udp_sess_throttle",
+            number("UDP sessions per second allowed per client (0 = off)."),
+        )
         .attr("hostname", string("The hostname."))
         .attr("ipv4", string("The public IPv4 address."))
         .attr("ipv6", string("The public IPv6 address."))
         .attr("created", string("When the NodeBalancer was created."))
         .attr("updated", string("When the NodeBalancer was last updated."))
-        .attr("transfer", Attribute::of(transfer_type()).computed().description("This month's transfer in MB."))
-        .attr("tags", Attribute::set(Type::String).computed().description("The tags."))
+        .attr(
+            "transfer",
+            Attribute::of(transfer_type())
+                .computed()
+                .description("This month's transfer in MB."),
+        )
+        .attr(
+            "tags",
+            Attribute::set(Type::String)
+                .computed()
+                .description("The tags."),
+        )
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -195,7 +219,11 @@ impl TypedDataSource for NodeBalancerDataSource {
         let f = match fetch(&req.data.client, id).await {
             Ok(Some(f)) => f,
             Ok(None) => {
-                diags.error_at("id", "NodeBalancer not found", format!("No NodeBalancer {id}."));
+                diags.error_at(
+                    "id",
+                    "NodeBalancer not found",
+                    format!("No NodeBalancer {id}."),
+                );
                 return None;
             }
             Err(e) => {

@@ -60,7 +60,10 @@ impl From<&NodeBalancerConfig> for ConfigItem {
             cipher_suite: Some(c.cipher_suite.as_str().to_owned()),
             ssl_commonname: Some(c.ssl_commonname.clone().unwrap_or_default()),
             ssl_fingerprint: Some(c.ssl_fingerprint.clone().unwrap_or_default()),
-            node_status: Some(vec![NodeStatusModel { up: c.nodes_status.up.into(), down: c.nodes_status.down.into() }]),
+            node_status: Some(vec![NodeStatusModel {
+                up: c.nodes_status.up.into(),
+                down: c.nodes_status.down.into(),
+            }]),
         }
     }
 }
@@ -72,25 +75,59 @@ pub(crate) fn config_schema(id: Attribute, nodebalancer_id: Attribute) -> Schema
     let number = |text: &str| Attribute::number().computed().description(text);
     Schema::new()
         .attr("id", id.description("The config's ID."))
-        .attr("nodebalancer_id", nodebalancer_id.description("The NodeBalancer's ID."))
+        .attr(
+            "nodebalancer_id",
+            nodebalancer_id.description("The NodeBalancer's ID."),
+        )
         .attr("protocol", string("`http`, `https`, `tcp` or `udp`."))
         .attr("proxy_protocol", string("`none`, `v1` or `v2`."))
         .attr("port", number("The port."))
         .attr("check_interval", number("Seconds between health checks."))
-        .attr("check_timeout", number("Seconds to wait for a health check answer."))
-        .attr("udp_check_port", number("The health check port of udp configs."))
-        .attr("udp_session_timeout", number("Idle timeout of UDP sessions, in seconds."))
-        .attr("check_attempts", number("Failed checks before a backend is taken out of rotation."))
+        .attr(
+            "check_timeout",
+            number("Seconds to wait for a health check answer."),
+        )
+        .attr(
+            "udp_check_port",
+            number("The health check port of udp configs."),
+        )
+        .attr(
+            "udp_session_timeout",
+            number("Idle timeout of UDP sessions, in seconds."),
+        )
+        .attr(
+            "check_attempts",
+            number("Failed checks before a backend is taken out of rotation."),
+        )
         .attr("algorithm", string("The balancing algorithm."))
         .attr("stickiness", string("Session stickiness."))
         .attr("check", string("The health check type."))
         .attr("check_path", string("The URL path of http checks."))
-        .attr("check_body", string("The regular expression of http_body checks."))
-        .attr("check_passive", Attribute::bool().computed().description("Whether 5xx answers take a backend out."))
+        .attr(
+            "check_body",
+            string("The regular expression of http_body checks."),
+        )
+        .attr(
+            "check_passive",
+            Attribute::bool()
+                .computed()
+                .description("Whether 5xx answers take a backend out."),
+        )
         .attr("cipher_suite", string("`recommended` or `legacy`."))
-        .attr("ssl_commonname", string("The common name of the TLS certificate."))
-        .attr("ssl_fingerprint", string("The fingerprint of the TLS certificate."))
-        .attr("node_status", Attribute::of(node_status_type()).computed().description("Backends `up` and `down`."))
+        .attr(
+            "ssl_commonname",
+            string("The common name of the TLS certificate."),
+        )
+        .attr(
+            "ssl_fingerprint",
+            string("The fingerprint of the TLS certificate."),
+        )
+        .attr(
+            "node_status",
+            Attribute::of(node_status_type())
+                .computed()
+                .description("Backends `up` and `down`."),
+        )
 }
 
 #[async_trait]
@@ -103,28 +140,51 @@ impl TypedDataSource for ConfigDataSource {
     }
 
     fn schema(&self) -> Schema {
-        config_schema(Attribute::number().required(), Attribute::number().required())
-            .description("A port configuration of a NodeBalancer, looked up by ID.")
+        config_schema(
+            Attribute::number().required(),
+            Attribute::number().required(),
+        )
+        .description("A port configuration of a NodeBalancer, looked up by ID.")
     }
 
-    async fn read(&self, req: DataRead<'_, ConfigItem, LinodeState>, diags: &mut Diagnostics) -> Option<ConfigItem> {
-        let nb = required_id(&Val::Known(req.config.nodebalancer_id), "nodebalancer_id", diags)?;
+    async fn read(
+        &self,
+        req: DataRead<'_, ConfigItem, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<ConfigItem> {
+        let nb = required_id(
+            &Val::Known(req.config.nodebalancer_id),
+            "nodebalancer_id",
+            diags,
+        )?;
         let id = required_id(&Val::Known(req.config.id), "id", diags)?;
         let configs = match cached_configs(req.data, nb).await {
             Ok(c) => c,
             Err(e) if e.is_not_found() => {
-                diags.error_at("nodebalancer_id", "NodeBalancer not found", format!("No NodeBalancer {nb}."));
+                diags.error_at(
+                    "nodebalancer_id",
+                    "NodeBalancer not found",
+                    format!("No NodeBalancer {nb}."),
+                );
                 return None;
             }
             Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to list the configs of NodeBalancer {nb}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to list the configs of NodeBalancer {nb}"),
+                    &e,
+                );
                 return None;
             }
         };
         match configs.iter().find(|c| c.id == id) {
             Some(c) => Some(ConfigItem::from(c)),
             None => {
-                diags.error_at("id", "Config not found", format!("NodeBalancer {nb} has no config {id}."));
+                diags.error_at(
+                    "id",
+                    "Config not found",
+                    format!("NodeBalancer {nb} has no config {id}."),
+                );
                 None
             }
         }

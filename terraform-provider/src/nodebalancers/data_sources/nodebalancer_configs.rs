@@ -75,11 +75,19 @@ impl TypedDataSource for ConfigsDataSource {
         Query::new(&config.filter, &config.order_by, &config.order).validate(diags);
     }
 
-    async fn read(&self, req: DataRead<'_, ConfigsModel, LinodeState>, diags: &mut Diagnostics) -> Option<ConfigsModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, ConfigsModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<ConfigsModel> {
         let mut m = req.config;
         let nb = required_id(&m.nodebalancer_id, "nodebalancer_id", diags)?;
         let query = Query::new(&m.filter, &m.order_by, &m.order);
-        let listing = req.data.client.nodebalancers().list_all_configs(nb, ListParams::new().page_size(500));
+        let listing = req
+            .data
+            .client
+            .nodebalancers()
+            .list_all_configs(nb, ListParams::new().page_size(500));
         let configs = list_under(listing, nb, "configs", diags).await?;
         let items = query.apply(configs.iter().map(ConfigItem::from).collect(), diags);
         let id = format!("{nb}-{}", query.id());

@@ -40,19 +40,45 @@ impl TypedDataSource for NodeDataSource {
         let number = |text: &str| Attribute::number().computed().description(text);
         Schema::new()
             .description("A backend of a NodeBalancer config, looked up by ID.")
-            .attr("id", Attribute::number().required().description("The node's ID."))
-            .attr("nodebalancer_id", Attribute::number().required().description("The NodeBalancer's ID."))
-            .attr("config_id", Attribute::number().required().description("The config's ID."))
+            .attr(
+                "id",
+                Attribute::number().required().description("The node's ID."),
+            )
+            .attr(
+                "nodebalancer_id",
+                Attribute::number()
+                    .required()
+                    .description("The NodeBalancer's ID."),
+            )
+            .attr(
+                "config_id",
+                Attribute::number()
+                    .required()
+                    .description("The config's ID."),
+            )
             .attr("label", string("The node's label."))
-            .attr("weight", number("The share of traffic relative to other nodes, 1-255."))
+            .attr(
+                "weight",
+                number("The share of traffic relative to other nodes, 1-255."),
+            )
             .attr("mode", string("`accept`, `reject`, `drain` or `backup`."))
-            .attr("address", string("The backend's private IPv4 address and port."))
+            .attr(
+                "address",
+                string("The backend's private IPv4 address and port."),
+            )
             .attr("subnet_id", number("The VPC subnet of a VPC backend."))
-            .attr("vpc_config_id", number("The NodeBalancer VPC configuration of a VPC backend."))
+            .attr(
+                "vpc_config_id",
+                number("The NodeBalancer VPC configuration of a VPC backend."),
+            )
             .attr("status", string("Health: `UP`, `DOWN` or `unknown`."))
     }
 
-    async fn read(&self, req: DataRead<'_, NodeDataModel, LinodeState>, diags: &mut Diagnostics) -> Option<NodeDataModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, NodeDataModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<NodeDataModel> {
         let mut m = req.config;
         let nb = required_id(&m.nodebalancer_id, "nodebalancer_id", diags)?;
         let config = required_id(&m.config_id, "config_id", diags)?;
@@ -61,18 +87,30 @@ impl TypedDataSource for NodeDataSource {
         let node = match st.client.nodebalancers().get_node_opt(nb, config, id).await {
             Ok(Some(n)) => n,
             Ok(None) => {
-                diags.error_at("id", "Node not found", format!("Config {config} of NodeBalancer {nb} has no node {id}."));
+                diags.error_at(
+                    "id",
+                    "Node not found",
+                    format!("Config {config} of NodeBalancer {nb} has no node {id}."),
+                );
                 return None;
             }
             Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to read NodeBalancer node {id}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to read NodeBalancer node {id}"),
+                    &e,
+                );
                 return None;
             }
         };
         let vpc = match vpc_config_of(st, &node).await {
             Ok(v) => v,
             Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to read the VPC configuration of node {id}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to read the VPC configuration of node {id}"),
+                    &e,
+                );
                 return None;
             }
         };

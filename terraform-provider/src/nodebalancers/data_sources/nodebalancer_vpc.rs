@@ -42,10 +42,19 @@ pub(crate) fn vpc_config_schema(nodebalancer_id: Attribute, id: Attribute) -> Sc
     let string = |text: &str| Attribute::string().computed().description(text);
     let number = |text: &str| Attribute::number().computed().description(text);
     Schema::new()
-        .attr("nodebalancer_id", nodebalancer_id.description("The NodeBalancer's ID."))
+        .attr(
+            "nodebalancer_id",
+            nodebalancer_id.description("The NodeBalancer's ID."),
+        )
         .attr("id", id.description("The VPC configuration's ID."))
-        .attr("ipv4_range", string("The IPv4 range (CIDR) the NodeBalancer uses in the subnet."))
-        .attr("ipv6_range", string("The IPv6 range (CIDR) the NodeBalancer uses in the subnet."))
+        .attr(
+            "ipv4_range",
+            string("The IPv4 range (CIDR) the NodeBalancer uses in the subnet."),
+        )
+        .attr(
+            "ipv6_range",
+            string("The IPv6 range (CIDR) the NodeBalancer uses in the subnet."),
+        )
         .attr("subnet_id", number("The VPC subnet."))
         .attr("vpc_id", number("The VPC."))
 }
@@ -60,21 +69,46 @@ impl TypedDataSource for VpcDataSource {
     }
 
     fn schema(&self) -> Schema {
-        vpc_config_schema(Attribute::number().required(), Attribute::number().required())
-            .description("A VPC configuration of a NodeBalancer, looked up by ID.")
+        vpc_config_schema(
+            Attribute::number().required(),
+            Attribute::number().required(),
+        )
+        .description("A VPC configuration of a NodeBalancer, looked up by ID.")
     }
 
-    async fn read(&self, req: DataRead<'_, VpcConfigItem, LinodeState>, diags: &mut Diagnostics) -> Option<VpcConfigItem> {
-        let nb = required_id(&Val::Known(req.config.nodebalancer_id), "nodebalancer_id", diags)?;
+    async fn read(
+        &self,
+        req: DataRead<'_, VpcConfigItem, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<VpcConfigItem> {
+        let nb = required_id(
+            &Val::Known(req.config.nodebalancer_id),
+            "nodebalancer_id",
+            diags,
+        )?;
         let id = required_id(&Val::Known(req.config.id), "id", diags)?;
-        match req.data.client.nodebalancers().get_vpc_config_opt(nb, id).await {
+        match req
+            .data
+            .client
+            .nodebalancers()
+            .get_vpc_config_opt(nb, id)
+            .await
+        {
             Ok(Some(c)) => Some(VpcConfigItem::from(&c)),
             Ok(None) => {
-                diags.error_at("id", "VPC configuration not found", format!("NodeBalancer {nb} has no VPC configuration {id}."));
+                diags.error_at(
+                    "id",
+                    "VPC configuration not found",
+                    format!("NodeBalancer {nb} has no VPC configuration {id}."),
+                );
                 None
             }
             Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to read VPC configuration {id} of NodeBalancer {nb}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to read VPC configuration {id} of NodeBalancer {nb}"),
+                    &e,
+                );
                 None
             }
         }

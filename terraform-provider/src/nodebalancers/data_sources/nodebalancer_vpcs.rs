@@ -14,7 +14,14 @@ use crate::common::filter::{FilterModel, Filterable, Query};
 
 /// What `filter` and `order_by` may name.
 static FILTERABLE: Filterable = Filterable {
-    fields: &["id", "ipv4_range", "ipv6_range", "nodebalancer_id", "subnet_id", "vpc_id"],
+    fields: &[
+        "id",
+        "ipv4_range",
+        "ipv6_range",
+        "nodebalancer_id",
+        "subnet_id",
+        "vpc_id",
+    ],
     api: &[],
     ordered: true,
 };
@@ -62,11 +69,19 @@ impl TypedDataSource for VpcsDataSource {
         Query::new(&config.filter, &config.order_by, &config.order).validate(diags);
     }
 
-    async fn read(&self, req: DataRead<'_, VpcsModel, LinodeState>, diags: &mut Diagnostics) -> Option<VpcsModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, VpcsModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<VpcsModel> {
         let mut m = req.config;
         let nb = required_id(&m.nodebalancer_id, "nodebalancer_id", diags)?;
         let query = Query::new(&m.filter, &m.order_by, &m.order);
-        let listing = req.data.client.nodebalancers().list_all_vpc_configs(nb, ListParams::new().page_size(500));
+        let listing = req
+            .data
+            .client
+            .nodebalancers()
+            .list_all_vpc_configs(nb, ListParams::new().page_size(500));
         let configs = list_under(listing, nb, "VPC configurations", diags).await?;
         let items = query.apply(configs.iter().map(VpcConfigItem::from).collect(), diags);
         let id = format!("{nb}-{}", query.id());

@@ -9,12 +9,23 @@ use tfplugin::{Diagnostics, Val, async_trait};
 
 use super::nodebalancer::{NodeBalancerItem, nodebalancer_schema};
 use crate::LinodeState;
-use crate::common::{self, filter::{FilterModel, Filterable, Query}};
+use crate::common::{
+    self,
+    filter::{FilterModel, Filterable, Query},
+};
 
 /// What `filter` and `order_by` may name; the API filters label, ipv4 and region (tags are
 /// matched client-side, as the official provider does).
 static FILTERABLE: Filterable = Filterable {
-    fields: &["client_conn_throttle", "hostname", "ipv4", "ipv6", "label", "region", "tags"],
+    fields: &[
+        "client_conn_throttle",
+        "hostname",
+        "ipv4",
+        "ipv6",
+        "label",
+        "region",
+        "tags",
+    ],
     api: &["ipv4", "label", "region"],
     ordered: true,
 };
@@ -68,8 +79,17 @@ impl TypedDataSource for NodeBalancersDataSource {
     ) -> Option<NodeBalancersModel> {
         let mut m = req.config;
         let query = Query::new(&m.filter, &m.order_by, &m.order);
-        let params = ListParams::new().page_size(500).filter(query.api_filter(&FILTERABLE));
-        let listed: Vec<_> = match req.data.client.nodebalancers().list_all(params).try_collect().await {
+        let params = ListParams::new()
+            .page_size(500)
+            .filter(query.api_filter(&FILTERABLE));
+        let listed: Vec<_> = match req
+            .data
+            .client
+            .nodebalancers()
+            .list_all(params)
+            .try_collect()
+            .await
+        {
             Ok(l) => l,
             Err(e) => {
                 common::api_error_plain(diags, "Unable to list NodeBalancers", &e);
