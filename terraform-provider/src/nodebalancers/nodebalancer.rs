@@ -404,28 +404,6 @@ fn vpcs_attribute() -> Attribute {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_timestamps_compare_without_their_zone_suffix() {
-        let eq = equality::normalized(utc_timestamp);
-        assert!(eq(
-            &Value::from("2025-01-02T03:04:05Z"),
-            &Value::from("2025-01-02T03:04:05")
-        ));
-        assert!(eq(
-            &Value::from("2025-01-02T03:04:05+00:00"),
-            &Value::from("2025-01-02T03:04:05")
-        ));
-        assert!(!eq(
-            &Value::from("2025-01-02T03:04:05Z"),
-            &Value::from("2025-01-02T03:04:06")
-        ));
-    }
-}
-
 #[async_trait]
 impl TypedResource for NodeBalancerResource {
     type Model = NodeBalancerModel;
@@ -765,5 +743,27 @@ impl TypedResource for NodeBalancerResource {
             Ok(v) => resp.state = v,
             Err(e) => resp.diagnostics.push(e.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_timestamps_compare_without_their_zone_suffix() {
+        let eq = equality::normalized(utc_timestamp);
+        assert!(eq(
+            &Value::from("2025-01-02T03:04:05Z"),
+            &Value::from("2025-01-02T03:04:05")
+        ));
+        assert!(eq(
+            &Value::from("2025-01-02T03:04:05+00:00"),
+            &Value::from("2025-01-02T03:04:05")
+        ));
+        assert!(!eq(
+            &Value::from("2025-01-02T03:04:05Z"),
+            &Value::from("2025-01-02T03:04:06")
+        ));
     }
 }
