@@ -5,3 +5,7 @@ data "linode_nodebalancer" "web" {
 output "lb_address" {
   value = data.linode_nodebalancer.web.ipv4
 }
+
+output "lb_firewalls" {
+  value = [for f in data.linode_nodebalancer.web.firewalls : f.label]
+}

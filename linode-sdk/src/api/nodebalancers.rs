@@ -79,6 +79,11 @@ impl NodeBalancersHandler {
         self.client.list_page("/nodebalancers/types", params).await
     }
 
+    /// Every NodeBalancer type, page by page.
+    pub fn list_all_types(&self, params: ListParams) -> BoxStream<'static, Result<ServiceType>> {
+        self.client.list_stream("/nodebalancers/types".into(), params)
+    }
+
     // ----- configs -----
 
     /// `GET /nodebalancers/{id}/configs` (one page).

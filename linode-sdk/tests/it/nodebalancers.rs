@@ -261,6 +261,27 @@ async fn vpc_config_streams_and_missing_config() {
 }
 
 #[tokio::test]
+async fn types_stream_with_a_filter() {
+    let (server, client) = setup().await;
+    let premium = json!({"id": "nodebalancer-premium", "label": "NodeBalancer Premium", "transfer": 0,
+        "price": {"hourly": 0.045, "monthly": 30.0}, "region_prices": [{"id": "id-cgk", "hourly": 0.054, "monthly": 36.0}]});
+    Mock::given(method("GET"))
+        .and(path("/v4/nodebalancers/types"))
+        .and(query_param("page", "1"))
+        .and(query_param("page_size", "500"))
+        .and(wiremock::matchers::header("X-Filter", r#"{"label":"NodeBalancer Premium"}"#))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([premium]))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = ListParams::new().page_size(500).filter(linode_sdk::Filter::new().eq("label", "NodeBalancer Premium"));
+    let types: Vec<_> = client.nodebalancers().list_all_types(params).try_collect().await.unwrap();
+    assert_eq!(types.len(), 1);
+    assert_eq!((types[0].id.as_str(), types[0].price.monthly), ("nodebalancer-premium", Some(30.0)));
+    assert_eq!(types[0].region_prices[0].id, "id-cgk");
+}
+
+#[tokio::test]
 async fn stats_and_stats_not_yet_available() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))

@@ -6,24 +6,28 @@ use futures::TryStreamExt;
 use linode_sdk::ListParams;
 use linode_sdk::models::Nullable;
 use linode_sdk::models::nodebalancers::{
-    Algorithm, CipherSuite, CreateNodeBalancerConfig, HealthCheck, NodeBalancerConfig, NodeBalancerConfigOptions,
-    Protocol, ProxyProtocol, Stickiness,
+    Algorithm, CipherSuite, CreateNodeBalancerConfig, HealthCheck, NodeBalancerConfig,
+    NodeBalancerConfigOptions, Protocol, ProxyProtocol, Stickiness,
 };
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{
-    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ReadRequest, ReadResponse,
-    UpdateRequest, UpgradeStateRequest, UpgradeStateResponse, ValidateRequest,
+    ImportRequest, ImportResponse, UpgradeStateRequest, UpgradeStateResponse,
 };
 use tfplugin::schema::{Attribute, Schema};
-use tfplugin::{AttributePath, Diagnostics, Resource, Type, Val, Value, async_trait, validators};
+use tfplugin::typed::{Applied, Create, Read, Refreshed, TypedResource, Update};
+use tfplugin::{Diagnostics, Type, Val, Value, async_trait, validators};
 
+use super::{api_id, not_echoed};
 use crate::{LinodeState, common};
 
-/// What the API returns instead of secrets.
+/// What the API answers instead of a secret.
 const REDACTED: &str = "<REDACTED>";
 
-/// The resource.
-pub struct NodeBalancerConfigResource;
+/// The cipher suites a configuration may ask for (`none` is only ever answered).
+const CIPHER_SUITES: &[&str] = &["recommended", "legacy"];
+
+/// `linode_nodebalancer_config`.
+pub(crate) struct ConfigResource;
 
 /// Node health counts (`node_status`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
@@ -42,21 +46,21 @@ pub(crate) fn node_status_type() -> Type {
 pub(crate) struct ConfigModel {
     pub id: Val<String>,
     pub nodebalancer_id: Val<i64>,
-    pub protocol: Val<String>,
-    pub proxy_protocol: Val<String>,
+    pub protocol: Val<Protocol>,
+    pub proxy_protocol: Val<ProxyProtocol>,
     pub port: Val<i64>,
     pub check_interval: Val<i64>,
     pub check_timeout: Val<i64>,
     pub check_attempts: Val<i64>,
     pub udp_check_port: Val<i64>,
     pub udp_session_timeout: Val<i64>,
-    pub algorithm: Val<String>,
-    pub stickiness: Val<String>,
-    pub check: Val<String>,
+    pub algorithm: Val<Algorithm>,
+    pub stickiness: Val<Stickiness>,
+    pub check: Val<HealthCheck>,
     pub check_path: Val<String>,
     pub check_body: Val<String>,
     pub check_passive: Val<bool>,
-    pub cipher_suite: Val<String>,
+    pub cipher_suite: Val<CipherSuite>,
     pub ssl_commonname: Val<String>,
     pub ssl_fingerprint: Val<String>,
     pub ssl_cert: Val<String>,
@@ -64,46 +68,40 @@ pub(crate) struct ConfigModel {
     pub node_status: Val<Vec<NodeStatusModel>>,
 }
 
-/// The state value of a secret the API redacts: the configured value while the API reports one
-/// (redacted or equal up to surrounding whitespace), null when the API has none.
-fn keep_secret(prior: &Val<String>, api: Option<&str>) -> Val<String> {
-    match (prior, api.filter(|a| !a.is_empty())) {
-        (_, None) => Val::Null,
-        (Val::Known(p), Some(a)) if a == REDACTED || a.trim() == p.trim() => Val::Known(p.clone()),
-        (_, Some(REDACTED)) => Val::Null, // imported: the value cannot be read back
-        (_, Some(a)) => Val::Known(a.to_string()),
+/// A secret as the API answers it: withheld (redacted) or absent are both null here, since the
+/// value cannot be read back; the attribute's equality keeps the configured value.
+fn secret(api: Option<&str>) -> Val<String> {
+    match api {
+        None | Some("" | REDACTED) => Val::Null,
+        Some(text) => Val::Known(text.to_string()),
     }
 }
 
 impl ConfigModel {
-    /// The state for `c`, keeping the configured secrets.
-    pub(crate) fn from_api(prior: &ConfigModel, c: &NodeBalancerConfig) -> Self {
+    /// The state the API describes.
+    pub(crate) fn from_api(c: &NodeBalancerConfig) -> Self {
         ConfigModel {
             id: Val::Known(c.id.to_string()),
             nodebalancer_id: Val::Known(c.nodebalancer_id as i64),
-            protocol: Val::Known(c.protocol.as_str().to_string()),
-            proxy_protocol: Val::Known(c.proxy_protocol.as_str().to_string()),
+            protocol: Val::Known(c.protocol.clone()),
+            proxy_protocol: Val::Known(c.proxy_protocol.clone()),
             port: Val::Known(c.port.into()),
             check_interval: Val::Known(c.check_interval.into()),
             check_timeout: Val::Known(c.check_timeout.into()),
             check_attempts: Val::Known(c.check_attempts.into()),
             udp_check_port: Val::Known(c.udp_check_port.unwrap_or(80).into()),
             udp_session_timeout: Val::Known(c.udp_session_timeout.unwrap_or(0).into()),
-            algorithm: Val::Known(c.algorithm.as_str().to_string()),
-            stickiness: Val::Known(c.stickiness.as_str().to_string()),
-            check: Val::Known(c.check.as_str().to_string()),
+            algorithm: Val::Known(c.algorithm.clone()),
+            stickiness: Val::Known(c.stickiness.clone()),
+            check: Val::Known(c.check.clone()),
             check_path: Val::Known(c.check_path.clone().unwrap_or_default()),
             check_body: Val::Known(c.check_body.clone().unwrap_or_default()),
             check_passive: Val::Known(c.check_passive),
-            // Some API versions report `none` for configs without TLS: keep the planned value then.
-            cipher_suite: match (&prior.cipher_suite, c.cipher_suite.as_str()) {
-                (Val::Known(p), "none") if c.protocol.as_str() != "https" => Val::Known(p.clone()),
-                (_, api) => Val::Known(api.to_string()),
-            },
+            cipher_suite: Val::Known(c.cipher_suite.clone()),
             ssl_commonname: Val::Known(c.ssl_commonname.clone().unwrap_or_default()),
             ssl_fingerprint: Val::Known(c.ssl_fingerprint.clone().unwrap_or_default()),
-            ssl_cert: keep_secret(&prior.ssl_cert, c.ssl_cert.as_deref()),
-            ssl_key: keep_secret(&prior.ssl_key, c.ssl_key.as_deref()),
+            ssl_cert: secret(c.ssl_cert.as_deref()),
+            ssl_key: secret(c.ssl_key.as_deref()),
             node_status: Val::Known(vec![NodeStatusModel {
                 up: c.nodes_status.up.into(),
                 down: c.nodes_status.down.into(),
@@ -111,12 +109,11 @@ impl ConfigModel {
         }
     }
 
-    /// The API options for the known planned values.
+    /// The API options for the known planned values; secrets only when they change (`prior`).
     fn options(&self, prior: Option<&ConfigModel>) -> NodeBalancerConfigOptions {
-        let string = |v: &Val<String>| v.get().cloned();
         let number = |v: &Val<i64>| v.get().and_then(|n| u32::try_from(*n).ok());
         let port = |v: &Val<i64>| v.get().and_then(|n| u16::try_from(*n).ok());
-        // Secrets: send a new value, clear a removed one, otherwise leave them alone.
+        // Send a new secret, clear a removed one, otherwise leave it alone.
         let secret = |plan: &Val<String>, prior: Option<&Val<String>>| match (plan, prior) {
             (Val::Known(p), Some(Val::Known(s))) if p == s => Nullable::Keep,
             (Val::Known(p), _) => Nullable::Value(p.clone()),
@@ -125,18 +122,18 @@ impl ConfigModel {
         };
         NodeBalancerConfigOptions {
             port: port(&self.port),
-            protocol: self.protocol.get().map(|s| Protocol::from(s.as_str())),
-            algorithm: self.algorithm.get().map(|s| Algorithm::from(s.as_str())),
-            stickiness: self.stickiness.get().map(|s| Stickiness::from(s.as_str())),
-            check: self.check.get().map(|s| HealthCheck::from(s.as_str())),
+            protocol: self.protocol.get().cloned(),
+            algorithm: self.algorithm.get().cloned(),
+            stickiness: self.stickiness.get().cloned(),
+            check: self.check.get().cloned(),
             check_interval: number(&self.check_interval),
             check_timeout: number(&self.check_timeout),
             check_attempts: number(&self.check_attempts),
-            check_path: string(&self.check_path),
-            check_body: string(&self.check_body),
+            check_path: self.check_path.get().cloned(),
+            check_body: self.check_body.get().cloned(),
             check_passive: self.check_passive.get().copied(),
-            proxy_protocol: self.proxy_protocol.get().map(|s| ProxyProtocol::from(s.as_str())),
-            cipher_suite: self.cipher_suite.get().map(|s| CipherSuite::from(s.as_str())),
+            proxy_protocol: self.proxy_protocol.get().cloned(),
+            cipher_suite: self.cipher_suite.get().cloned(),
             ssl_cert: secret(&self.ssl_cert, prior.map(|p| &p.ssl_cert)),
             ssl_key: secret(&self.ssl_key, prior.map(|p| &p.ssl_key)),
             udp_check_port: port(&self.udp_check_port),
@@ -153,34 +150,65 @@ pub(crate) async fn cached_configs(
     let client = st.client.clone();
     st.nodebalancer_configs
         .get_or_list(&nb_id.to_string(), || async move {
-            client.nodebalancers().list_all_configs(nb_id, ListParams::new().page_size(500)).try_collect().await
+            client
+                .nodebalancers()
+                .list_all_configs(nb_id, ListParams::new().page_size(500))
+                .try_collect()
+                .await
         })
         .await
 }
 
 fn ids(m: &ConfigModel, diags: &mut Diagnostics) -> Option<(u64, u64)> {
-    let Some(nb) = m.nodebalancer_id.get().and_then(|n| u64::try_from(*n).ok()) else {
-        diags.error_at("nodebalancer_id", "Invalid nodebalancer_id", "nodebalancer_id must be a positive number.");
+    let Some(nb) = api_id(&m.nodebalancer_id) else {
+        diags.error_at(
+            "nodebalancer_id",
+            "Invalid nodebalancer_id",
+            "nodebalancer_id must be a positive number.",
+        );
         return None;
     };
-    let id = common::parse_id(m.id.get().map(String::as_str).unwrap_or_default(), "id", diags)?;
+    let id = common::parse_id(
+        m.id.get().map(String::as_str).unwrap_or_default(),
+        "id",
+        diags,
+    )?;
     Some((nb, id))
 }
 
-/// Maps API field errors (`ssl_key` etc. share names) to attributes.
-fn field_to_attr(field: &str) -> Option<AttributePath> {
-    common::same_name(field)
+/// Some API versions answer `none` for the cipher suite of a config without TLS: that is the
+/// configured (or default) suite, not a change.
+fn cipher_suite_equality(earlier: &Value, read: &Value) -> bool {
+    earlier == read || read.as_str() == Some(CipherSuite::None.as_str())
 }
 
 #[async_trait]
-impl Resource for NodeBalancerConfigResource {
+impl TypedResource for ConfigResource {
+    type Model = ConfigModel;
+    type Data = LinodeState;
+
     fn type_name(&self) -> &str {
         "linode_nodebalancer_config"
     }
 
     fn schema(&self) -> Schema {
-        let opt_num = |text: &str| Attribute::number().optional().computed().description(text);
+        let opt_num = |text: &str| {
+            Attribute::number()
+                .optional()
+                .computed()
+                .use_state_for_unknown()
+                .description(text)
+        };
+        // As the official schema: computed values that only change with their configuration
+        // keep the state's value in plans; `check` and `check_path` follow other changes.
         let opt_str = |text: &str| Attribute::string().optional().computed().description(text);
+        let secret = |text: &str| {
+            Attribute::string()
+                .optional()
+                .sensitive()
+                .semantic_equality(not_echoed())
+                .description(text)
+        };
         Schema::new()
             .version(1)
             .description(
@@ -198,15 +226,15 @@ impl Resource for NodeBalancerConfigResource {
             .attr(
                 "protocol",
                 Attribute::string()
-                    .default("http")
-                    .validate(validators::one_of(&["http", "https", "tcp", "udp"]))
+                    .default(Protocol::Http.as_str())
+                    .one_of(Protocol::VALUES)
                     .description("`http` (the default), `https`, `tcp` or `udp`."),
             )
             .attr(
                 "proxy_protocol",
                 Attribute::string()
-                    .default("none")
-                    .validate(validators::one_of(&["none", "v1", "v2"]))
+                    .default(ProxyProtocol::None.as_str())
+                    .one_of(ProxyProtocol::VALUES)
                     .description("PROXY protocol sent to backends (tcp only): `none` (the default), `v1` or `v2`."),
             )
             .attr(
@@ -216,10 +244,7 @@ impl Resource for NodeBalancerConfigResource {
                     .validate(validators::between(1.0, 65535.0))
                     .description("The port to listen on, 1-65535 (default 80). Unique per NodeBalancer."),
             )
-            .attr(
-                "check_interval",
-                opt_num("Seconds between health checks.").validate(validators::between(2.0, 3600.0)),
-            )
+            .attr("check_interval", opt_num("Seconds between health checks.").validate(validators::between(2.0, 3600.0)))
             .attr(
                 "check_timeout",
                 opt_num("Seconds to wait for a health check answer, 1-30.").validate(validators::between(1.0, 30.0)),
@@ -238,25 +263,29 @@ impl Resource for NodeBalancerConfigResource {
             )
             .attr(
                 "udp_session_timeout",
-                Attribute::number().computed().description("Idle timeout of UDP sessions, in seconds."),
+                Attribute::number().computed().use_state_for_unknown().description("Idle timeout of UDP sessions, in seconds."),
             )
             .attr(
                 "algorithm",
                 opt_str("How backends are chosen: `roundrobin`, `leastconn`, `source` (or `ring_hash` for udp).")
-                    .validate(validators::one_of(&["roundrobin", "leastconn", "source", "ring_hash"])),
+                    .one_of(Algorithm::VALUES)
+                    .use_state_for_unknown(),
             )
             .attr(
                 "stickiness",
                 opt_str("Session stickiness: `none`, `table`, `http_cookie` (or `session`, `source_ip` for udp).")
-                    .validate(validators::one_of(&["none", "table", "http_cookie", "session", "source_ip"])),
+                    .one_of(Stickiness::VALUES)
+                    .use_state_for_unknown(),
             )
             .attr(
                 "check",
-                opt_str("Health check type: `none`, `connection`, `http` or `http_body`.")
-                    .validate(validators::one_of(&["none", "connection", "http", "http_body"])),
+                opt_str("Health check type: `none`, `connection`, `http` or `http_body`.").one_of(HealthCheck::VALUES),
             )
             .attr("check_path", opt_str("The URL path of http and http_body checks."))
-            .attr("check_body", opt_str("A regular expression the body must match (http_body checks)."))
+            .attr(
+                "check_body",
+                opt_str("A regular expression the body must match (http_body checks).").use_state_for_unknown(),
+            )
             .attr(
                 "check_passive",
                 Attribute::bool()
@@ -266,8 +295,9 @@ impl Resource for NodeBalancerConfigResource {
             .attr(
                 "cipher_suite",
                 Attribute::string()
-                    .default("recommended")
-                    .validate(validators::one_of(&["recommended", "legacy"]))
+                    .default(CipherSuite::Recommended.as_str())
+                    .one_of(CIPHER_SUITES)
+                    .semantic_equality(cipher_suite_equality)
                     .description("TLS ciphers for https: `recommended` (the default) or `legacy`."),
             )
             .attr(
@@ -278,18 +308,10 @@ impl Resource for NodeBalancerConfigResource {
                 "ssl_fingerprint",
                 Attribute::string().computed().description("The SHA1 fingerprint of the TLS certificate."),
             )
-            .attr(
-                "ssl_cert",
-                Attribute::string()
-                    .optional()
-                    .sensitive()
-                    .description("The PEM certificate (and chain) served for https."),
-            )
+            .attr("ssl_cert", secret("The PEM certificate (and chain) served for https. Linode does not return it."))
             .attr(
                 "ssl_key",
-                Attribute::string().optional().sensitive().description(
-                    "The PEM private key of `ssl_cert`. Linode never returns it; the configured value is kept in state.",
-                ),
+                secret("The PEM private key of `ssl_cert`. Linode never returns it; the configured value is kept in state."),
             )
             .attr(
                 "node_status",
@@ -299,12 +321,12 @@ impl Resource for NodeBalancerConfigResource {
             )
     }
 
-    async fn validate(&self, req: &ValidateRequest, diags: &mut Diagnostics) {
-        if req.config.get("protocol").and_then(Value::as_str) != Some("https") {
+    async fn validate(&self, config: &ConfigModel, diags: &mut Diagnostics) {
+        if config.protocol.get() != Some(&Protocol::Https) {
             return;
         }
-        for attr in ["ssl_cert", "ssl_key"] {
-            if req.config.get(attr).is_none_or(Value::is_null) {
+        for (attr, value) in [("ssl_cert", &config.ssl_cert), ("ssl_key", &config.ssl_key)] {
+            if value.is_null() {
                 diags.error_at(
                     attr,
                     format!("Missing {attr}"),
@@ -314,110 +336,164 @@ impl Resource for NodeBalancerConfigResource {
         }
     }
 
-    async fn create(&self, req: CreateRequest, resp: &mut ApplyResponse) {
+    async fn create(
+        &self,
+        req: Create<'_, ConfigModel, LinodeState>,
+        resp: &mut Applied<ConfigModel>,
+    ) {
+        let (st, plan) = (req.data, &req.plan);
         let diags = &mut resp.diagnostics;
-        let (Some(st), Some(plan)) = (common::state(&req.ctx, diags), req.plan_as::<ConfigModel>(diags)) else {
+        let Some(nb) = api_id(&plan.nodebalancer_id) else {
+            diags.error_at(
+                "nodebalancer_id",
+                "Invalid nodebalancer_id",
+                "nodebalancer_id must be a positive number.",
+            );
             return;
         };
-        let Some(nb) = plan.nodebalancer_id.get().and_then(|n| u64::try_from(*n).ok()) else {
-            diags.error_at("nodebalancer_id", "Invalid nodebalancer_id", "nodebalancer_id must be a positive number.");
-            return;
+        let body = CreateNodeBalancerConfig {
+            config: plan.options(None),
+            nodes: None,
         };
-        let body = CreateNodeBalancerConfig { config: plan.options(None), nodes: None };
-        // A NodeBalancer has one config per port.
+        // A NodeBalancer has one config per port: that is what an ambiguous failure looks for.
         let nodebalancers = st.client.nodebalancers();
         let find = || async {
             let configs: Vec<_> = nodebalancers
-                .list_all_configs(nb, linode_sdk::ListParams::new().page_size(500))
+                .list_all_configs(nb, ListParams::new().page_size(500))
                 .try_collect()
                 .await?;
-            Ok(configs.into_iter().filter(|c| Some(c.port) == body.config.port).collect())
+            Ok(configs
+                .into_iter()
+                .filter(|c| Some(c.port) == body.config.port)
+                .collect())
         };
-        let ownership = common::Ownership::Ids(|c: &linode_sdk::models::nodebalancers::NodeBalancerConfig| c.id);
+        let ownership = common::Ownership::Ids(|c: &NodeBalancerConfig| c.id);
         let create = || nodebalancers.create_config(nb, &body);
-        let result = common::create_once(&req.ctx, &st.client, "NodeBalancer config", ownership, create, find).await;
+        let result = common::create_once(
+            req.op.ctx,
+            &st.client,
+            "NodeBalancer config",
+            ownership,
+            create,
+            find,
+        )
+        .await;
         st.nodebalancer_configs.invalidate(&nb.to_string());
         match result {
-            Ok(c) => resp.set_state(&ConfigModel::from_api(&plan, &c)),
-            Err(e) => common::api_error(diags, "Unable to create the NodeBalancer config", &e, field_to_attr),
+            Ok(c) => resp.set(ConfigModel::from_api(&c)),
+            Err(e) => {
+                common::api_error(diags, "Unable to create the NodeBalancer config", &e, |f| {
+                    req.op.field_path(f)
+                })
+            }
         }
     }
 
-    async fn read(&self, req: ReadRequest, resp: &mut ReadResponse) {
-        let diags = &mut resp.diagnostics;
-        let (Some(st), Some(prior)) = (common::state(&req.ctx, diags), req.state_as::<ConfigModel>(diags)) else {
+    async fn read(
+        &self,
+        req: Read<'_, ConfigModel, LinodeState>,
+        resp: &mut Refreshed<ConfigModel>,
+    ) {
+        let Some((nb, id)) = ids(&req.state, &mut resp.diagnostics) else {
             return;
         };
-        let Some((nb, id)) = ids(&prior, diags) else { return };
-        match cached_configs(st, nb).await {
+        match cached_configs(req.data, nb).await {
             Ok(configs) => match configs.iter().find(|c| c.id == id) {
-                Some(c) => resp.set_state(&ConfigModel::from_api(&prior, c)),
+                Some(c) => resp.set(ConfigModel::from_api(c)),
                 None => resp.remove(),
             },
             Err(e) if e.is_not_found() => resp.remove(),
-            Err(e) => common::api_error_plain(diags, &format!("Unable to list the configs of NodeBalancer {nb}"), &e),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to list the configs of NodeBalancer {nb}"),
+                &e,
+            ),
         }
     }
 
-    async fn update(&self, req: UpdateRequest, resp: &mut ApplyResponse) {
+    async fn update(
+        &self,
+        req: Update<'_, ConfigModel, LinodeState>,
+        resp: &mut Applied<ConfigModel>,
+    ) {
+        let st = req.data;
         let diags = &mut resp.diagnostics;
-        let (Some(st), Some(plan), Some(prior)) = (
-            common::state(&req.ctx, diags),
-            req.plan_as::<ConfigModel>(diags),
-            req.state_as::<ConfigModel>(diags),
-        ) else {
+        let Some((nb, id)) = ids(&req.prior, diags) else {
             return;
         };
-        let Some((nb, id)) = ids(&prior, diags) else { return };
-        let result = st.client.nodebalancers().update_config(nb, id, &plan.options(Some(&prior))).await;
+        let result = st
+            .client
+            .nodebalancers()
+            .update_config(nb, id, &req.plan.options(Some(&req.prior)))
+            .await;
         st.nodebalancer_configs.invalidate(&nb.to_string());
         match result {
-            Ok(c) => resp.set_state(&ConfigModel::from_api(&plan, &c)),
-            Err(e) => common::api_error(diags, &format!("Unable to update NodeBalancer config {id}"), &e, field_to_attr),
+            Ok(c) => resp.set(ConfigModel::from_api(&c)),
+            Err(e) => common::api_error(
+                diags,
+                &format!("Unable to update NodeBalancer config {id}"),
+                &e,
+                |f| req.op.field_path(f),
+            ),
         }
     }
 
-    async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
-        let (Some(st), Some(prior)) = (common::state(&req.ctx, diags), req.state_as::<ConfigModel>(diags)) else {
+    async fn delete(&self, req: Read<'_, ConfigModel, LinodeState>, diags: &mut Diagnostics) {
+        let st = req.data;
+        let Some((nb, id)) = ids(&req.state, diags) else {
             return;
         };
-        let Some((nb, id)) = ids(&prior, diags) else { return };
         match st.client.nodebalancers().delete_config(nb, id).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
-            Err(e) => common::api_error_plain(diags, &format!("Unable to delete NodeBalancer config {id}"), &e),
+            Err(e) => common::api_error_plain(
+                diags,
+                &format!("Unable to delete NodeBalancer config {id}"),
+                &e,
+            ),
         }
         st.nodebalancer_configs.invalidate(&nb.to_string());
         st.nodebalancer_nodes.invalidate(&format!("{nb},{id}"));
     }
 
-    async fn import(&self, req: ImportRequest, resp: &mut ImportResponse) {
+    async fn import(&self, _st: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
         let Some([nb, id]) =
             common::parse_import_ids::<2>(&req.id, "<nodebalancer_id>,<id>", &mut resp.diagnostics)
         else {
             return;
         };
-        resp.set_attr("nodebalancer_id", nb);
+        resp.set_attr("nodebalancer_id", Value::from(nb as i64));
         resp.set_attr("id", id.to_string());
     }
 
-    /// Version 0 stored `node_status` as a single object (a map); version 1 stores a list of one.
+    /// Version 0 (the official provider's first framework schema) stored `node_status` as a map
+    /// of strings; version 1 stores a list of one object of numbers.
     async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
-        let serde_json::Value::Object(mut old) = req.json else {
-            resp.diagnostics.error("Unable to upgrade resource state", "The stored state is not a JSON object.");
-            return;
-        };
         if req.version != 0 {
             resp.diagnostics.error(
                 "Unable to upgrade resource state",
-                format!("linode_nodebalancer_config has no state upgrade from schema version {}.", req.version),
+                format!(
+                    "linode_nodebalancer_config has no state upgrade from schema version {}.",
+                    req.version
+                ),
             );
             return;
         }
+        let serde_json::Value::Object(mut old) = req.json else {
+            resp.diagnostics.error(
+                "Unable to upgrade resource state",
+                "The stored state is not a JSON object.",
+            );
+            return;
+        };
         let schema = self.schema();
         old.retain(|k, _| schema.attribute(k).is_some());
         let count = |v: Option<&serde_json::Value>| {
-            v.and_then(|x| x.as_i64().or_else(|| x.as_str().and_then(|s| s.parse().ok()))).unwrap_or(0)
+            v.and_then(|x| {
+                x.as_i64()
+                    .or_else(|| x.as_str().and_then(|s| s.parse().ok()))
+            })
+            .unwrap_or(0)
         };
         if let Some(serde_json::Value::Object(s)) = old.get("node_status").cloned() {
             old.insert(
