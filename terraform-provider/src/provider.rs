@@ -292,6 +292,8 @@ impl Provider for LinodeProvider {
             crate::domains::resources(),
             crate::object_storage::resources(),
             crate::secrets::resources(),
+            crate::firewalls::resources(),
+            crate::vpcs::resources(),
         ]
         .concat()
     }
@@ -304,6 +306,8 @@ impl Provider for LinodeProvider {
             crate::domains::data_sources(),
             crate::object_storage::data_sources(),
             crate::secrets::data_sources(),
+            crate::firewalls::data_sources(),
+            crate::vpcs::data_sources(),
         ]
         .concat()
     }
