@@ -71,7 +71,7 @@ impl TypedDataSource for VpcDataSource {
 
     async fn read(&self, req: DataRead<'_, VpcDataModel, LinodeState>, diags: &mut Diagnostics) -> Option<VpcDataModel> {
         let id = &req.config.id;
-        let Some(vpc_id) = common::parse_id(id, "id", diags) else { return None };
+        let vpc_id = common::parse_id(id, "id", diags)?;
         match req.data.client.vpcs().get_opt(vpc_id).await {
             Ok(Some(v)) => Some(VpcDataModel::from(&v)),
             Ok(None) => {
