@@ -120,21 +120,18 @@ pub(crate) fn devices_type() -> Type {
     ]))
 }
 
-/// The type of an `inbound`/`outbound` element in the data sources (`addresses` as `family`,
-/// a list in `linode_firewall`, a set in `linode_firewalls`, as in the official schemas).
-pub(crate) fn rules_type(family: fn(Type) -> Type, description: bool) -> Type {
-    let mut fields = vec![
+/// The type of `inbound`/`outbound` in `data "linode_firewall"` (addresses as lists, a
+/// `description`, as in the official schema).
+pub(crate) fn rules_type() -> Type {
+    Type::list(Type::object([
         ("label", Type::String),
         ("action", Type::String),
         ("protocol", Type::String),
         ("ports", Type::String),
-        ("ipv4", family(Type::String)),
-        ("ipv6", family(Type::String)),
-    ];
-    if description {
-        fields.push(("description", Type::String));
-    }
-    Type::list(Type::object(fields))
+        ("ipv4", Type::list(Type::String)),
+        ("ipv6", Type::list(Type::String)),
+        ("description", Type::String),
+    ]))
 }
 
 /// A firewall's devices, listed once (one paginated call).

@@ -51,14 +51,14 @@ impl TypedDataSource for FirewallDataSource {
             .attr("disabled", Attribute::bool().computed().description("Whether the rules are not enforced."))
             .attr(
                 "inbound",
-                Attribute::of(rules_type(Type::list, true))
+                Attribute::of(rules_type())
                     .computed()
                     .description("The inbound rules, in order: `label`, `action`, `protocol`, `ports`, `ipv4`, `ipv6`, `description`."),
             )
             .attr("inbound_policy", string("What happens to inbound traffic no rule matches."))
             .attr(
                 "outbound",
-                Attribute::of(rules_type(Type::list, true)).computed().description("The outbound rules, in order."),
+                Attribute::of(rules_type()).computed().description("The outbound rules, in order."),
             )
             .attr("outbound_policy", string("What happens to outbound traffic no rule matches."))
             .attr("linodes", ids("The IDs of the Linodes the firewall protects."))
