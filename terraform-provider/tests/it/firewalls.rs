@@ -353,3 +353,25 @@ async fn firewall_data_sources_read_filter_and_order_in_one_listing() {
     assert_error_on(&read(vec![filter("ports", &["443"], None)], None, None).await.diagnostics, "filter");
     assert_error_on(&read(vec![], Some("inbound"), None).await.diagnostics, "order_by");
 }
+
+#[tokio::test]
+async fn a_firewall_made_by_a_create_answered_500_is_adopted_once_and_a_same_label_one_never() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let config = firewall("adopted-fw", vec![rule("web", "TCP", Some("80"), &["0.0.0.0/0"])], &[]);
+    env.mock.set_faults(linode_mock::FaultConfig::apply_then_500_once("POST", "/v4/networking/firewalls"));
+    let state = env.h.create("linode_firewall", config).await.expect_ok();
+    let all = client.firewalls().list(&ListParams::new()).await.unwrap().data;
+    assert_eq!(all.len(), 1, "no duplicate");
+    assert_eq!(id_of(&state), all[0].id, "the firewall made is in state");
+
+    // Another team's firewall with the label this configuration wants is left alone.
+    let theirs = firewall("adopted-fw", vec![rule("theirs", "UDP", Some("53"), &["0.0.0.0/0"])], &[]);
+    env.mock.set_faults(linode_mock::FaultConfig::apply_then_500_once("POST", "/v4/networking/firewalls"));
+    let out = env.h.create("linode_firewall", theirs).await;
+    assert!(out.diagnostics.has_errors(), "the create fails instead of taking the existing firewall");
+    assert!(out.state.is_null() || out.state.get("id").is_none_or(Value::is_null), "nothing recorded in state");
+    let after = client.firewalls().list(&ListParams::new()).await.unwrap().data;
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].rules.inbound[0].label.as_deref(), Some("web"), "untouched");
+}

@@ -261,3 +261,21 @@ async fn vpc_data_sources_read_and_filter_in_one_listing() {
     assert_error_on(&ips(&[("ipv6", Value::from(true))]).await.diagnostics, "ipv6");
     assert_error_on(&ips(&[("filter", Value::set([filter("address", &["x"], None)]))]).await.diagnostics, "filter");
 }
+
+#[tokio::test]
+async fn vpcs_and_subnets_made_by_a_create_answered_500_are_adopted_once() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    env.mock.set_faults(linode_mock::FaultConfig::apply_then_500_once("POST", "/v4/vpcs"));
+    let state = env.h.create("linode_vpc", vpc("adopted", "fr-par", None)).await.expect_ok();
+    let vpcs = client.vpcs().list(&ListParams::new()).await.unwrap().data;
+    assert_eq!(vpcs.len(), 1, "no duplicate VPC");
+    assert_eq!(id_of(&state), vpcs[0].id);
+
+    let vpc_id = vpcs[0].id;
+    env.mock.set_faults(linode_mock::FaultConfig::apply_then_500_once("POST", &format!("/v4/vpcs/{vpc_id}/subnets")));
+    let sub = env.h.create("linode_vpc_subnet", subnet(vpc_id, "adopted", "10.5.0.0/24")).await.expect_ok();
+    let subnets = client.vpcs().list_subnets(vpc_id, &ListParams::new()).await.unwrap().data;
+    assert_eq!(subnets.len(), 1, "no duplicate subnet");
+    assert_eq!(id_of(&sub), subnets[0].id);
+}
