@@ -14,17 +14,23 @@ use std::sync::Arc;
 use futures::TryStreamExt;
 use linode_sdk::ListParams;
 use linode_sdk::models::firewalls::{
-    Firewall, FirewallAction, FirewallAddresses, FirewallDevice, FirewallDeviceType, FirewallProtocol, FirewallRule,
+    Firewall, FirewallAction, FirewallAddresses, FirewallDevice, FirewallDeviceType,
+    FirewallProtocol, FirewallRule,
 };
 use serde::{Deserialize, Serialize};
 use tfplugin::schema::{Attribute, Schema};
-use tfplugin::{AttributePath, DataSource, Diagnostics, Resource, Type, Val, Value, typed, validators};
+use tfplugin::{
+    AttributePath, DataSource, Diagnostics, Resource, Type, Val, Value, typed, validators,
+};
 
 use crate::LinodeState;
 
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
-    vec![typed::resource(firewall::FirewallResource), typed::resource(device::DeviceResource)]
+    vec![
+        typed::resource(firewall::FirewallResource),
+        typed::resource(device::DeviceResource),
+    ]
 }
 
 /// This family's data sources.
@@ -56,7 +62,13 @@ impl RuleModel {
     /// The rule as the API shows it: unset description is `""`, unset ports and address families
     /// are null.
     pub fn from_api(r: &FirewallRule) -> RuleModel {
-        let family = |list: &Vec<String>| if list.is_empty() { Val::Null } else { Val::Known(list.clone()) };
+        let family = |list: &Vec<String>| {
+            if list.is_empty() {
+                Val::Null
+            } else {
+                Val::Known(list.clone())
+            }
+        };
         RuleModel {
             label: Val::Known(r.label.clone().unwrap_or_default()),
             action: Val::Known(r.action.clone()),
@@ -135,13 +147,25 @@ pub(crate) fn rules_type() -> Type {
 }
 
 /// A firewall's devices, listed once (one paginated call).
-pub(crate) async fn list_devices(state: &LinodeState, id: u64) -> Result<Vec<FirewallDevice>, linode_sdk::Error> {
-    state.client.firewalls().list_all_devices(id, ListParams::new().page_size(500)).try_collect().await
+pub(crate) async fn list_devices(
+    state: &LinodeState,
+    id: u64,
+) -> Result<Vec<FirewallDevice>, linode_sdk::Error> {
+    state
+        .client
+        .firewalls()
+        .list_all_devices(id, ListParams::new().page_size(500))
+        .try_collect()
+        .await
 }
 
 /// The ids of the devices of one kind, sorted.
 pub(crate) fn entity_ids(devices: &[FirewallDevice], kind: &FirewallDeviceType) -> Vec<i64> {
-    let mut ids: Vec<i64> = devices.iter().filter(|d| &d.entity.kind == kind).map(|d| d.entity.id as i64).collect();
+    let mut ids: Vec<i64> = devices
+        .iter()
+        .filter(|d| &d.entity.kind == kind)
+        .map(|d| d.entity.id as i64)
+        .collect();
     ids.sort_unstable();
     ids
 }
@@ -169,8 +193,14 @@ impl FirewallView {
     /// The view of `fw` from its `entities` alone (a listing of firewalls carries no device ids,
     /// so `devices[*].id` is null).
     pub fn from_listing(fw: &Firewall) -> FirewallView {
-        let devices: Vec<FirewallDevice> =
-            fw.entities.iter().map(|e| FirewallDevice { entity: e.clone(), ..Default::default() }).collect();
+        let devices: Vec<FirewallDevice> = fw
+            .entities
+            .iter()
+            .map(|e| FirewallDevice {
+                entity: e.clone(),
+                ..Default::default()
+            })
+            .collect();
         let mut view = FirewallView::new(fw, &devices);
         view.devices.iter_mut().for_each(|d| d.id = None);
         view
@@ -206,7 +236,10 @@ pub(crate) fn rule_schema(direction: &str) -> Schema {
             .validate(validators::size_between(1, 255))
             .validate(addresses_validator(v6))
             .semantic_equality(same_addresses)
-            .description(format!("{name} addresses or networks the rule matches, e.g. `{}`.", if v6 { "::/0" } else { "0.0.0.0/0" }))
+            .description(format!(
+                "{name} addresses or networks the rule matches, e.g. `{}`.",
+                if v6 { "::/0" } else { "0.0.0.0/0" }
+            ))
     };
     Schema::new()
         .description(format!("An {direction} rule. Rules apply in the order written; the first match decides."))
@@ -255,15 +288,29 @@ pub(crate) fn rule_schema(direction: &str) -> Schema {
 /// Validator: a list of IPv4 (or IPv6) addresses or networks.
 fn addresses_validator(v6: bool) -> impl validators::Validator {
     let family = if v6 { "IPv6" } else { "IPv4" };
-    validators::from_fn(format!("each element must be an {family} address or network"), move |v| {
-        for s in v.as_elements().unwrap_or_default().iter().filter_map(Value::as_str) {
-            if normalize_address(s, v6).is_none() {
-                let example = if v6 { "2001:db8::/32" } else { "203.0.113.0/24" };
-                return Err(format!("{s:?} is not an {family} address or network (e.g. {example})."));
+    validators::from_fn(
+        format!("each element must be an {family} address or network"),
+        move |v| {
+            for s in v
+                .as_elements()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Value::as_str)
+            {
+                if normalize_address(s, v6).is_none() {
+                    let example = if v6 {
+                        "2001:db8::/32"
+                    } else {
+                        "203.0.113.0/24"
+                    };
+                    return Err(format!(
+                        "{s:?} is not an {family} address or network (e.g. {example})."
+                    ));
+                }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// An address or network in the API's canonical form (`192.0.2.1` → `192.0.2.1/32`).
@@ -272,12 +319,20 @@ fn normalize_address(s: &str, v6: bool) -> Option<String> {
     if v6 {
         s.parse::<ipnet::Ipv6Net>()
             .ok()
-            .or_else(|| s.parse::<std::net::Ipv6Addr>().ok().map(ipnet::Ipv6Net::from))
+            .or_else(|| {
+                s.parse::<std::net::Ipv6Addr>()
+                    .ok()
+                    .map(ipnet::Ipv6Net::from)
+            })
             .map(|n| n.to_string())
     } else {
         s.parse::<ipnet::Ipv4Net>()
             .ok()
-            .or_else(|| s.parse::<std::net::Ipv4Addr>().ok().map(ipnet::Ipv4Net::from))
+            .or_else(|| {
+                s.parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .map(ipnet::Ipv4Net::from)
+            })
             .map(|n| n.to_string())
     }
 }
@@ -287,7 +342,10 @@ fn same_addresses(a: &Value, b: &Value) -> bool {
     let canonical = |v: &Value| -> Option<Vec<String>> {
         v.as_elements()?
             .iter()
-            .map(|e| e.as_str().map(|s| normalize_address(s, s.contains(':')).unwrap_or_else(|| s.to_string())))
+            .map(|e| {
+                e.as_str()
+                    .map(|s| normalize_address(s, s.contains(':')).unwrap_or_else(|| s.to_string()))
+            })
             .collect()
     };
     match (canonical(a), canonical(b)) {
@@ -298,19 +356,32 @@ fn same_addresses(a: &Value, b: &Value) -> bool {
 
 /// Ports as the API writes them: pieces separated by `, `.
 fn normalize_ports(p: &str) -> String {
-    p.split(',').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
+    p.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What is wrong with a port string, following Linode's rules.
 pub(crate) fn ports_problem(ports: &str) -> Option<String> {
     let mut pieces = 0;
     for piece in ports.split(',').map(str::trim) {
-        let port = |s: &str| s.trim().parse::<u32>().ok().filter(|p| (1..=65535).contains(p));
+        let port = |s: &str| {
+            s.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=65535).contains(p))
+        };
         match piece.split_once('-') {
             _ if piece.is_empty() => return Some(format!("{ports:?} has an empty port.")),
             Some((a, b)) => match (port(a), port(b)) {
                 (Some(a), Some(b)) if a < b => pieces += 2,
-                (Some(_), Some(_)) => return Some(format!("In {piece:?} the range must go from the lower port to the higher.")),
+                (Some(_), Some(_)) => {
+                    return Some(format!(
+                        "In {piece:?} the range must go from the lower port to the higher."
+                    ));
+                }
                 _ => return Some(format!("{piece:?} is not a port range of ports 1-65535.")),
             },
             None if port(piece).is_some() => pieces += 1,
@@ -322,10 +393,13 @@ pub(crate) fn ports_problem(ports: &str) -> Option<String> {
 }
 
 fn ports_validator() -> impl validators::Validator {
-    validators::from_fn("ports and port ranges (1-65535), at most 15 pieces", |v| match v.as_str() {
-        Some(p) => ports_problem(p).map_or(Ok(()), Err),
-        None => Ok(()),
-    })
+    validators::from_fn(
+        "ports and port ranges (1-65535), at most 15 pieces",
+        |v| match v.as_str() {
+            Some(p) => ports_problem(p).map_or(Ok(()), Err),
+            None => Ok(()),
+        },
+    )
 }
 
 /// Checks across the attributes of each rule: at most 25 per direction, an address family in
@@ -335,7 +409,10 @@ pub(crate) fn check_rules(direction: &str, rules: &[RuleModel], diags: &mut Diag
         diags.error_at(
             direction,
             "Too many firewall rules",
-            format!("A firewall can have at most {MAX_RULES} {direction} rules; {} are configured.", rules.len()),
+            format!(
+                "A firewall can have at most {MAX_RULES} {direction} rules; {} are configured.",
+                rules.len()
+            ),
         );
     }
     for (i, r) in rules.iter().enumerate() {
@@ -347,11 +424,16 @@ pub(crate) fn check_rules(direction: &str, rules: &[RuleModel], diags: &mut Diag
                 format!("The {direction} rule needs `ipv4`, `ipv6` or both (e.g. `ipv4 = [\"0.0.0.0/0\"]`)."),
             );
         }
-        if let (Some(p @ (FirewallProtocol::Icmp | FirewallProtocol::Ipencap)), Some(_)) = (r.protocol.get(), r.ports.get()) {
+        if let (Some(p @ (FirewallProtocol::Icmp | FirewallProtocol::Ipencap)), Some(_)) =
+            (r.protocol.get(), r.ports.get())
+        {
             diags.error_at(
                 at("ports"),
                 "Ports not allowed",
-                format!("Ports are not allowed for {} rules; remove `ports`.", p.as_str()),
+                format!(
+                    "Ports are not allowed for {} rules; remove `ports`.",
+                    p.as_str()
+                ),
             );
         }
     }
@@ -370,7 +452,10 @@ mod tests {
         assert!(ports_problem("90-80").unwrap().contains("lower port"));
         assert!(ports_problem("22,,80").is_some());
         assert!(ports_problem("http").is_some());
-        let sixteen = (1..=16).map(|p| p.to_string()).collect::<Vec<_>>().join(",");
+        let sixteen = (1..=16)
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         assert!(ports_problem(&sixteen).unwrap().contains("at most 15"));
         assert_eq!(normalize_ports("22,80-90 ,443"), "22, 80-90, 443");
     }
@@ -378,11 +463,26 @@ mod tests {
     #[test]
     fn addresses_compare_in_canonical_form() {
         let list = |items: &[&str]| Value::list(items.iter().map(|s| Value::from(*s)));
-        assert!(same_addresses(&list(&["192.0.2.1", "::1"]), &list(&["192.0.2.1/32", "::1/128"])));
-        assert!(!same_addresses(&list(&["192.0.2.1", "192.0.2.2"]), &list(&["192.0.2.2/32", "192.0.2.1/32"])), "order is kept");
-        assert_eq!(normalize_address("10.0.0.0/8", false).as_deref(), Some("10.0.0.0/8"));
+        assert!(same_addresses(
+            &list(&["192.0.2.1", "::1"]),
+            &list(&["192.0.2.1/32", "::1/128"])
+        ));
+        assert!(
+            !same_addresses(
+                &list(&["192.0.2.1", "192.0.2.2"]),
+                &list(&["192.0.2.2/32", "192.0.2.1/32"])
+            ),
+            "order is kept"
+        );
+        assert_eq!(
+            normalize_address("10.0.0.0/8", false).as_deref(),
+            Some("10.0.0.0/8")
+        );
         assert_eq!(normalize_address("10.0.0.256", false), None);
-        assert_eq!(normalize_address("2001:db8::/32", true).as_deref(), Some("2001:db8::/32"));
+        assert_eq!(
+            normalize_address("2001:db8::/32", true).as_deref(),
+            Some("2001:db8::/32")
+        );
     }
 
     #[test]

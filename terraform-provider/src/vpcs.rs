@@ -22,7 +22,10 @@ use crate::{LinodeState, common};
 
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
-    vec![typed::resource(vpc::VpcResource), typed::resource(subnet::SubnetResource)]
+    vec![
+        typed::resource(vpc::VpcResource),
+        typed::resource(subnet::SubnetResource),
+    ]
 }
 
 /// This family's data sources.
@@ -39,12 +42,20 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
 /// Validator: a VPC or subnet label (1-64 ASCII letters, digits, `-` and `_`, no `--`).
 pub(crate) fn label_validator() -> impl validators::Validator {
     validators::from_fn("1-64 ASCII letters, digits, dashes and underscores", |v| {
-        let Some(label) = v.as_str() else { return Ok(()) };
+        let Some(label) = v.as_str() else {
+            return Ok(());
+        };
         if !(1..=64).contains(&label.chars().count()) {
             return Err(format!("{label:?} must be 1-64 characters long."));
         }
-        if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || label.contains("--") {
-            return Err(format!("{label:?} may only use ASCII letters, digits, dashes and underscores (no `--`)."));
+        if !label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || label.contains("--")
+        {
+            return Err(format!(
+                "{label:?} may only use ASCII letters, digits, dashes and underscores (no `--`)."
+            ));
         }
         Ok(())
     })
@@ -63,17 +74,29 @@ fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
 /// What is wrong with a subnet range, following Linode's rules (without the overlap check).
 pub(crate) fn range_problem(ipv4: &str) -> Option<String> {
     let Ok(range) = ipv4.parse::<Ipv4Net>() else {
-        return Some(format!("{ipv4:?} is not an IPv4 range in CIDR form, e.g. 10.0.0.0/24."));
+        return Some(format!(
+            "{ipv4:?} is not an IPv4 range in CIDR form, e.g. 10.0.0.0/24."
+        ));
     };
     let net = |s: &str| s.parse::<Ipv4Net>().unwrap_or_default();
     if range.trunc() != range {
-        Some(format!("{ipv4:?} is not in canonical form: use {}.", range.trunc()))
+        Some(format!(
+            "{ipv4:?} is not in canonical form: use {}.",
+            range.trunc()
+        ))
     } else if !(1..=29).contains(&range.prefix_len()) {
-        Some(format!("{ipv4:?}: the prefix length must be between 1 and 29."))
+        Some(format!(
+            "{ipv4:?}: the prefix length must be between 1 and 29."
+        ))
     } else if !PRIVATE.iter().any(|p| net(p).contains(&range)) {
-        Some(format!("{ipv4:?} is not a private range (RFC 1918: {}).", PRIVATE.join(", ")))
+        Some(format!(
+            "{ipv4:?} is not a private range (RFC 1918: {}).",
+            PRIVATE.join(", ")
+        ))
     } else if overlaps(&range, &net(RESERVED)) {
-        Some(format!("{ipv4:?} overlaps {RESERVED}, which Linode reserves."))
+        Some(format!(
+            "{ipv4:?} overlaps {RESERVED}, which Linode reserves."
+        ))
     } else {
         None
     }
@@ -81,10 +104,13 @@ pub(crate) fn range_problem(ipv4: &str) -> Option<String> {
 
 /// Validator: a subnet range Linode accepts.
 pub(crate) fn range_validator() -> impl validators::Validator {
-    validators::from_fn("a private IPv4 range in CIDR form, prefix /1 to /29", |v| match v.as_str() {
-        Some(r) => range_problem(r).map_or(Ok(()), Err),
-        None => Ok(()),
-    })
+    validators::from_fn(
+        "a private IPv4 range in CIDR form, prefix /1 to /29",
+        |v| match v.as_str() {
+            Some(r) => range_problem(r).map_or(Ok(()), Err),
+            None => Ok(()),
+        },
+    )
 }
 
 /// Plan-time check of a subnet's `ipv4`: it overlaps no other subnet of its VPC (`vpc_id` of
@@ -98,24 +124,46 @@ impl DataValidator<LinodeState> for NoOverlap {
     }
 
     async fn validate(&self, state: &LinodeState, check: PlanCheck<'_>, diags: &mut Diagnostics) {
-        let (Some(ipv4), Some(vpc_id)) =
-            (check.value.as_str(), check.config.get("vpc_id").and_then(Value::as_i64).and_then(|v| u64::try_from(v).ok()))
-        else {
+        let (Some(ipv4), Some(vpc_id)) = (
+            check.value.as_str(),
+            check
+                .config
+                .get("vpc_id")
+                .and_then(Value::as_i64)
+                .and_then(|v| u64::try_from(v).ok()),
+        ) else {
             return;
         };
-        let Ok(range) = ipv4.parse::<Ipv4Net>() else { return };
-        let own = check.prior.get("id").and_then(Value::as_str).and_then(|s| s.parse::<u64>().ok());
+        let Ok(range) = ipv4.parse::<Ipv4Net>() else {
+            return;
+        };
+        let own = check
+            .prior
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<u64>().ok());
         let subnets = match list_subnets(state, vpc_id).await {
             Ok(s) => s,
             Err(e) if e.is_not_found() => {
-                return diags.error_at("vpc_id", "Unknown VPC", format!("VPC {vpc_id} does not exist."));
+                return diags.error_at(
+                    "vpc_id",
+                    "Unknown VPC",
+                    format!("VPC {vpc_id} does not exist."),
+                );
             }
-            Err(e) => return common::api_error_plain(diags, "Unable to list the VPC's subnets for validation", &e),
+            Err(e) => {
+                return common::api_error_plain(
+                    diags,
+                    "Unable to list the VPC's subnets for validation",
+                    &e,
+                );
+            }
         };
-        let clash = subnets
-            .iter()
-            .filter(|s| Some(s.id) != own)
-            .find(|s| s.ipv4.parse::<Ipv4Net>().is_ok_and(|other| overlaps(&range, &other)));
+        let clash = subnets.iter().filter(|s| Some(s.id) != own).find(|s| {
+            s.ipv4
+                .parse::<Ipv4Net>()
+                .is_ok_and(|other| overlaps(&range, &other))
+        });
         if let Some(other) = clash {
             diags.error_at(
                 check.path.clone(),
@@ -127,8 +175,16 @@ impl DataValidator<LinodeState> for NoOverlap {
 }
 
 /// Every subnet of a VPC (one paginated listing).
-pub(crate) async fn list_subnets(state: &LinodeState, vpc_id: u64) -> Result<Vec<VpcSubnet>, linode_sdk::Error> {
-    state.client.vpcs().list_all_subnets(vpc_id, ListParams::new().page_size(500)).try_collect().await
+pub(crate) async fn list_subnets(
+    state: &LinodeState,
+    vpc_id: u64,
+) -> Result<Vec<VpcSubnet>, linode_sdk::Error> {
+    state
+        .client
+        .vpcs()
+        .list_all_subnets(vpc_id, ListParams::new().page_size(500))
+        .try_collect()
+        .await
 }
 
 /// `{range}`, as IPv6 ranges are shown.
@@ -139,7 +195,9 @@ pub(crate) struct RangeModel {
 
 impl From<&VpcRange> for RangeModel {
     fn from(r: &VpcRange) -> RangeModel {
-        RangeModel { range: r.range.clone() }
+        RangeModel {
+            range: r.range.clone(),
+        }
     }
 }
 
@@ -195,14 +253,22 @@ impl From<&VpcSubnet> for SubnetView {
                     interfaces: l
                         .interfaces
                         .iter()
-                        .map(|i| InterfaceModel { id: i.id as i64, config_id: i.config_id.map(|c| c as i64), active: i.active })
+                        .map(|i| InterfaceModel {
+                            id: i.id as i64,
+                            config_id: i.config_id.map(|c| c as i64),
+                            active: i.active,
+                        })
                         .collect(),
                 })
                 .collect(),
             databases: s
                 .databases
                 .iter()
-                .map(|d| SubnetUserModel { id: d.id as i64, ipv4_range: d.ipv4_range.clone(), ipv6_ranges: vec![] })
+                .map(|d| SubnetUserModel {
+                    id: d.id as i64,
+                    ipv4_range: d.ipv4_range.clone(),
+                    ipv6_ranges: vec![],
+                })
                 .collect(),
             nodebalancers: s
                 .nodebalancers
@@ -225,7 +291,11 @@ pub(crate) fn linodes_type() -> Type {
         ("id", Type::Number),
         (
             "interfaces",
-            Type::list(Type::object([("id", Type::Number), ("config_id", Type::Number), ("active", Type::Bool)])),
+            Type::list(Type::object([
+                ("id", Type::Number),
+                ("config_id", Type::Number),
+                ("active", Type::Bool),
+            ])),
         ),
     ]))
 }
@@ -235,7 +305,10 @@ pub(crate) fn users_type() -> Type {
     Type::list(Type::object([
         ("id", Type::Number),
         ("ipv4_range", Type::String),
-        ("ipv6_ranges", Type::list(Type::object([("range", Type::String)]))),
+        (
+            "ipv6_ranges",
+            Type::list(Type::object([("range", Type::String)])),
+        ),
     ]))
 }
 
@@ -248,10 +321,22 @@ mod tests {
     fn ranges_follow_linode_rules() {
         assert_eq!(range_problem("10.0.0.0/24"), None);
         assert_eq!(range_problem("192.168.0.0/24"), None);
-        assert!(range_problem("10.0.0.1/24").unwrap().contains("10.0.0.0/24"));
-        assert!(range_problem("10.0.0.0/30").unwrap().contains("between 1 and 29"));
+        assert!(
+            range_problem("10.0.0.1/24")
+                .unwrap()
+                .contains("10.0.0.0/24")
+        );
+        assert!(
+            range_problem("10.0.0.0/30")
+                .unwrap()
+                .contains("between 1 and 29")
+        );
         assert!(range_problem("8.8.8.0/24").unwrap().contains("private"));
-        assert!(range_problem("192.168.200.0/24").unwrap().contains("192.168.128.0/17"));
+        assert!(
+            range_problem("192.168.200.0/24")
+                .unwrap()
+                .contains("192.168.128.0/17")
+        );
         assert!(range_problem("10.0.0.0").is_some());
         let a: Ipv4Net = "10.0.0.0/16".parse().unwrap();
         assert!(overlaps(&a, &"10.0.5.0/24".parse().unwrap()));
@@ -262,7 +347,12 @@ mod tests {
     fn labels_allow_letters_digits_dashes_and_underscores() {
         let check = |s: &str| {
             let mut diags = Diagnostics::new();
-            label_validator().validate(&Value::from(s), &tfplugin::AttributePath::new("label"), &Value::Null, &mut diags);
+            label_validator().validate(
+                &Value::from(s),
+                &tfplugin::AttributePath::new("label"),
+                &Value::Null,
+                &mut diags,
+            );
             diags.has_errors()
         };
         assert!(!check("app_vpc-1"));

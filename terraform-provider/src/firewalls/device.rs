@@ -39,7 +39,11 @@ impl DeviceResourceModel {
 
 fn ids(m: &DeviceResourceModel, diags: &mut Diagnostics) -> Option<(u64, u64)> {
     let Some(firewall) = m.firewall_id.get().and_then(|f| u64::try_from(*f).ok()) else {
-        diags.error_at("firewall_id", "Invalid firewall ID", "The firewall device has no firewall ID.");
+        diags.error_at(
+            "firewall_id",
+            "Invalid firewall ID",
+            "The firewall device has no firewall ID.",
+        );
         return None;
     };
     let id = common::parse_id(m.id.get().map_or("", String::as_str), "id", diags)?;
@@ -94,57 +98,126 @@ impl TypedResource for DeviceResource {
             )
     }
 
-    async fn create(&self, req: Create<'_, DeviceResourceModel, LinodeState>, resp: &mut Applied<DeviceResourceModel>) {
+    async fn create(
+        &self,
+        req: Create<'_, DeviceResourceModel, LinodeState>,
+        resp: &mut Applied<DeviceResourceModel>,
+    ) {
         let (state, m) = (req.data, req.plan);
         let diags = &mut resp.diagnostics;
         let (Some(firewall_id), Some(entity_id)) = (
             m.firewall_id.get().and_then(|f| u64::try_from(*f).ok()),
             m.entity_id.get().and_then(|e| u64::try_from(*e).ok()),
         ) else {
-            return diags.error("Invalid firewall device", "firewall_id and entity_id must be positive numbers.");
+            return diags.error(
+                "Invalid firewall device",
+                "firewall_id and entity_id must be positive numbers.",
+            );
         };
-        let kind = m.entity_type.get().cloned().unwrap_or(FirewallDeviceType::Linode);
-        let body = CreateFirewallDevice { id: entity_id, kind: kind.clone() };
-        match state.client.firewalls().create_device(firewall_id, &body).await {
+        let kind = m
+            .entity_type
+            .get()
+            .cloned()
+            .unwrap_or(FirewallDeviceType::Linode);
+        let body = CreateFirewallDevice {
+            id: entity_id,
+            kind: kind.clone(),
+        };
+        match state
+            .client
+            .firewalls()
+            .create_device(firewall_id, &body)
+            .await
+        {
             Ok(d) => {
-                tracing::info!(firewall_id, device_id = d.id, entity_id, "firewall device created");
+                tracing::info!(
+                    firewall_id,
+                    device_id = d.id,
+                    entity_id,
+                    "firewall device created"
+                );
                 resp.set(DeviceResourceModel::from_api(firewall_id, &d));
             }
             Err(e) if e.is_not_found() => diags.error_at(
                 "entity_id",
                 "Unable to attach the firewall",
-                format!("Firewall {firewall_id} or {} {entity_id} does not exist.", kind.as_str()),
+                format!(
+                    "Firewall {firewall_id} or {} {entity_id} does not exist.",
+                    kind.as_str()
+                ),
             ),
-            Err(e) => common::api_error(diags, &format!("Unable to attach firewall {firewall_id}"), &e, field_path),
+            Err(e) => common::api_error(
+                diags,
+                &format!("Unable to attach firewall {firewall_id}"),
+                &e,
+                field_path,
+            ),
         }
     }
 
-    async fn read(&self, req: Read<'_, DeviceResourceModel, LinodeState>, resp: &mut Refreshed<DeviceResourceModel>) {
-        let Some((firewall_id, id)) = ids(&req.state, &mut resp.diagnostics) else { return };
-        match req.data.client.firewalls().get_device_opt(firewall_id, id).await {
+    async fn read(
+        &self,
+        req: Read<'_, DeviceResourceModel, LinodeState>,
+        resp: &mut Refreshed<DeviceResourceModel>,
+    ) {
+        let Some((firewall_id, id)) = ids(&req.state, &mut resp.diagnostics) else {
+            return;
+        };
+        match req
+            .data
+            .client
+            .firewalls()
+            .get_device_opt(firewall_id, id)
+            .await
+        {
             Ok(Some(d)) => resp.set(DeviceResourceModel::from_api(firewall_id, &d)),
             Ok(None) => resp.remove(),
             Err(e) if e.is_not_found() => resp.remove(),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read firewall device {id}"), &e),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to read firewall device {id}"),
+                &e,
+            ),
         }
     }
 
     // Every argument replaces the device: nothing changes in place.
-    async fn update(&self, req: Update<'_, DeviceResourceModel, LinodeState>, resp: &mut Applied<DeviceResourceModel>) {
+    async fn update(
+        &self,
+        req: Update<'_, DeviceResourceModel, LinodeState>,
+        resp: &mut Applied<DeviceResourceModel>,
+    ) {
         resp.set(req.plan);
     }
 
-    async fn delete(&self, req: Read<'_, DeviceResourceModel, LinodeState>, diags: &mut Diagnostics) {
-        let Some((firewall_id, id)) = ids(&req.state, diags) else { return };
-        match req.data.client.firewalls().delete_device(firewall_id, id).await {
+    async fn delete(
+        &self,
+        req: Read<'_, DeviceResourceModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) {
+        let Some((firewall_id, id)) = ids(&req.state, diags) else {
+            return;
+        };
+        match req
+            .data
+            .client
+            .firewalls()
+            .delete_device(firewall_id, id)
+            .await
+        {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {}
-            Err(e) => common::api_error_plain(diags, &format!("Unable to detach firewall device {id}"), &e),
+            Err(e) => common::api_error_plain(
+                diags,
+                &format!("Unable to detach firewall device {id}"),
+                &e,
+            ),
         }
     }
 
     async fn import(&self, _state: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
-        let Some([firewall_id, id]) = common::parse_import_ids::<2>(&req.id, "<firewall_id>,<id>", &mut resp.diagnostics)
+        let Some([firewall_id, id]) =
+            common::parse_import_ids::<2>(&req.id, "<firewall_id>,<id>", &mut resp.diagnostics)
         else {
             return;
         };

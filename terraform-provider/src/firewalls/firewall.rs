@@ -10,8 +10,8 @@
 use std::collections::BTreeSet;
 
 use linode_sdk::models::firewalls::{
-    CreateFirewall, CreateFirewallDevice, Firewall, FirewallAction, FirewallDeviceType, FirewallDevices,
-    FirewallRulesOptions, FirewallStatus, UpdateFirewall,
+    CreateFirewall, CreateFirewallDevice, Firewall, FirewallAction, FirewallDeviceType,
+    FirewallDevices, FirewallRulesOptions, FirewallStatus, UpdateFirewall,
 };
 use linode_sdk::{Filter, ListParams};
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,9 @@ use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::typed::{Applied, Create, PlanChange, Read, Refreshed, TypedResource, Update};
 use tfplugin::{Diagnostics, Type, Val, Value, async_trait, equality, validators};
 
-use super::{DeviceModel, FirewallView, RuleModel, check_rules, devices_type, list_devices, rule_schema};
+use super::{
+    DeviceModel, FirewallView, RuleModel, check_rules, devices_type, list_devices, rule_schema,
+};
 use crate::{LinodeState, common};
 
 /// `linode_firewall`.
@@ -86,14 +88,22 @@ impl FirewallModel {
 }
 
 /// Reads the firewall and its devices; `Ok(None)` when it is gone.
-async fn read_firewall(state: &LinodeState, id: u64) -> Result<Option<FirewallModel>, linode_sdk::Error> {
-    let Some(fw) = state.client.firewalls().get_opt(id).await? else { return Ok(None) };
+async fn read_firewall(
+    state: &LinodeState,
+    id: u64,
+) -> Result<Option<FirewallModel>, linode_sdk::Error> {
+    let Some(fw) = state.client.firewalls().get_opt(id).await? else {
+        return Ok(None);
+    };
     let devices = match list_devices(state, id).await {
         Ok(d) => d,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
-    Ok(Some(FirewallModel::from_view(id, FirewallView::new(&fw, &devices))))
+    Ok(Some(FirewallModel::from_view(
+        id,
+        FirewallView::new(&fw, &devices),
+    )))
 }
 
 fn firewall_id(m: &FirewallModel, diags: &mut Diagnostics) -> Option<u64> {
@@ -101,11 +111,17 @@ fn firewall_id(m: &FirewallModel, diags: &mut Diagnostics) -> Option<u64> {
 }
 
 fn ids(v: Option<&Vec<i64>>) -> Vec<u64> {
-    v.into_iter().flatten().filter_map(|i| u64::try_from(*i).ok()).collect()
+    v.into_iter()
+        .flatten()
+        .filter_map(|i| u64::try_from(*i).ok())
+        .collect()
 }
 
 /// The API names `interfaces` `linode_interfaces` (in `devices` of a create).
-fn field_path(schema_path: impl Fn(&str) -> Option<tfplugin::AttributePath>, field: &str) -> Option<tfplugin::AttributePath> {
+fn field_path(
+    schema_path: impl Fn(&str) -> Option<tfplugin::AttributePath>,
+    field: &str,
+) -> Option<tfplugin::AttributePath> {
     let field = field.strip_prefix("rules.").unwrap_or(field);
     let field = match field.split_once('[') {
         Some(("devices.linodes", _)) | Some(("linodes", _)) => "linodes",
@@ -122,31 +138,72 @@ async fn sync_devices(state: &LinodeState, id: u64, m: &FirewallModel, diags: &m
     let api = state.client.firewalls();
     let current = match list_devices(state, id).await {
         Ok(d) => d,
-        Err(e) => return common::api_error_plain(diags, &format!("Unable to list the devices of firewall {id}"), &e),
+        Err(e) => {
+            return common::api_error_plain(
+                diags,
+                &format!("Unable to list the devices of firewall {id}"),
+                &e,
+            );
+        }
     };
     for (kind, wanted) in m.device_kinds() {
         let Some(wanted) = wanted else { continue };
         let wanted: BTreeSet<u64> = ids(Some(wanted)).into_iter().collect();
         let attached: Vec<_> = current.iter().filter(|d| d.entity.kind == kind).collect();
         for d in attached.iter().filter(|d| !wanted.contains(&d.entity.id)) {
-            tracing::info!(firewall_id = id, device_id = d.id, entity_id = d.entity.id, "detaching firewall device");
+            tracing::info!(
+                firewall_id = id,
+                device_id = d.id,
+                entity_id = d.entity.id,
+                "detaching firewall device"
+            );
             if let Err(e) = api.delete_device(id, d.id).await
                 && !e.is_not_found()
             {
-                return common::api_error_plain(diags, &format!("Unable to detach {} {} from firewall {id}", kind.as_str(), d.entity.id), &e);
+                return common::api_error_plain(
+                    diags,
+                    &format!(
+                        "Unable to detach {} {} from firewall {id}",
+                        kind.as_str(),
+                        d.entity.id
+                    ),
+                    &e,
+                );
             }
         }
-        for entity in wanted.iter().filter(|e| !attached.iter().any(|d| d.entity.id == **e)) {
-            tracing::info!(firewall_id = id, entity_id = entity, kind = kind.as_str(), "attaching firewall device");
-            let body = CreateFirewallDevice { id: *entity, kind: kind.clone() };
+        for entity in wanted
+            .iter()
+            .filter(|e| !attached.iter().any(|d| d.entity.id == **e))
+        {
+            tracing::info!(
+                firewall_id = id,
+                entity_id = entity,
+                kind = kind.as_str(),
+                "attaching firewall device"
+            );
+            let body = CreateFirewallDevice {
+                id: *entity,
+                kind: kind.clone(),
+            };
             if let Err(e) = api.create_device(id, &body).await {
                 let attr = match kind {
                     FirewallDeviceType::Linode => "linodes",
                     FirewallDeviceType::NodeBalancer => "nodebalancers",
                     _ => "interfaces",
                 };
-                let detail = if e.is_not_found() { format!("{} {entity} does not exist.", kind.as_str()) } else { e.to_string() };
-                diags.error_at(attr, format!("Unable to attach {} {entity} to firewall {id}", kind.as_str()), detail);
+                let detail = if e.is_not_found() {
+                    format!("{} {entity} does not exist.", kind.as_str())
+                } else {
+                    e.to_string()
+                };
+                diags.error_at(
+                    attr,
+                    format!(
+                        "Unable to attach {} {entity} to firewall {id}",
+                        kind.as_str()
+                    ),
+                    detail,
+                );
                 return;
             }
         }
@@ -177,9 +234,16 @@ impl TypedResource for FirewallResource {
             Attribute::string()
                 .required()
                 .one_of(FirewallAction::VALUES)
-                .description(format!("What happens to {direction} traffic no rule matches: `ACCEPT` or `DROP`."))
+                .description(format!(
+                    "What happens to {direction} traffic no rule matches: `ACCEPT` or `DROP`."
+                ))
         };
-        let kept = |d: &str| Attribute::string().computed().use_state_for_unknown().description(d);
+        let kept = |d: &str| {
+            Attribute::string()
+                .computed()
+                .use_state_for_unknown()
+                .description(d)
+        };
         Schema::new()
             .description(
                 "A Linode Cloud Firewall: ordered inbound and outbound rules, default policies, and the Linodes, \
@@ -225,11 +289,17 @@ impl TypedResource for FirewallResource {
         check_rules("outbound", &config.outbound, diags);
     }
 
-    async fn modify_plan(&self, _state: &LinodeState, req: &mut PlanChange<'_, FirewallModel>, _diags: &mut Diagnostics) {
+    async fn modify_plan(
+        &self,
+        _state: &LinodeState,
+        req: &mut PlanChange<'_, FirewallModel>,
+        _diags: &mut Diagnostics,
+    ) {
         let Some(prior) = &req.prior else { return };
         let plan = &mut req.plan;
         let moved = |a: &Val<Vec<i64>>, b: &Val<Vec<i64>>| {
-            let set = |v: &Val<Vec<i64>>| v.get().map(|l| l.iter().copied().collect::<BTreeSet<_>>());
+            let set =
+                |v: &Val<Vec<i64>>| v.get().map(|l| l.iter().copied().collect::<BTreeSet<_>>());
             !a.is_known() || set(a) != set(b)
         };
         if moved(&plan.linodes, &prior.linodes)
@@ -243,7 +313,11 @@ impl TypedResource for FirewallResource {
         }
     }
 
-    async fn create(&self, req: Create<'_, FirewallModel, LinodeState>, resp: &mut Applied<FirewallModel>) {
+    async fn create(
+        &self,
+        req: Create<'_, FirewallModel, LinodeState>,
+        resp: &mut Applied<FirewallModel>,
+    ) {
         let (state, m) = (req.data, req.plan);
         let diags = &mut resp.diagnostics;
         let devices = FirewallDevices {
@@ -261,27 +335,50 @@ impl TypedResource for FirewallResource {
         let api = state.client.firewalls();
         // Firewall labels are unique per account: after an ambiguous failure, look for it by label.
         let find = || async {
-            let page = api.list(&ListParams::new().filter(Filter::new().eq("label", label.clone()))).await?;
+            let page = api
+                .list(&ListParams::new().filter(Filter::new().eq("label", label.clone())))
+                .await?;
             Ok(page.data.into_iter().filter(|f| f.label == label).collect())
         };
         let ownership = common::Ownership::Ids(|f: &Firewall| f.id);
-        let fw = match common::create_once(req.op.ctx, &state.client, "firewall", ownership, || api.create(&body), find).await {
+        let fw = match common::create_once(
+            req.op.ctx,
+            &state.client,
+            "firewall",
+            ownership,
+            || api.create(&body),
+            find,
+        )
+        .await
+        {
             Ok(f) => f,
             Err(e) => {
-                return common::api_error(diags, "Unable to create the firewall", &e, |f| field_path(|p| req.op.field_path(p), f));
+                return common::api_error(diags, "Unable to create the firewall", &e, |f| {
+                    field_path(|p| req.op.field_path(p), f)
+                });
             }
         };
         tracing::info!(firewall_id = fw.id, "firewall created");
         if m.disabled.get() == Some(&true) {
-            let put = UpdateFirewall { status: Some(FirewallStatus::Disabled), ..Default::default() };
+            let put = UpdateFirewall {
+                status: Some(FirewallStatus::Disabled),
+                ..Default::default()
+            };
             if let Err(e) = api.update(fw.id, &put).await {
-                common::api_error_plain(diags, &format!("Unable to disable firewall {}", fw.id), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to disable firewall {}", fw.id),
+                    &e,
+                );
             }
         }
         match read_firewall(state, fw.id).await {
             Ok(Some(new)) if diags.has_errors() => resp.set_partial(new),
             Ok(Some(new)) => resp.set(new),
-            Ok(None) => diags.error("Firewall vanished", format!("Firewall {} was deleted while it was created.", fw.id)),
+            Ok(None) => diags.error(
+                "Firewall vanished",
+                format!("Firewall {} was deleted while it was created.", fw.id),
+            ),
             Err(e) => {
                 common::api_error_plain(diags, &format!("Unable to read firewall {}", fw.id), &e);
                 let mut partial = m;
@@ -291,25 +388,47 @@ impl TypedResource for FirewallResource {
         }
     }
 
-    async fn read(&self, req: Read<'_, FirewallModel, LinodeState>, resp: &mut Refreshed<FirewallModel>) {
-        let Some(id) = firewall_id(&req.state, &mut resp.diagnostics) else { return };
+    async fn read(
+        &self,
+        req: Read<'_, FirewallModel, LinodeState>,
+        resp: &mut Refreshed<FirewallModel>,
+    ) {
+        let Some(id) = firewall_id(&req.state, &mut resp.diagnostics) else {
+            return;
+        };
         match read_firewall(req.data, id).await {
             Ok(Some(m)) => resp.set(m),
             Ok(None) => resp.remove(),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read firewall {id}"), &e),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to read firewall {id}"),
+                &e,
+            ),
         }
     }
 
-    async fn update(&self, req: Update<'_, FirewallModel, LinodeState>, resp: &mut Applied<FirewallModel>) {
+    async fn update(
+        &self,
+        req: Update<'_, FirewallModel, LinodeState>,
+        resp: &mut Applied<FirewallModel>,
+    ) {
         let (state, m, prior) = (req.data, req.plan, req.prior);
         let diags = &mut resp.diagnostics;
-        let Some(id) = firewall_id(&prior, diags) else { return };
+        let Some(id) = firewall_id(&prior, diags) else {
+            return;
+        };
         let api = state.client.firewalls();
         let field = |f: &str| field_path(|p| req.op.field_path(p), f);
         let put = UpdateFirewall {
-            label: (m.label != prior.label).then(|| m.label.get().cloned()).flatten(),
+            label: (m.label != prior.label)
+                .then(|| m.label.get().cloned())
+                .flatten(),
             status: (m.disabled != prior.disabled).then(|| {
-                if m.disabled.get() == Some(&true) { FirewallStatus::Disabled } else { FirewallStatus::Enabled }
+                if m.disabled.get() == Some(&true) {
+                    FirewallStatus::Disabled
+                } else {
+                    FirewallStatus::Enabled
+                }
             }),
             tags: (m.tags != prior.tags).then(|| m.tags.get().cloned().unwrap_or_default()),
         };
@@ -322,32 +441,45 @@ impl TypedResource for FirewallResource {
         if rules != prior.rules()
             && let Err(e) = api.update_rules(id, &rules).await
         {
-            return common::api_error(diags, &format!("Unable to update the rules of firewall {id}"), &e, field);
+            return common::api_error(
+                diags,
+                &format!("Unable to update the rules of firewall {id}"),
+                &e,
+                field,
+            );
         }
         sync_devices(state, id, &m, diags).await;
         match read_firewall(state, id).await {
             Ok(Some(new)) if diags.has_errors() => resp.set_partial(new),
             Ok(Some(new)) => resp.set(new),
-            Ok(None) => diags.error("Firewall vanished", format!("Firewall {id} was deleted during the update.")),
+            Ok(None) => diags.error(
+                "Firewall vanished",
+                format!("Firewall {id} was deleted during the update."),
+            ),
             Err(e) => common::api_error_plain(diags, &format!("Unable to read firewall {id}"), &e),
         }
     }
 
     async fn delete(&self, req: Read<'_, FirewallModel, LinodeState>, diags: &mut Diagnostics) {
-        let Some(id) = firewall_id(&req.state, diags) else { return };
+        let Some(id) = firewall_id(&req.state, diags) else {
+            return;
+        };
         match req.data.client.firewalls().delete(id).await {
             Ok(()) => tracing::info!(firewall_id = id, "firewall deleted"),
             Err(e) if e.is_not_found() => {}
-            Err(e) => common::api_error_plain(diags, &format!("Unable to delete firewall {id}"), &e),
+            Err(e) => {
+                common::api_error_plain(diags, &format!("Unable to delete firewall {id}"), &e)
+            }
         }
     }
 
     async fn import(&self, _state: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
         match req.id.trim().parse::<u64>() {
             Ok(id) => resp.set_attr("id", id.to_string()),
-            Err(_) => resp
-                .diagnostics
-                .error("Invalid import ID", format!("Expected a numeric firewall ID, got {:?}.", req.id)),
+            Err(_) => resp.diagnostics.error(
+                "Invalid import ID",
+                format!("Expected a numeric firewall ID, got {:?}.", req.id),
+            ),
         }
     }
 }
@@ -360,10 +492,22 @@ mod tests {
     fn api_fields_map_to_rule_paths() {
         let schema = FirewallResource.schema();
         let path = |f: &str| field_path(|p| schema.path_for_api_field(p), f).map(|p| p.to_string());
-        assert_eq!(path("rules.inbound[1].ports").as_deref(), Some("inbound[1].ports"));
-        assert_eq!(path("rules.outbound_policy").as_deref(), Some("outbound_policy"));
-        assert_eq!(path("devices.nodebalancers[0]").as_deref(), Some("nodebalancers"));
-        assert_eq!(path("devices.linode_interfaces[2]").as_deref(), Some("interfaces"));
+        assert_eq!(
+            path("rules.inbound[1].ports").as_deref(),
+            Some("inbound[1].ports")
+        );
+        assert_eq!(
+            path("rules.outbound_policy").as_deref(),
+            Some("outbound_policy")
+        );
+        assert_eq!(
+            path("devices.nodebalancers[0]").as_deref(),
+            Some("nodebalancers")
+        );
+        assert_eq!(
+            path("devices.linode_interfaces[2]").as_deref(),
+            Some("interfaces")
+        );
         assert_eq!(path("label").as_deref(), Some("label"));
     }
 }

@@ -9,8 +9,8 @@ use tfplugin::typed::{Applied, Create, Read, Refreshed, TypedResource, Update};
 use tfplugin::{Diagnostics, Val, Value, async_trait};
 
 use super::{
-    NoOverlap, SubnetLinodeModel, SubnetUserModel, SubnetView, label_validator, linodes_type, list_subnets, range_validator,
-    users_type,
+    NoOverlap, SubnetLinodeModel, SubnetUserModel, SubnetView, label_validator, linodes_type,
+    list_subnets, range_validator, users_type,
 };
 use crate::{LinodeState, common};
 
@@ -77,8 +77,19 @@ impl TypedResource for SubnetResource {
 
     fn schema(&self) -> Schema {
         let ipv6 = Schema::new()
-            .attr("range", Attribute::string().optional().computed().description("The IPv6 range to assign."))
-            .attr("allocated_range", Attribute::string().computed().description("The IPv6 range Linode allocated."));
+            .attr(
+                "range",
+                Attribute::string()
+                    .optional()
+                    .computed()
+                    .description("The IPv6 range to assign."),
+            )
+            .attr(
+                "allocated_range",
+                Attribute::string()
+                    .computed()
+                    .description("The IPv6 range Linode allocated."),
+            );
         let computed = |ty, d: &str| Attribute::of(ty).computed().description(d);
         Schema::new()
             .description(
@@ -122,68 +133,143 @@ impl TypedResource for SubnetResource {
 
     async fn validate(&self, config: &SubnetModel, diags: &mut Diagnostics) {
         if !config.ipv6.is_null() {
-            diags.error_at("ipv6", "IPv6 subnets are not supported yet", "This provider does not create IPv6 subnets yet; remove `ipv6`.");
+            diags.error_at(
+                "ipv6",
+                "IPv6 subnets are not supported yet",
+                "This provider does not create IPv6 subnets yet; remove `ipv6`.",
+            );
         } else if config.ipv4.is_null() {
-            diags.error_at("ipv4", "Missing subnet range", "Set `ipv4`, the subnet's IPv4 range (e.g. `10.0.1.0/24`).");
+            diags.error_at(
+                "ipv4",
+                "Missing subnet range",
+                "Set `ipv4`, the subnet's IPv4 range (e.g. `10.0.1.0/24`).",
+            );
         }
     }
 
-    async fn create(&self, req: Create<'_, SubnetModel, LinodeState>, resp: &mut Applied<SubnetModel>) {
+    async fn create(
+        &self,
+        req: Create<'_, SubnetModel, LinodeState>,
+        resp: &mut Applied<SubnetModel>,
+    ) {
         let (state, m) = (req.data, req.plan);
         let diags = &mut resp.diagnostics;
         let Some(vpc_id) = m.vpc_id.get().and_then(|v| u64::try_from(*v).ok()) else {
             return diags.error_at("vpc_id", "Invalid VPC ID", "vpc_id must be a VPC's ID.");
         };
-        let body = CreateVpcSubnet::new(m.label.get().cloned().unwrap_or_default(), m.ipv4.get().cloned().unwrap_or_default());
+        let body = CreateVpcSubnet::new(
+            m.label.get().cloned().unwrap_or_default(),
+            m.ipv4.get().cloned().unwrap_or_default(),
+        );
         // Subnet labels are unique in a VPC: after an ambiguous failure, look for it by label.
-        let find = || async { Ok(list_subnets(state, vpc_id).await?.into_iter().filter(|s| s.label == body.label).collect()) };
+        let find = || async {
+            Ok(list_subnets(state, vpc_id)
+                .await?
+                .into_iter()
+                .filter(|s| s.label == body.label)
+                .collect())
+        };
         let ownership = common::Ownership::Ids(|s: &VpcSubnet| s.id);
         let api = state.client.vpcs();
-        match common::create_once(req.op.ctx, &state.client, "VPC subnet", ownership, || api.create_subnet(vpc_id, &body), find).await {
+        match common::create_once(
+            req.op.ctx,
+            &state.client,
+            "VPC subnet",
+            ownership,
+            || api.create_subnet(vpc_id, &body),
+            find,
+        )
+        .await
+        {
             Ok(s) => {
                 tracing::info!(vpc_id, subnet_id = s.id, "VPC subnet created");
                 resp.set(SubnetModel::from_api(vpc_id, &s));
             }
-            Err(e) if e.is_not_found() => diags.error_at("vpc_id", "Unknown VPC", format!("VPC {vpc_id} does not exist.")),
-            Err(e) => common::api_error(diags, "Unable to create the VPC subnet", &e, common::same_name),
+            Err(e) if e.is_not_found() => diags.error_at(
+                "vpc_id",
+                "Unknown VPC",
+                format!("VPC {vpc_id} does not exist."),
+            ),
+            Err(e) => common::api_error(
+                diags,
+                "Unable to create the VPC subnet",
+                &e,
+                common::same_name,
+            ),
         }
     }
 
-    async fn read(&self, req: Read<'_, SubnetModel, LinodeState>, resp: &mut Refreshed<SubnetModel>) {
-        let Some((vpc_id, id)) = ids(&req.state, &mut resp.diagnostics) else { return };
+    async fn read(
+        &self,
+        req: Read<'_, SubnetModel, LinodeState>,
+        resp: &mut Refreshed<SubnetModel>,
+    ) {
+        let Some((vpc_id, id)) = ids(&req.state, &mut resp.diagnostics) else {
+            return;
+        };
         match req.data.client.vpcs().get_subnet_opt(vpc_id, id).await {
             Ok(Some(s)) => resp.set(SubnetModel::from_api(vpc_id, &s)),
             Ok(None) => resp.remove(),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read VPC subnet {id}"), &e),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to read VPC subnet {id}"),
+                &e,
+            ),
         }
     }
 
-    async fn update(&self, req: Update<'_, SubnetModel, LinodeState>, resp: &mut Applied<SubnetModel>) {
+    async fn update(
+        &self,
+        req: Update<'_, SubnetModel, LinodeState>,
+        resp: &mut Applied<SubnetModel>,
+    ) {
         let (state, m, prior) = (req.data, req.plan, req.prior);
         let diags = &mut resp.diagnostics;
-        let Some((vpc_id, id)) = ids(&prior, diags) else { return };
+        let Some((vpc_id, id)) = ids(&prior, diags) else {
+            return;
+        };
         let api = state.client.vpcs();
         let result = match m.label.get().filter(|_| m.label != prior.label) {
-            Some(label) => api.update_subnet(vpc_id, id, &UpdateVpcSubnet { label: label.clone() }).await,
+            Some(label) => {
+                api.update_subnet(
+                    vpc_id,
+                    id,
+                    &UpdateVpcSubnet {
+                        label: label.clone(),
+                    },
+                )
+                .await
+            }
             None => api.get_subnet(vpc_id, id).await,
         };
         match result {
             Ok(s) => resp.set(SubnetModel::from_api(vpc_id, &s)),
-            Err(e) => common::api_error(diags, &format!("Unable to update VPC subnet {id}"), &e, common::same_name),
+            Err(e) => common::api_error(
+                diags,
+                &format!("Unable to update VPC subnet {id}"),
+                &e,
+                common::same_name,
+            ),
         }
     }
 
     async fn delete(&self, req: Read<'_, SubnetModel, LinodeState>, diags: &mut Diagnostics) {
-        let Some((vpc_id, id)) = ids(&req.state, diags) else { return };
+        let Some((vpc_id, id)) = ids(&req.state, diags) else {
+            return;
+        };
         match req.data.client.vpcs().delete_subnet(vpc_id, id).await {
             Ok(()) => tracing::info!(vpc_id, subnet_id = id, "VPC subnet deleted"),
             Err(e) if e.is_not_found() => {}
-            Err(e) => common::api_error_plain(diags, &format!("Unable to delete VPC subnet {id}"), &e),
+            Err(e) => {
+                common::api_error_plain(diags, &format!("Unable to delete VPC subnet {id}"), &e)
+            }
         }
     }
 
     async fn import(&self, _state: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
-        let Some([vpc_id, id]) = common::parse_import_ids::<2>(&req.id, "<vpc_id>,<id>", &mut resp.diagnostics) else {
+        let Some([vpc_id, id]) =
+            common::parse_import_ids::<2>(&req.id, "<vpc_id>,<id>", &mut resp.diagnostics)
+        else {
             return;
         };
         resp.set_attr("vpc_id", Value::from(vpc_id as i64));

@@ -64,11 +64,24 @@ impl TypedResource for VpcResource {
 
     fn schema(&self) -> Schema {
         let ipv6 = Schema::new()
-            .attr("range", Attribute::string().optional().description("The IPv6 range to assign, e.g. `/52` or `auto`."))
-            .attr("allocated_range", Attribute::string().computed().description("The IPv6 range Linode allocated."))
+            .attr(
+                "range",
+                Attribute::string()
+                    .optional()
+                    .description("The IPv6 range to assign, e.g. `/52` or `auto`."),
+            )
+            .attr(
+                "allocated_range",
+                Attribute::string()
+                    .computed()
+                    .description("The IPv6 range Linode allocated."),
+            )
             .attr(
                 "allocation_class",
-                Attribute::string().optional().write_only().description("The class of the IPv6 range to allocate."),
+                Attribute::string()
+                    .optional()
+                    .write_only()
+                    .description("The class of the IPv6 range to allocate."),
             );
         Schema::new()
             .description("A Linode VPC: a private network in one region. Add subnets with `linode_vpc_subnet`.")
@@ -134,45 +147,77 @@ impl TypedResource for VpcResource {
         let api = state.client.vpcs();
         // VPC labels are unique per account: after an ambiguous failure, look for it by label.
         let find = || async {
-            let page = api.list(&ListParams::new().filter(Filter::new().eq("label", label.clone()))).await?;
+            let page = api
+                .list(&ListParams::new().filter(Filter::new().eq("label", label.clone())))
+                .await?;
             Ok(page.data.into_iter().filter(|v| v.label == label).collect())
         };
         let ownership = common::Ownership::Ids(|v: &Vpc| v.id);
-        match common::create_once(req.op.ctx, &state.client, "VPC", ownership, || api.create(&body), find).await {
+        match common::create_once(
+            req.op.ctx,
+            &state.client,
+            "VPC",
+            ownership,
+            || api.create(&body),
+            find,
+        )
+        .await
+        {
             Ok(v) => {
                 tracing::info!(vpc_id = v.id, "VPC created");
                 resp.set(VpcModel::from_api(&v));
             }
-            Err(e) => common::api_error(diags, "Unable to create the VPC", &e, |f| req.op.field_path(f)),
+            Err(e) => common::api_error(diags, "Unable to create the VPC", &e, |f| {
+                req.op.field_path(f)
+            }),
         }
     }
 
     async fn read(&self, req: Read<'_, VpcModel, LinodeState>, resp: &mut Refreshed<VpcModel>) {
-        let Some(id) = vpc_id(&req.state, &mut resp.diagnostics) else { return };
+        let Some(id) = vpc_id(&req.state, &mut resp.diagnostics) else {
+            return;
+        };
         match req.data.client.vpcs().get_opt(id).await {
             Ok(Some(v)) => resp.set(VpcModel::from_api(&v)),
             Ok(None) => resp.remove(),
-            Err(e) => common::api_error_plain(&mut resp.diagnostics, &format!("Unable to read VPC {id}"), &e),
+            Err(e) => common::api_error_plain(
+                &mut resp.diagnostics,
+                &format!("Unable to read VPC {id}"),
+                &e,
+            ),
         }
     }
 
     async fn update(&self, req: Update<'_, VpcModel, LinodeState>, resp: &mut Applied<VpcModel>) {
         let (state, m, prior) = (req.data, req.plan, req.prior);
         let diags = &mut resp.diagnostics;
-        let Some(id) = vpc_id(&prior, diags) else { return };
-        let put = UpdateVpc {
-            label: (m.label != prior.label).then(|| m.label.get().cloned()).flatten(),
-            description: (m.description != prior.description).then(|| m.description.get().cloned().unwrap_or_default()),
+        let Some(id) = vpc_id(&prior, diags) else {
+            return;
         };
-        let result = if put == UpdateVpc::default() { state.client.vpcs().get(id).await } else { state.client.vpcs().update(id, &put).await };
+        let put = UpdateVpc {
+            label: (m.label != prior.label)
+                .then(|| m.label.get().cloned())
+                .flatten(),
+            description: (m.description != prior.description)
+                .then(|| m.description.get().cloned().unwrap_or_default()),
+        };
+        let result = if put == UpdateVpc::default() {
+            state.client.vpcs().get(id).await
+        } else {
+            state.client.vpcs().update(id, &put).await
+        };
         match result {
             Ok(v) => resp.set(VpcModel::from_api(&v)),
-            Err(e) => common::api_error(diags, &format!("Unable to update VPC {id}"), &e, |f| req.op.field_path(f)),
+            Err(e) => common::api_error(diags, &format!("Unable to update VPC {id}"), &e, |f| {
+                req.op.field_path(f)
+            }),
         }
     }
 
     async fn delete(&self, req: Read<'_, VpcModel, LinodeState>, diags: &mut Diagnostics) {
-        let Some(id) = vpc_id(&req.state, diags) else { return };
+        let Some(id) = vpc_id(&req.state, diags) else {
+            return;
+        };
         match req.data.client.vpcs().delete(id).await {
             Ok(()) => tracing::info!(vpc_id = id, "VPC deleted"),
             Err(e) if e.is_not_found() => {}
@@ -183,7 +228,10 @@ impl TypedResource for VpcResource {
     async fn import(&self, _state: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
         match req.id.trim().parse::<u64>() {
             Ok(id) => resp.set_attr("id", id.to_string()),
-            Err(_) => resp.diagnostics.error("Invalid import ID", format!("Expected a numeric VPC ID, got {:?}.", req.id)),
+            Err(_) => resp.diagnostics.error(
+                "Invalid import ID",
+                format!("Expected a numeric VPC ID, got {:?}.", req.id),
+            ),
         }
     }
 }

@@ -6,7 +6,9 @@ use tfplugin::schema::{Attribute, Schema};
 use tfplugin::typed::{DataRead, TypedDataSource};
 use tfplugin::{Diagnostics, Type, Val, async_trait};
 
-use crate::firewalls::{DeviceModel, FirewallView, RuleModel, devices_type, list_devices, rules_type};
+use crate::firewalls::{
+    DeviceModel, FirewallView, RuleModel, devices_type, list_devices, rules_type,
+};
 use crate::{LinodeState, common};
 
 /// The data source.
@@ -70,10 +72,18 @@ impl TypedDataSource for FirewallDataSource {
             .attr("updated", string("When the firewall was last updated (RFC 3339)."))
     }
 
-    async fn read(&self, req: DataRead<'_, FirewallDataModel, LinodeState>, diags: &mut Diagnostics) -> Option<FirewallDataModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, FirewallDataModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<FirewallDataModel> {
         let (state, id) = (req.data, req.config.id);
         let Ok(fid) = u64::try_from(id) else {
-            diags.error_at("id", "Invalid firewall ID", format!("{id} is not a firewall ID."));
+            diags.error_at(
+                "id",
+                "Invalid firewall ID",
+                format!("{id} is not a firewall ID."),
+            );
             return None;
         };
         let found = match state.client.firewalls().get_opt(fid).await {
@@ -84,13 +94,21 @@ impl TypedDataSource for FirewallDataSource {
             }
         };
         let Some(fw) = found else {
-            diags.error_at("id", "Firewall not found", format!("Firewall {id} does not exist."));
+            diags.error_at(
+                "id",
+                "Firewall not found",
+                format!("Firewall {id} does not exist."),
+            );
             return None;
         };
         let devices = match list_devices(state, fid).await {
             Ok(d) => d,
             Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to list the devices of firewall {id}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to list the devices of firewall {id}"),
+                    &e,
+                );
                 return None;
             }
         };

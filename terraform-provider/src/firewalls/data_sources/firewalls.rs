@@ -1,16 +1,19 @@
 //! `data "linode_firewalls"`: the Cloud Firewalls, narrowed by `filter` blocks and ordered.
 
+use futures::TryStreamExt;
 use linode_sdk::ListParams;
 use linode_sdk::models::firewalls::FirewallAction;
 use serde::{Deserialize, Serialize};
-use futures::TryStreamExt;
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::typed::{DataRead, TypedDataSource};
 use tfplugin::{Diagnostics, Type, Val, async_trait};
 
-use crate::common::{self, filter::{FilterModel, Filterable, Query}};
-use crate::firewalls::{DeviceModel, FirewallView, RuleModel};
 use crate::LinodeState;
+use crate::common::{
+    self,
+    filter::{FilterModel, Filterable, Query},
+};
+use crate::firewalls::{DeviceModel, FirewallView, RuleModel};
 
 /// What `filter` and `order_by` may name (as the official `filterConfig`); the API filters
 /// labels and tags.
@@ -39,8 +42,16 @@ impl From<RuleModel> for ListedRule {
     fn from(r: RuleModel) -> ListedRule {
         ListedRule {
             label: r.label.into_option().unwrap_or_default(),
-            action: r.action.get().map(|a| a.as_str().to_string()).unwrap_or_default(),
-            protocol: r.protocol.get().map(|p| p.as_str().to_string()).unwrap_or_default(),
+            action: r
+                .action
+                .get()
+                .map(|a| a.as_str().to_string())
+                .unwrap_or_default(),
+            protocol: r
+                .protocol
+                .get()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
             ports: r.ports.into_option(),
             ipv4: r.ipv4.into_option(),
             ipv6: r.ipv6.into_option(),
@@ -84,9 +95,22 @@ fn element_schema() -> Schema {
         .attr("label", string("The rule's label."))
         .attr("action", string("`ACCEPT` or `DROP`."))
         .attr("protocol", string("`TCP`, `UDP`, `ICMP` or `IPENCAP`."))
-        .attr("ports", string("The ports (TCP and UDP); null for every port."))
-        .attr("ipv4", Attribute::set(Type::String).computed().description("The IPv4 addresses or networks."))
-        .attr("ipv6", Attribute::set(Type::String).computed().description("The IPv6 addresses or networks."));
+        .attr(
+            "ports",
+            string("The ports (TCP and UDP); null for every port."),
+        )
+        .attr(
+            "ipv4",
+            Attribute::set(Type::String)
+                .computed()
+                .description("The IPv4 addresses or networks."),
+        )
+        .attr(
+            "ipv6",
+            Attribute::set(Type::String)
+                .computed()
+                .description("The IPv6 addresses or networks."),
+        );
     let device = Schema::new()
         .attr(
             "id",
@@ -97,21 +121,72 @@ fn element_schema() -> Schema {
         .attr("label", string("The entity's label."))
         .attr("url", string("The entity's API path."));
     Schema::new()
-        .attr("id", Attribute::number().computed().description("The ID of the firewall."))
+        .attr(
+            "id",
+            Attribute::number()
+                .computed()
+                .description("The ID of the firewall."),
+        )
         .attr("label", string("The label."))
-        .attr("tags", Attribute::set(Type::String).computed().description("The tags."))
-        .attr("disabled", Attribute::bool().computed().description("Whether the rules are not enforced."))
-        .attr("inbound_policy", string("What happens to inbound traffic no rule matches."))
-        .attr("outbound_policy", string("What happens to outbound traffic no rule matches."))
-        .attr("linodes", ids("The IDs of the Linodes the firewall protects."))
-        .attr("nodebalancers", ids("The IDs of the NodeBalancers the firewall protects."))
-        .attr("interfaces", ids("The IDs of the Linode interfaces the firewall protects."))
+        .attr(
+            "tags",
+            Attribute::set(Type::String)
+                .computed()
+                .description("The tags."),
+        )
+        .attr(
+            "disabled",
+            Attribute::bool()
+                .computed()
+                .description("Whether the rules are not enforced."),
+        )
+        .attr(
+            "inbound_policy",
+            string("What happens to inbound traffic no rule matches."),
+        )
+        .attr(
+            "outbound_policy",
+            string("What happens to outbound traffic no rule matches."),
+        )
+        .attr(
+            "linodes",
+            ids("The IDs of the Linodes the firewall protects."),
+        )
+        .attr(
+            "nodebalancers",
+            ids("The IDs of the NodeBalancers the firewall protects."),
+        )
+        .attr(
+            "interfaces",
+            ids("The IDs of the Linode interfaces the firewall protects."),
+        )
         .attr("status", string("`enabled`, `disabled` or `deleted`."))
-        .attr("created", string("When the firewall was created (RFC 3339)."))
-        .attr("updated", string("When the firewall was last updated (RFC 3339)."))
-        .attr("inbound", Attribute::list_nested(rule.clone()).computed().description("The inbound rules, in order."))
-        .attr("outbound", Attribute::list_nested(rule).computed().description("The outbound rules, in order."))
-        .attr("devices", Attribute::list_nested(device).computed().description("What the firewall is attached to."))
+        .attr(
+            "created",
+            string("When the firewall was created (RFC 3339)."),
+        )
+        .attr(
+            "updated",
+            string("When the firewall was last updated (RFC 3339)."),
+        )
+        .attr(
+            "inbound",
+            Attribute::list_nested(rule.clone())
+                .computed()
+                .description("The inbound rules, in order."),
+        )
+        .attr(
+            "outbound",
+            Attribute::list_nested(rule)
+                .computed()
+                .description("The outbound rules, in order."),
+        )
+        .attr(
+            "devices",
+            Attribute::list_nested(device)
+                .computed()
+                .description("What the firewall is attached to."),
+        )
 }
 
 #[async_trait]
@@ -138,11 +213,23 @@ impl TypedDataSource for FirewallsDataSource {
         Query::new(&config.filter, &config.order_by, &config.order).validate(diags);
     }
 
-    async fn read(&self, req: DataRead<'_, FirewallsModel, LinodeState>, diags: &mut Diagnostics) -> Option<FirewallsModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, FirewallsModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<FirewallsModel> {
         let (state, mut m) = (req.data, req.config);
         let query = Query::new(&m.filter, &m.order_by, &m.order);
-        let params = ListParams::new().page_size(500).filter(query.api_filter(&FILTERABLE));
-        let listed: Vec<_> = match state.client.firewalls().list_all(params).try_collect().await {
+        let params = ListParams::new()
+            .page_size(500)
+            .filter(query.api_filter(&FILTERABLE));
+        let listed: Vec<_> = match state
+            .client
+            .firewalls()
+            .list_all(params)
+            .try_collect()
+            .await
+        {
             Ok(l) => l,
             Err(e) => {
                 common::api_error_plain(diags, "Unable to list firewalls", &e);

@@ -10,11 +10,22 @@ use tfplugin::typed::{DataRead, TypedDataSource};
 use tfplugin::{Diagnostics, Val, async_trait};
 
 use crate::LinodeState;
-use crate::common::{self, filter::{FilterModel, Filterable, Query}};
+use crate::common::{
+    self,
+    filter::{FilterModel, Filterable, Query},
+};
 
 /// What `filter` may name (as the official `filterConfig`); the API filters regions here.
 static FILTERABLE: Filterable = Filterable {
-    fields: &["active", "config_id", "linode_id", "region", "vpc_id", "ipv6_range", "ipv6_is_public"],
+    fields: &[
+        "active",
+        "config_id",
+        "linode_id",
+        "region",
+        "vpc_id",
+        "ipv6_range",
+        "ipv6_is_public",
+    ],
     api: &["region"],
     ordered: false,
 };
@@ -87,20 +98,39 @@ fn element_schema() -> Schema {
     let number = |d: &str| Attribute::number().computed().description(d);
     Schema::new()
         .attr("address", string("The address (a Linode interface's)."))
-        .attr("address_range", string("The address range (a NodeBalancer's, or a routed range)."))
+        .attr(
+            "address_range",
+            string("The address range (a NodeBalancer's, or a routed range)."),
+        )
         .attr("gateway", string("The subnet's gateway."))
         .attr("linode_id", number("The Linode of the interface."))
         .attr("prefix", number("The subnet's prefix length."))
         .attr("region", string("The region."))
         .attr("subnet_mask", string("The subnet's netmask."))
-        .attr("nat_1_1", string("The public address mapped 1:1 to this one, if any."))
+        .attr(
+            "nat_1_1",
+            string("The public address mapped 1:1 to this one, if any."),
+        )
         .attr("subnet_id", number("The ID of the subnet."))
-        .attr("config_id", number("The configuration profile of a legacy interface."))
+        .attr(
+            "config_id",
+            number("The configuration profile of a legacy interface."),
+        )
         .attr("interface_id", number("The ID of the interface."))
         .attr("vpc_id", number("The ID of the VPC."))
-        .attr("active", Attribute::bool().computed().description("Whether a running interface uses the address."))
+        .attr(
+            "active",
+            Attribute::bool()
+                .computed()
+                .description("Whether a running interface uses the address."),
+        )
         .attr("ipv6_range", string("The IPv6 range (IPv6 VPCs)."))
-        .attr("ipv6_is_public", Attribute::bool().computed().description("Whether the IPv6 range is public (IPv6 VPCs)."))
+        .attr(
+            "ipv6_is_public",
+            Attribute::bool()
+                .computed()
+                .description("Whether the IPv6 range is public (IPv6 VPCs)."),
+        )
         .attr(
             "ipv6_addresses",
             Attribute::set_nested(Schema::new().attr("slaac_address", string("A SLAAC address.")))
@@ -140,14 +170,24 @@ impl TypedDataSource for IpsDataSource {
     async fn validate(&self, config: &IpsModel, diags: &mut Diagnostics) {
         Query::new(&config.filter, &Val::Null, &Val::Null).validate(diags);
         if config.ipv6.get() == Some(&true) {
-            diags.error_at("ipv6", "IPv6 VPC addresses are not supported yet", "This provider lists IPv4 VPC addresses only; remove `ipv6`.");
+            diags.error_at(
+                "ipv6",
+                "IPv6 VPC addresses are not supported yet",
+                "This provider lists IPv4 VPC addresses only; remove `ipv6`.",
+            );
         }
     }
 
-    async fn read(&self, req: DataRead<'_, IpsModel, LinodeState>, diags: &mut Diagnostics) -> Option<IpsModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, IpsModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<IpsModel> {
         let (state, mut m) = (req.data, req.config);
         let query = Query::new(&m.filter, &Val::Null, &Val::Null);
-        let params = ListParams::new().page_size(500).filter(query.api_filter(&FILTERABLE));
+        let params = ListParams::new()
+            .page_size(500)
+            .filter(query.api_filter(&FILTERABLE));
         let api = state.client.vpcs();
         let listing = match m.vpc_id.get().map(|v| u64::try_from(*v)) {
             Some(Ok(vpc)) => api.list_all_vpc_ips(vpc, params),
@@ -166,9 +206,11 @@ impl TypedDataSource for IpsDataSource {
         };
         let items: Vec<ListedIp> = ips.iter().map(ListedIp::from).collect();
         m.vpc_ips = Val::Known(query.apply(items, diags));
-        let scope = m.vpc_id.get().map_or_else(|| "all".to_string(), i64::to_string);
+        let scope = m
+            .vpc_id
+            .get()
+            .map_or_else(|| "all".to_string(), i64::to_string);
         m.id = Val::Known(format!("{scope}-{}", query.id()));
         Some(m)
     }
 }
-

@@ -5,7 +5,9 @@ use tfplugin::schema::{Attribute, Schema};
 use tfplugin::typed::{DataRead, TypedDataSource};
 use tfplugin::{Diagnostics, async_trait};
 
-use crate::vpcs::{RangeModel, SubnetLinodeModel, SubnetUserModel, SubnetView, linodes_type, users_type};
+use crate::vpcs::{
+    RangeModel, SubnetLinodeModel, SubnetUserModel, SubnetView, linodes_type, users_type,
+};
 use crate::{LinodeState, common};
 
 /// The data source.
@@ -33,15 +35,35 @@ pub(crate) fn subnet_attrs(schema: Schema) -> Schema {
         .attr("ipv4", string("The IPv4 range."))
         .attr(
             "ipv6",
-            Attribute::list_nested(Schema::new().attr("range", string("An IPv6 range of the subnet.")))
-                .computed()
-                .description("The IPv6 ranges of the subnet."),
+            Attribute::list_nested(
+                Schema::new().attr("range", string("An IPv6 range of the subnet.")),
+            )
+            .computed()
+            .description("The IPv6 ranges of the subnet."),
         )
         .attr("created", string("When the subnet was created (RFC 3339)."))
-        .attr("updated", string("When the subnet was last updated (RFC 3339)."))
-        .attr("linodes", Attribute::of(linodes_type()).computed().description("The Linodes with interfaces in the subnet."))
-        .attr("databases", Attribute::of(users_type()).computed().description("The Managed Databases using the subnet."))
-        .attr("nodebalancers", Attribute::of(users_type()).computed().description("The NodeBalancers using the subnet."))
+        .attr(
+            "updated",
+            string("When the subnet was last updated (RFC 3339)."),
+        )
+        .attr(
+            "linodes",
+            Attribute::of(linodes_type())
+                .computed()
+                .description("The Linodes with interfaces in the subnet."),
+        )
+        .attr(
+            "databases",
+            Attribute::of(users_type())
+                .computed()
+                .description("The Managed Databases using the subnet."),
+        )
+        .attr(
+            "nodebalancers",
+            Attribute::of(users_type())
+                .computed()
+                .description("The NodeBalancers using the subnet."),
+        )
 }
 
 #[async_trait]
@@ -57,22 +79,44 @@ impl TypedDataSource for SubnetDataSource {
         subnet_attrs(
             Schema::new()
                 .description("A subnet of a VPC, looked up by ID: its range and what uses it.")
-                .attr("id", Attribute::string().required().description("The ID of the subnet."))
-                .attr("vpc_id", Attribute::number().required().description("The ID of the VPC.")),
+                .attr(
+                    "id",
+                    Attribute::string()
+                        .required()
+                        .description("The ID of the subnet."),
+                )
+                .attr(
+                    "vpc_id",
+                    Attribute::number()
+                        .required()
+                        .description("The ID of the VPC."),
+                ),
         )
     }
 
-    async fn read(&self, req: DataRead<'_, SubnetDataModel, LinodeState>, diags: &mut Diagnostics) -> Option<SubnetDataModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, SubnetDataModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<SubnetDataModel> {
         let m = req.config;
         let id = common::parse_id(&m.id, "id", diags)?;
         let Ok(vpc_id) = u64::try_from(m.vpc_id) else {
-            diags.error_at("vpc_id", "Invalid VPC ID", format!("{} is not a VPC ID.", m.vpc_id));
+            diags.error_at(
+                "vpc_id",
+                "Invalid VPC ID",
+                format!("{} is not a VPC ID.", m.vpc_id),
+            );
             return None;
         };
         let subnet = match req.data.client.vpcs().get_subnet_opt(vpc_id, id).await {
             Ok(Some(s)) => s,
             Ok(None) => {
-                diags.error_at("id", "Subnet not found", format!("VPC {vpc_id} has no subnet {id}."));
+                diags.error_at(
+                    "id",
+                    "Subnet not found",
+                    format!("VPC {vpc_id} has no subnet {id}."),
+                );
                 return None;
             }
             Err(e) => {

@@ -7,11 +7,18 @@ use tfplugin::{Diagnostics, Val, async_trait};
 
 use super::subnet::subnet_attrs;
 use crate::LinodeState;
-use crate::common::{self, filter::{FilterModel, Filterable, Query}};
+use crate::common::{
+    self,
+    filter::{FilterModel, Filterable, Query},
+};
 use crate::vpcs::{RangeModel, SubnetLinodeModel, SubnetUserModel, SubnetView, list_subnets};
 
 /// What `filter` may name (as the official `filterConfig`: all client-side).
-static FILTERABLE: Filterable = Filterable { fields: &["id", "label", "ipv4"], api: &[], ordered: false };
+static FILTERABLE: Filterable = Filterable {
+    fields: &["id", "label", "ipv4"],
+    api: &[],
+    ordered: false,
+};
 
 /// The data source.
 pub(crate) struct SubnetsDataSource;
@@ -64,7 +71,14 @@ impl TypedDataSource for SubnetsDataSource {
     }
 
     fn schema(&self) -> Schema {
-        let element = subnet_attrs(Schema::new().attr("id", Attribute::number().computed().description("The ID of the subnet.")));
+        let element = subnet_attrs(
+            Schema::new().attr(
+                "id",
+                Attribute::number()
+                    .computed()
+                    .description("The ID of the subnet."),
+            ),
+        );
         FILTERABLE.schema(
             Schema::new()
                 .description(
@@ -80,25 +94,44 @@ impl TypedDataSource for SubnetsDataSource {
         Query::new(&config.filter, &Val::Null, &Val::Null).validate(diags);
     }
 
-    async fn read(&self, req: DataRead<'_, SubnetsModel, LinodeState>, diags: &mut Diagnostics) -> Option<SubnetsModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, SubnetsModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<SubnetsModel> {
         let (state, mut m) = (req.data, req.config);
         let Ok(vpc_id) = u64::try_from(m.vpc_id) else {
-            diags.error_at("vpc_id", "Invalid VPC ID", format!("{} is not a VPC ID.", m.vpc_id));
+            diags.error_at(
+                "vpc_id",
+                "Invalid VPC ID",
+                format!("{} is not a VPC ID.", m.vpc_id),
+            );
             return None;
         };
         let query = Query::new(&m.filter, &Val::Null, &Val::Null);
         let subnets = match list_subnets(state, vpc_id).await {
             Ok(s) => s,
             Err(e) if e.is_not_found() => {
-                diags.error_at("vpc_id", "VPC not found", format!("VPC {vpc_id} does not exist."));
+                diags.error_at(
+                    "vpc_id",
+                    "VPC not found",
+                    format!("VPC {vpc_id} does not exist."),
+                );
                 return None;
             }
             Err(e) => {
-                common::api_error_plain(diags, &format!("Unable to list the subnets of VPC {vpc_id}"), &e);
+                common::api_error_plain(
+                    diags,
+                    &format!("Unable to list the subnets of VPC {vpc_id}"),
+                    &e,
+                );
                 return None;
             }
         };
-        let items: Vec<ListedSubnet> = subnets.iter().map(|s| ListedSubnet::from(SubnetView::from(s))).collect();
+        let items: Vec<ListedSubnet> = subnets
+            .iter()
+            .map(|s| ListedSubnet::from(SubnetView::from(s)))
+            .collect();
         m.vpc_subnets = Val::Known(query.apply(items, diags));
         m.id = Val::Known(format!("{vpc_id}-{}", query.id()));
         Some(m)

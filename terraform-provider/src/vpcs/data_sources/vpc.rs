@@ -48,12 +48,17 @@ pub(crate) fn vpc_schema(id: Attribute) -> Schema {
         .attr("region", string("The region."))
         .attr(
             "ipv6",
-            Attribute::list_nested(Schema::new().attr("range", string("An IPv6 range of the VPC.")))
-                .computed()
-                .description("The IPv6 ranges of the VPC."),
+            Attribute::list_nested(
+                Schema::new().attr("range", string("An IPv6 range of the VPC.")),
+            )
+            .computed()
+            .description("The IPv6 ranges of the VPC."),
         )
         .attr("created", string("When the VPC was created (RFC 3339)."))
-        .attr("updated", string("When the VPC was last updated (RFC 3339)."))
+        .attr(
+            "updated",
+            string("When the VPC was last updated (RFC 3339)."),
+        )
 }
 
 #[async_trait]
@@ -69,13 +74,21 @@ impl TypedDataSource for VpcDataSource {
         vpc_schema(Attribute::string().required()).description("A VPC, looked up by ID.")
     }
 
-    async fn read(&self, req: DataRead<'_, VpcDataModel, LinodeState>, diags: &mut Diagnostics) -> Option<VpcDataModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, VpcDataModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<VpcDataModel> {
         let id = &req.config.id;
         let vpc_id = common::parse_id(id, "id", diags)?;
         match req.data.client.vpcs().get_opt(vpc_id).await {
             Ok(Some(v)) => Some(VpcDataModel::from(&v)),
             Ok(None) => {
-                diags.error_at("id", "VPC not found", format!("VPC {vpc_id} does not exist."));
+                diags.error_at(
+                    "id",
+                    "VPC not found",
+                    format!("VPC {vpc_id} does not exist."),
+                );
                 None
             }
             Err(e) => {

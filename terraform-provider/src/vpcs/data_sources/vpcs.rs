@@ -9,10 +9,17 @@ use tfplugin::{Diagnostics, Val, async_trait};
 
 use super::vpc::{VpcDataModel, vpc_schema};
 use crate::LinodeState;
-use crate::common::{self, filter::{FilterModel, Filterable, Query}};
+use crate::common::{
+    self,
+    filter::{FilterModel, Filterable, Query},
+};
 
 /// What `filter` may name (as the official `filterConfig`: all client-side).
-static FILTERABLE: Filterable = Filterable { fields: &["id", "label", "description", "region"], api: &[], ordered: false };
+static FILTERABLE: Filterable = Filterable {
+    fields: &["id", "label", "description", "region"],
+    api: &[],
+    ordered: false,
+};
 
 /// The data source.
 pub(crate) struct VpcsDataSource;
@@ -51,10 +58,16 @@ impl TypedDataSource for VpcsDataSource {
         Query::new(&config.filter, &Val::Null, &Val::Null).validate(diags);
     }
 
-    async fn read(&self, req: DataRead<'_, VpcsModel, LinodeState>, diags: &mut Diagnostics) -> Option<VpcsModel> {
+    async fn read(
+        &self,
+        req: DataRead<'_, VpcsModel, LinodeState>,
+        diags: &mut Diagnostics,
+    ) -> Option<VpcsModel> {
         let (state, mut m) = (req.data, req.config);
         let query = Query::new(&m.filter, &Val::Null, &Val::Null);
-        let params = ListParams::new().page_size(500).filter(query.api_filter(&FILTERABLE));
+        let params = ListParams::new()
+            .page_size(500)
+            .filter(query.api_filter(&FILTERABLE));
         let vpcs: Vec<_> = match state.client.vpcs().list_all(params).try_collect().await {
             Ok(v) => v,
             Err(e) => {
