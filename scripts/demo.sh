@@ -16,7 +16,7 @@ real_api=0
 if [ -n "${LINODE_TOKEN:-}" ]; then
   real_api=1
   say "LINODE_TOKEN is set: this demo would create real, billable resources in your Linode account"
-  echo "(an LKE cluster with GPU nodes, a NodeBalancer, a domain, buckets). Unset LINODE_TOKEN to use the emulator."
+  echo "(an LKE cluster with GPU nodes, a NodeBalancer, two Cloud Firewalls, a domain, buckets). Unset LINODE_TOKEN to use the emulator."
   if [ ! -t 0 ]; then
     echo "No terminal to confirm on: refusing to touch the real API." >&2
     exit 1
@@ -84,6 +84,13 @@ say "terraform apply"
 say "What was created"
 "$tf" state list
 "$tf" output
+
+say "The edge: what each firewall lets in, and what it is attached to"
+# A refresh-only apply records what LKE attached since (the pools' nodes) without changing anything.
+"$tf" apply -refresh-only -auto-approve -input=false >"$work/refresh.txt" 2>&1 || { cat "$work/refresh.txt"; exit 1; }
+# `terraform console` reads one expression per line.
+edge='{ for name, fw in { ingress = linode_firewall.ingress, nodes = linode_firewall.nodes } : name => { policy = "inbound ${fw.inbound_policy}, outbound ${fw.outbound_policy}", accepts = [for r in fw.inbound : "${r.protocol} ${r.ports == null ? "" : r.ports} from ${join(", ", concat(r.ipv4 == null ? [] : r.ipv4, r.ipv6 == null ? [] : r.ipv6))} (${r.label})"], attached = [for d in fw.devices : "${d.type} ${d.label}"] } }'
+echo "$edge" | "$tf" console
 
 say "A second plan has no changes"
 set +e

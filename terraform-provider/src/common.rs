@@ -199,3 +199,21 @@ pub fn maybe_applied(err: &linode_sdk::Error) -> bool {
         || err.is_timeout()
         || err.reached_server() == Some(linode_sdk::ReachedServer::Unknown)
 }
+
+/// A time as the official provider stores it (RFC 3339): the API's `YYYY-MM-DDTHH:MM:SS` is UTC
+/// without an offset, so `Z` is added; an empty or already-offset time is kept.
+pub fn api_time(t: &str) -> String {
+    let has_offset = t.ends_with('Z') || t.get(19..).is_some_and(|rest| rest.contains(['+', '-']));
+    if t.is_empty() || has_offset { t.to_string() } else { format!("{t}Z") }
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn api_times_become_rfc3339() {
+        assert_eq!(super::api_time("2024-05-01T10:20:30"), "2024-05-01T10:20:30Z");
+        assert_eq!(super::api_time("2024-05-01T10:20:30Z"), "2024-05-01T10:20:30Z");
+        assert_eq!(super::api_time("2024-05-01T10:20:30+02:00"), "2024-05-01T10:20:30+02:00");
+        assert_eq!(super::api_time(""), "");
+    }
+}

@@ -9,12 +9,14 @@
 
 pub mod common;
 pub mod domains;
+pub mod firewalls;
 pub mod lke;
 pub mod nodebalancers;
 pub mod object_storage;
 pub mod provider;
 pub mod regions;
 pub mod secrets;
+pub mod vpcs;
 
 pub use provider::{LinodeProvider, LinodeState};
 

@@ -378,6 +378,8 @@ impl Provider for LinodeProvider {
             crate::domains::resources(),
             crate::object_storage::resources(),
             crate::secrets::resources(),
+            crate::firewalls::resources(),
+            crate::vpcs::resources(),
         ]
         .concat()
     }
@@ -390,6 +392,8 @@ impl Provider for LinodeProvider {
             crate::domains::data_sources(),
             crate::object_storage::data_sources(),
             crate::secrets::data_sources(),
+            crate::firewalls::data_sources(),
+            crate::vpcs::data_sources(),
         ]
         .concat()
     }

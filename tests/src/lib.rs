@@ -24,6 +24,11 @@ pub fn platform_expected_counts() -> std::collections::BTreeMap<String, usize> {
         ("records", 9),
         ("buckets", 4),
         ("obj_keys", 1),
+        ("firewalls", 2),
+        // The ingress NodeBalancer, and the 3 + 2 nodes of the two pools (attached by LKE).
+        ("fw_devices", 6),
+        ("vpcs", 0),
+        ("subnets", 0),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -143,8 +143,10 @@ fn http_request(method: &str, url: &str) -> ureq::http::request::Builder {
 
 /// The collections of the emulator's state that hold user resources, with their sizes.
 pub fn resource_counts(state: &Value) -> std::collections::BTreeMap<String, usize> {
-    const COLLECTIONS: [&str; 9] =
-        ["clusters", "pools", "nodebalancers", "nb_configs", "nb_nodes", "domains", "records", "buckets", "obj_keys"];
+    const COLLECTIONS: [&str; 13] = [
+        "clusters", "pools", "nodebalancers", "nb_configs", "nb_nodes", "domains", "records", "buckets", "obj_keys",
+        "firewalls", "fw_devices", "vpcs", "subnets",
+    ];
     COLLECTIONS
         .iter()
         .map(|c| {

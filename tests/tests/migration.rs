@@ -2,7 +2,9 @@
 //! this one. Each folder under tests/fixtures/migration/ holds:
 //! - `setup.json`: the API calls that make the objects the state describes, in order, each
 //!   `{"method", "path", "body", "save"}`; a response saved as `NAME` is available to later calls
-//!   and to the state template as `${NAME.field}` (dotted paths, numeric indexes into lists);
+//!   and to the state template as `${NAME.field}` (dotted paths, numeric indexes into lists; in a
+//!   body, a string that is exactly `"${NAME.field}"` is replaced by the JSON value, so ids stay
+//!   numbers);
 //! - `terraform.tfstate`: the state the official provider writes for those objects (its format,
 //!   schema versions and provider address `registry.terraform.io/linode/linode`), as a template;
 //! - `main.tf`: the configuration, with `required_providers` changed to linode-rs/linode (the one
@@ -35,17 +37,8 @@ fn fixtures() -> Vec<PathBuf> {
 
 /// The value at a dotted path (`pools.0.id`), as template text.
 fn lookup(saved: &serde_json::Map<String, Value>, path: &str) -> String {
-    let mut parts = path.split('.');
-    let name = parts.next().unwrap_or_default();
-    let mut v = saved.get(name).unwrap_or_else(|| panic!("no saved response {name:?} for ${{{path}}}"));
-    for p in parts {
-        v = match p.parse::<usize>() {
-            Ok(i) => &v[i],
-            Err(_) => &v[p],
-        };
-    }
-    match v {
-        Value::String(s) => s.clone(),
+    match lookup_value(saved, path) {
+        Value::String(s) => s,
         Value::Null => panic!("${{{path}}} is null"),
         other => other.to_string(),
     }
@@ -65,6 +58,35 @@ fn render(text: &str, saved: &serde_json::Map<String, Value>) -> String {
     out
 }
 
+/// The value at a dotted path, as JSON (a number stays a number).
+fn lookup_value(saved: &serde_json::Map<String, Value>, path: &str) -> Value {
+    let mut parts = path.split('.');
+    let name = parts.next().unwrap_or_default();
+    let mut v = saved.get(name).unwrap_or_else(|| panic!("no saved response {name:?} for ${{{path}}}"));
+    for p in parts {
+        v = match p.parse::<usize>() {
+            Ok(i) => &v[i],
+            Err(_) => &v[p],
+        };
+    }
+    v.clone()
+}
+
+/// Renders a request body: a string that is exactly one `${name.path}` becomes that JSON value
+/// (so ids stay numbers, e.g. `{"id": "${nb.id}"}` sends `{"id": 7}`); other strings are
+/// rendered as text.
+fn render_body(body: &Value, saved: &serde_json::Map<String, Value>) -> Value {
+    match body {
+        Value::String(s) if s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1 => {
+            lookup_value(saved, &s[2..s.len() - 1])
+        }
+        Value::String(s) => Value::String(render(s, saved)),
+        Value::Array(items) => Value::Array(items.iter().map(|i| render_body(i, saved)).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), render_body(v, saved))).collect()),
+        other => other.clone(),
+    }
+}
+
 fn setup(mock: &Mock, dir: &Path) -> serde_json::Map<String, Value> {
     let mut saved = serde_json::Map::new();
     let text = std::fs::read_to_string(dir.join("setup.json")).unwrap_or_else(|_| "[]".into());
@@ -72,7 +94,7 @@ fn setup(mock: &Mock, dir: &Path) -> serde_json::Map<String, Value> {
     for call in calls {
         let method = call["method"].as_str().unwrap_or("POST");
         let path = render(call["path"].as_str().expect("path"), &saved);
-        let body = call.get("body").map(|b| serde_json::from_str(&render(&b.to_string(), &saved)).expect("body"));
+        let body = call.get("body").map(|b| render_body(b, &saved));
         let (status, response) = mock.api(method, &path, body);
         assert_eq!(status, 200, "{}: {method} {path}: {response}", dir.display());
         if let Some(name) = call["save"].as_str() {

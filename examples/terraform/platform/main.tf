@@ -36,10 +36,11 @@ resource "linode_lke_cluster" "platform" {
 
   # General workloads: the cluster autoscaler keeps between 3 and 10 nodes.
   pool {
-    label = "baseline"
-    type  = "g6-standard-8"
-    count = 3
-    tags  = ["baseline"]
+    label       = "baseline"
+    type        = "g6-standard-8"
+    count       = 3
+    tags        = ["baseline"]
+    firewall_id = linode_firewall.nodes.id
 
     autoscaler {
       min = 3
@@ -53,10 +54,11 @@ resource "linode_lke_cluster" "platform" {
 
   # vLLM inference: GPU nodes that only GPU workloads may schedule on.
   pool {
-    label = "gpu"
-    type  = "g1-gpu-rtx6000-1"
-    count = var.gpu_node_count
-    tags  = ["gpu"]
+    label       = "gpu"
+    type        = "g1-gpu-rtx6000-1"
+    count       = var.gpu_node_count
+    tags        = ["gpu"]
+    firewall_id = linode_firewall.nodes.id
 
     labels = {
       "platform/pool"  = "gpu"
@@ -107,6 +109,107 @@ resource "linode_nodebalancer_config" "https" {
   check_interval  = 10
   check_timeout   = 5
   check_attempts  = 3
+}
+
+# ---------------------------------------------------------------------------------------------
+# Edge: Cloud Firewalls (see README.md, "The edge")
+# ---------------------------------------------------------------------------------------------
+
+# The ingress NodeBalancer accepts HTTP and HTTPS from anywhere and nothing else: every other
+# inbound packet meets the DROP policy. Outbound stays open (health checks and proxied traffic
+# to the nodes).
+resource "linode_firewall" "ingress" {
+  label           = "${var.name}-ingress"
+  tags            = local.tags
+  inbound_policy  = "DROP"
+  outbound_policy = "ACCEPT"
+
+  inbound {
+    label       = "http"
+    description = "HTTP to the ingress (redirected to HTTPS by the ingress controller)"
+    action      = "ACCEPT"
+    protocol    = "TCP"
+    ports       = "80"
+    ipv4        = ["0.0.0.0/0"]
+    ipv6        = ["::/0"]
+  }
+
+  inbound {
+    label       = "https"
+    description = "HTTPS to the ingress"
+    action      = "ACCEPT"
+    protocol    = "TCP"
+    ports       = "443"
+    ipv4        = ["0.0.0.0/0"]
+    ipv6        = ["::/0"]
+  }
+
+  nodebalancers = [linode_nodebalancer.ingress.id]
+}
+
+# The node pools accept only what LKE nodes need, and only from Linode's private network
+# (192.168.128.0/17: the nodes' private addresses, the control plane's and the NodeBalancers'
+# back-end addresses). Nothing from the Internet reaches a node directly: user traffic comes
+# through the ingress NodeBalancer, the API server through LKE's own tunnel. LKE attaches this
+# firewall to every node of a pool whose `firewall_id` names it, including nodes the autoscaler
+# adds later, so `linodes` is left unset here.
+resource "linode_firewall" "nodes" {
+  label           = "${var.name}-nodes"
+  tags            = local.tags
+  inbound_policy  = "DROP"
+  outbound_policy = "ACCEPT"
+
+  # The control plane reaches each kubelet (logs, exec, metrics) on 10250.
+  inbound {
+    label    = "kubelet"
+    action   = "ACCEPT"
+    protocol = "TCP"
+    ports    = "10250"
+    ipv4     = ["192.168.128.0/17"]
+  }
+
+  # The WireGuard tunnel between the control plane and the nodes.
+  inbound {
+    label    = "wireguard"
+    action   = "ACCEPT"
+    protocol = "UDP"
+    ports    = "51820"
+    ipv4     = ["192.168.128.0/17"]
+  }
+
+  # Calico, the pod network: BGP between nodes on 179, and pod traffic in IP-in-IP.
+  inbound {
+    label    = "calico-bgp"
+    action   = "ACCEPT"
+    protocol = "TCP"
+    ports    = "179"
+    ipv4     = ["192.168.128.0/17"]
+  }
+
+  inbound {
+    label    = "calico-ipip"
+    action   = "ACCEPT"
+    protocol = "IPENCAP"
+    ipv4     = ["192.168.128.0/17"]
+  }
+
+  # NodePort services: the ingress NodeBalancer forwards to the ingress controller's NodePorts
+  # from its private back-end addresses (192.168.255.0/24, inside the range above).
+  inbound {
+    label    = "nodeports-tcp"
+    action   = "ACCEPT"
+    protocol = "TCP"
+    ports    = "30000-32767"
+    ipv4     = ["192.168.128.0/17"]
+  }
+
+  inbound {
+    label    = "nodeports-udp"
+    action   = "ACCEPT"
+    protocol = "UDP"
+    ports    = "30000-32767"
+    ipv4     = ["192.168.128.0/17"]
+  }
 }
 
 # ---------------------------------------------------------------------------------------------

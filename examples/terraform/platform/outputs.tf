@@ -23,6 +23,24 @@ output "nodebalancer" {
   }
 }
 
+output "edge" {
+  description = "The Cloud Firewalls: their IDs, what they let in, and what they are attached to."
+  value = {
+    ingress = {
+      id            = linode_firewall.ingress.id
+      inbound       = [for r in linode_firewall.ingress.inbound : "${r.action} ${r.protocol} ${r.ports}"]
+      policy        = linode_firewall.ingress.inbound_policy
+      nodebalancers = linode_firewall.ingress.nodebalancers
+    }
+    nodes = {
+      id      = linode_firewall.nodes.id
+      inbound = [for r in linode_firewall.nodes.inbound : "${r.action} ${r.protocol} ${r.ports == null ? "-" : r.ports} ${r.label}"]
+      policy  = linode_firewall.nodes.inbound_policy
+      pools   = { for p in linode_lke_cluster.platform.pool : p.label => p.firewall_id }
+    }
+  }
+}
+
 output "bucket_endpoints" {
   description = "S3 hostname of each bucket."
   value = {

@@ -1,0 +1,9 @@
+terraform {
+  required_providers {
+    linode = {
+      source = "linode-rs/linode"
+    }
+  }
+}
+
+provider "linode" {}

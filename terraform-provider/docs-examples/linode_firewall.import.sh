@@ -1,0 +1,2 @@
+# <id>
+terraform import linode_firewall.web 12345

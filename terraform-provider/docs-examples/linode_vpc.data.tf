@@ -1,0 +1,3 @@
+data "linode_vpc" "app" {
+  id = "12345"
+}

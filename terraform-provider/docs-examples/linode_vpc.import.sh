@@ -1,0 +1,2 @@
+# <id>
+terraform import linode_vpc.app 12345

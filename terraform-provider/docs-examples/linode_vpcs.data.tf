@@ -1,0 +1,6 @@
+data "linode_vpcs" "paris" {
+  filter {
+    name   = "region"
+    values = ["fr-par"]
+  }
+}
