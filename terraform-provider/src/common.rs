@@ -166,14 +166,6 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_get_a_zone() {
-        assert_eq!(rfc3339("2026-01-01T00:00:00"), "2026-01-01T00:00:00Z");
-        assert_eq!(rfc3339("2026-01-01T00:00:00Z"), "2026-01-01T00:00:00Z");
-        assert_eq!(rfc3339("2026-01-01T00:00:00+02:00"), "2026-01-01T00:00:00+02:00");
-        assert_eq!(rfc3339(""), "");
-    }
-
-    #[test]
     fn import_ids_name_the_expected_format() {
         let mut diags = Diagnostics::new();
         assert_eq!(parse_import_ids::<2>("12, 34", "<domain_id>,<id>", &mut diags), Some([12, 34]));
@@ -181,13 +173,6 @@ mod tests {
         let err = diags.errors().next().unwrap();
         assert!(err.detail.contains("<domain_id>,<id>"), "{}", err.detail);
     }
-}
-
-/// A Linode timestamp (`2026-01-01T00:00:00`, UTC without a zone) in RFC 3339 form with `Z`, as
-/// the official provider stores timestamps; one that already has a zone is kept as it is.
-pub fn rfc3339(api: &str) -> String {
-    let has_zone = api.ends_with('Z') || api.get(19..).is_some_and(|rest| rest.contains(['+', '-']));
-    if api.is_empty() || has_zone { api.to_string() } else { format!("{api}Z") }
 }
 
 /// Whether a failed `POST` may nevertheless have been carried out: Linode answered 5xx or 408,

@@ -5,7 +5,7 @@
 //!   and to the state template as `${NAME.field}` (dotted paths, numeric indexes into lists; in a
 //!   body, a string that is exactly `"${NAME.field}"` is replaced by the JSON value, so ids stay
 //!   numbers);
-//! - `terraform.tfstate`: the state the official provider writes for those objects (its format,
+//! - `official-state.json`: the `terraform.tfstate` the official provider writes for those objects (its format,
 //!   schema versions and provider address `registry.terraform.io/linode/linode`), as a template;
 //! - `main.tf`: the configuration, with `required_providers` changed to linode-rs/linode (the one
 //!   edit a team makes); it may use `${NAME.field}` too (ids the emulator chose).
@@ -29,7 +29,7 @@ fn fixtures() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("terraform.tfstate").exists())
+        .filter(|p| p.join("official-state.json").exists())
         .collect();
     dirs.sort();
     dirs
@@ -126,7 +126,7 @@ fn official_state_continues_with_no_changes() {
                     wd.write(&file, &render(&std::fs::read_to_string(entry.path()).unwrap(), &saved));
                 }
             }
-            let state = render(&std::fs::read_to_string(dir.join("terraform.tfstate")).unwrap(), &saved);
+            let state = render(&std::fs::read_to_string(dir.join("official-state.json")).unwrap(), &saved);
             let parsed: Value = serde_json::from_str(&state).unwrap_or_else(|e| panic!("[{name}] state: {e}"));
             assert!(state.contains(OFFICIAL), "[{name}] the fixture is the official provider's state");
             wd.write("terraform.tfstate", &state);

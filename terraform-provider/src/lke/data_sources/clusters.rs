@@ -46,8 +46,8 @@ impl From<LkeCluster> for ClusterModel {
     fn from(c: LkeCluster) -> Self {
         ClusterModel {
             id: c.id as i64,
-            created: crate::common::rfc3339(&c.created),
-            updated: crate::common::rfc3339(&c.updated),
+            created: crate::common::api_time(&c.created),
+            updated: crate::common::api_time(&c.updated),
             label: c.label,
             k8s_version: c.k8s_version,
             apl_enabled: c.apl_enabled.unwrap_or(false),
