@@ -13,7 +13,7 @@ data "linode_lke_types" "all" {}
 resource "linode_lke_cluster" "example" {
   label              = "scenario-lke"
   region             = var.region
-  k8s_version        = data.linode_lke_versions.all.versions[0].id
+  k8s_version        = element(data.linode_lke_versions.all.versions, 0).id # element(): Terraform 1.0 cannot index nested attributes
   tags               = ["scenario"]
   external_pool_tags = ["external"]
 

@@ -19,7 +19,8 @@ data "linode_lke_versions" "available" {}
 resource "linode_lke_cluster" "platform" {
   label       = "${var.name}-lke"
   region      = local.region.cluster
-  k8s_version = data.linode_lke_versions.available.versions[0].id
+  # element() rather than versions[0]: Terraform 1.0 cannot index a nested attribute directly.
+  k8s_version = element(data.linode_lke_versions.available.versions, 0).id
   tags        = local.tags
 
   control_plane {
