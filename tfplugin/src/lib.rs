@@ -89,6 +89,7 @@ pub mod schema;
 pub mod testing;
 pub mod timeouts;
 pub mod typed;
+pub mod upgrade;
 pub mod validators;
 pub mod value;
 

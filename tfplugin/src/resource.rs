@@ -364,6 +364,20 @@ macro_rules! set_state {
 }
 set_state!(ApplyResponse, ReadResponse, ImportResponse, UpgradeStateResponse);
 
+impl UpgradeStateResponse {
+    /// Sets the upgraded state from the stored JSON (attributes the schema no longer has are
+    /// dropped, missing ones are null), recording errors.
+    pub fn set_json(&mut self, json: &serde_json::Value) {
+        let decoded = serde_json::to_vec(json)
+            .map_err(|e| crate::ValueError::new(e.to_string()))
+            .and_then(|bytes| crate::value::decode_json_lenient(&bytes, &self.ty));
+        match decoded {
+            Ok(v) => self.state = v,
+            Err(e) => self.diagnostics.push(e.into()),
+        }
+    }
+}
+
 impl ReadResponse {
     /// Marks the resource as gone: Terraform removes it from state and plans to create it.
     pub fn remove(&mut self) {

@@ -16,7 +16,7 @@ use linode_sdk::models::lke::{
     LkeCluster, LkeTier, NodePool, StackType, UpdateLkeCluster, UpdateStrategy,
 };
 use serde::{Deserialize, Serialize};
-use tfplugin::resource::{ImportRequest, ImportResponse};
+use tfplugin::resource::{ImportRequest, ImportResponse, UpgradeStateRequest, UpgradeStateResponse};
 use tfplugin::schema::{Attribute, Block, Pairing, Schema};
 use tfplugin::typed::{Applied, Create, PlanChange, Read, Refreshed, TypedResource, Update};
 use tfplugin::validators::{self, DataValidator, PlanCheck};
@@ -439,6 +439,7 @@ impl TypedResource for ClusterResource {
     fn schema(&self) -> Schema {
         let kept = |a: Attribute| a.computed().use_state_for_unknown();
         Schema::new()
+            .version(1)
             .description(
                 "Manages a Linode Kubernetes Engine (LKE) cluster and its node pools. Nested pools are matched by \
                  identity, not position: reordering `pool` blocks never recreates a pool, and removing a block deletes \
@@ -742,6 +743,19 @@ impl TypedResource for ClusterResource {
         if let Err(e) = lke.wait_for_deleted(id, &opts).await {
             diags.error(format!("LKE cluster {id} was not deleted in time"), e.to_string());
         }
+    }
+
+    /// Version 0 is linode/linode's state (terraform-plugin-sdk/v2: zero values for unset
+    /// optional attributes, the control plane always stored) or this provider's before.
+    async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
+        let mut json = req.json;
+        tfplugin::upgrade::sdkv2_zero_values_to_null(&self.schema(), &mut json);
+        let stored: Vec<ControlPlaneModel> =
+            serde_json::from_value(json["control_plane"].clone()).unwrap_or_default();
+        if stored.first().is_some_and(is_default_control_plane) {
+            json["control_plane"] = serde_json::json!([]);
+        }
+        resp.set_json(&json);
     }
 
     async fn import(&self, _state: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
