@@ -2,16 +2,14 @@
 //! apply, exactly the declared resources in the emulator, a second plan with no changes, the
 //! outputs, and destroy leaving the emulator empty.
 
-use acceptance::terraform::{Workdir, clis};
+use acceptance::terraform::{Workdir, each_cli};
 use acceptance::{Mock, paths, platform_expected_counts as expected_counts};
 
 #[test]
 fn platform_applies_on_every_terraform() {
-    let clis = clis();
-    assert!(!clis.is_empty(), "no Terraform CLI: run scripts/setup-tools.sh");
-    for cli in clis {
+    each_cli("the platform", |_| true, |cli| {
         let mock = Mock::start(&["--node-ready-delay-ms", "300", "--kubeconfig-delay-ms", "200"]);
-        let wd = Workdir::new(&cli, &paths::example("platform"), &mock);
+        let wd = Workdir::new(cli, &paths::example("platform"), &mock);
         wd.init();
         wd.apply();
         assert_eq!(mock.counts(), expected_counts(), "[{}] emulator after apply", cli.name);
@@ -31,5 +29,5 @@ fn platform_applies_on_every_terraform() {
 
         wd.destroy();
         mock.assert_empty();
-    }
+    });
 }
