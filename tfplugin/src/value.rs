@@ -15,6 +15,8 @@ mod json;
 mod model;
 mod msgpack;
 mod number;
+#[cfg(test)]
+mod proptests;
 mod val;
 
 use std::collections::BTreeMap;
@@ -491,12 +493,14 @@ impl Value {
     /// The type this value most plausibly has, used to label values of `dynamic` attributes on
     /// the wire. Null and unknown values give `dynamic`.
     pub fn infer_type(&self) -> Type {
+        // The elements' type when they agree; `dynamic` (each element then carries its own
+        // type on the wire) when they do not, so that a mixed collection still encodes.
         fn common(values: &[Value]) -> Type {
-            values
-                .iter()
-                .find(|v| v.is_known())
-                .map(Value::infer_type)
-                .unwrap_or(Type::Dynamic)
+            let mut types = values.iter().filter(|v| v.is_known()).map(Value::infer_type);
+            match types.next() {
+                Some(first) if types.all(|t| t == first) => first,
+                _ => Type::Dynamic,
+            }
         }
         match self {
             Value::Null | Value::Unknown(_) => Type::Dynamic,
