@@ -23,6 +23,7 @@
 //! # }
 //! ```
 
+pub mod fuzz;
 pub mod terraform;
 
 use std::sync::Arc;
