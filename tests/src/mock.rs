@@ -102,10 +102,10 @@ impl Drop for Mock {
 fn wait_for_ready_file(path: &Path, timeout: Duration) -> Value {
     let start = Instant::now();
     loop {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if let Ok(v) = serde_json::from_str::<Value>(&text) {
-                return v;
-            }
+        if let Ok(text) = std::fs::read_to_string(path)
+            && let Ok(v) = serde_json::from_str::<Value>(&text)
+        {
+            return v;
         }
         assert!(start.elapsed() < timeout, "linode-mock did not become ready");
         std::thread::sleep(Duration::from_millis(20));

@@ -46,17 +46,40 @@ impl Cli {
 }
 
 /// The Terraform CLIs to test with: the one on `PATH` (when there is one) and the project's
-/// Terraform 1.15 and 1.0.3 from the tools folder (found by tfplugin's locator, which fails under
-/// CI when one of those is missing), each with its version.
+/// Terraform 1.15 and 1.0.3 from the tools folder, each with its version. tfplugin's locator
+/// drops (or, under CI, fails on) a CLI that is missing or whose `version` fails.
 pub fn clis() -> Vec<Cli> {
     tfplugin::testing::terraform::available_clis()
         .into_iter()
-        .filter_map(|cli| {
-            let text = cli.version()?;
+        .map(|cli| {
+            let text = cli.checked_version().unwrap_or_else(|e| panic!("Terraform {}: {e}", cli.label));
             let mut parts = text.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-            let version = (parts.next()?, parts.next()?, parts.next().unwrap_or(0));
-            Some(Cli { name: cli.label, path: cli.path, version })
+            let version = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+            Cli { name: cli.label, path: cli.path, version }
         })
+        .collect()
+}
+
+/// Runs `f` with every CLI of [`clis`] that `keep` keeps, then asserts that the loop really ran:
+/// with at least one CLI, and under `CI=true` with each of the tools' CLIs (1.15, 1.0.3) that
+/// `keep` keeps by version. Prints and returns the names of the CLIs it ran with.
+#[track_caller]
+pub fn each_cli(what: &str, keep: impl Fn(&Cli) -> bool, mut f: impl FnMut(&Cli)) -> Vec<String> {
+    let mut ran = Vec::new();
+    for cli in clis().into_iter().filter(|c| keep(c)) {
+        f(&cli);
+        ran.push(cli.name);
+    }
+    tfplugin::testing::terraform::assert_ran(what, &ran, &required_by(&keep));
+    ran
+}
+
+/// The tools' CLIs that CI must have and that `keep` keeps (judged by their known versions).
+pub fn required_by(keep: &impl Fn(&Cli) -> bool) -> Vec<&'static str> {
+    tfplugin::testing::terraform::CI_CLIS
+        .iter()
+        .filter(|(name, version)| keep(&Cli { name: (*name).into(), path: PathBuf::new(), version: *version }))
+        .map(|(name, _)| *name)
         .collect()
 }
 
@@ -270,5 +293,17 @@ impl Workdir {
     pub fn reimport(&self, address: &str, id: &str) {
         self.ok(&["state", "rm", address]);
         self.ok(&["import", "-input=false", "-no-color", address, id]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loops_require_the_ci_clis_their_filter_keeps() {
+        assert_eq!(required_by(&|_: &Cli| true), ["1.15", "1.0.3"]);
+        assert_eq!(required_by(&|c: &Cli| c.at_least(1, 5)), ["1.15"]);
+        assert!(required_by(&|c: &Cli| c.at_least(2, 0)).is_empty());
     }
 }

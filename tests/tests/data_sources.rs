@@ -5,7 +5,7 @@
 //! Terraform 1.15. (What each list data source costs in API calls is checked in the provider's
 //! own tests, against the emulator's request log.)
 
-use acceptance::terraform::{Workdir, clis};
+use acceptance::terraform::{Workdir, each_cli};
 use acceptance::{Mock, paths};
 use serde_json::Value;
 
@@ -37,10 +37,8 @@ fn holds_something(v: &Value) -> bool {
 fn every_data_source_reads_what_exists_and_plans_clean() {
     let folders = folders();
     assert!(!folders.is_empty(), "no scenario under examples/terraform/data-sources");
-    let clis: Vec<_> = clis().into_iter().filter(|c| c.at_least(1, 5)).collect();
-    assert!(!clis.is_empty(), "no Terraform CLI to run the data source scenarios with");
     let mut runs = 0;
-    for cli in &clis {
+    let ran = each_cli("the data-source scenarios", |c| c.at_least(1, 5), |cli| {
         for folder in &folders {
             let mock = Mock::start(&[]);
             let wd = Workdir::new(cli, &paths::example("data-sources").join(folder), &mock);
@@ -59,6 +57,6 @@ fn every_data_source_reads_what_exists_and_plans_clean() {
             mock.assert_empty();
             runs += 1;
         }
-    }
-    assert_eq!(runs, folders.len() * clis.len());
+    });
+    assert_eq!(runs, folders.len() * ran.len());
 }

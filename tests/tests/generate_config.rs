@@ -2,7 +2,7 @@
 //! generated configuration, apply, and a second plan with no changes (Terraform >= 1.5).
 
 use acceptance::Mock;
-use acceptance::terraform::{Workdir, clis};
+use acceptance::terraform::{Workdir, each_cli};
 use serde_json::json;
 
 const PROVIDER: &str = r#"terraform {
@@ -14,7 +14,7 @@ const PROVIDER: &str = r#"terraform {
 
 #[test]
 fn generated_configuration_plans_with_no_changes() {
-    for cli in clis().into_iter().filter(|c| c.at_least(1, 5)) {
+    each_cli("generate-config-out", |c| c.at_least(1, 5), |cli| {
         let mock = Mock::start(&[]);
         let (status, domain) = mock.api(
             "POST",
@@ -32,7 +32,7 @@ fn generated_configuration_plans_with_no_changes() {
             mock.api("POST", "/nodebalancers", Some(json!({"region": "fr-par", "label": "generated-nb"})));
         assert_eq!(status, 200, "{nb}");
 
-        let wd = Workdir::empty(&cli, &mock);
+        let wd = Workdir::empty(cli, &mock);
         wd.write(
             "main.tf",
             &format!(
@@ -55,7 +55,7 @@ fn generated_configuration_plans_with_no_changes() {
         wd.apply();
         let again = wd.plan_exit_code();
         assert_eq!(again.code, 0, "[{}] plan after generating config is not empty:\n{}", cli.name, again.all());
-    }
+    });
 }
 
 #[test]

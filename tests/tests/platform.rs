@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use acceptance::terraform::{Workdir, clis};
+use acceptance::terraform::{Workdir, each_cli};
 use acceptance::{Mock, paths, platform_expected_counts as expected_counts};
 use serde_json::Value;
 
@@ -67,11 +67,9 @@ fn check_edge(mock: &Mock, cli: &str) {
 
 #[test]
 fn platform_applies_on_every_terraform() {
-    let clis = clis();
-    assert!(!clis.is_empty(), "no Terraform CLI: run scripts/setup-tools.sh");
-    for cli in clis {
+    each_cli("the platform", |_| true, |cli| {
         let mock = Mock::start(&["--node-ready-delay-ms", "300", "--kubeconfig-delay-ms", "200"]);
-        let wd = Workdir::new(&cli, &paths::example("platform"), &mock);
+        let wd = Workdir::new(cli, &paths::example("platform"), &mock);
         wd.init();
         wd.apply();
         assert_eq!(mock.counts(), expected_counts(), "[{}] emulator after apply", cli.name);
@@ -96,5 +94,5 @@ fn platform_applies_on_every_terraform() {
 
         wd.destroy();
         mock.assert_empty();
-    }
+    });
 }

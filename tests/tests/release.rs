@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use acceptance::terraform::{Cli, Workdir, clis, filesystem_mirror_config, network_mirror_config};
+use acceptance::terraform::{Cli, Workdir, each_cli, filesystem_mirror_config, network_mirror_config};
 use acceptance::{Mock, paths};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -191,15 +191,6 @@ fn assert_locked(wd: &Workdir, h1: &str) {
     );
 }
 
-fn every_cli() -> Vec<Cli> {
-    let clis = clis();
-    assert!(
-        !clis.is_empty(),
-        "no Terraform CLI: run scripts/setup-tools.sh"
-    );
-    clis
-}
-
 #[test]
 fn the_release_has_a_registry_layout_and_verifiable_checksums() {
     let dist = release();
@@ -282,12 +273,12 @@ fn every_binary_reports_the_workspace_version() {
 fn terraform_init_installs_the_release_from_a_filesystem_mirror() {
     let dist = release();
     let h1 = h1_of_dir(&unpacked(dist.path()));
-    for cli in every_cli() {
+    each_cli("init from the filesystem mirror", |_| true, |cli| {
         let mock = Mock::start(&[]);
         // Each directory gets its own copy of the mirror: the tamper check below changes it.
         let mirror = tempfile::tempdir().expect("temp dir");
         copy_dir(&dist.path().join("mirror"), mirror.path());
-        let wd = workdir(&cli, &mock, &filesystem_mirror_config(mirror.path()));
+        let wd = workdir(cli, &mock, &filesystem_mirror_config(mirror.path()));
         init_installs(&wd, &h1);
 
         let apply = wd.apply();
@@ -323,7 +314,7 @@ fn terraform_init_installs_the_release_from_a_filesystem_mirror() {
             .expect("tamper");
         let refused = init_must_fail(&wd);
         assert!(refused.contains("checksum"), "[{}] {refused}", cli.name);
-    }
+    });
 }
 
 #[test]
@@ -365,9 +356,9 @@ fn terraform_init_installs_the_release_from_a_network_mirror_over_https() {
     );
     let server = HttpsServer::start(www.path().to_path_buf());
 
-    for cli in every_cli() {
+    each_cli("init from the network mirror", |_| true, |cli| {
         let mock = Mock::start(&[]);
-        let mut wd = workdir(&cli, &mock, &network_mirror_config(&server.url("release")));
+        let mut wd = workdir(cli, &mock, &network_mirror_config(&server.url("release")));
         wd.set_env("SSL_CERT_FILE", &server.ca_file.display().to_string());
         init_installs(&wd, &h1);
         // The installed provider runs: it plans the scenario.
@@ -381,7 +372,7 @@ fn terraform_init_installs_the_release_from_a_network_mirror_over_https() {
         );
 
         // A zip that does not match the mirror's zh: hash.
-        let mut swapped = workdir(&cli, &mock, &network_mirror_config(&server.url("swapped")));
+        let mut swapped = workdir(cli, &mock, &network_mirror_config(&server.url("swapped")));
         swapped.set_env("SSL_CERT_FILE", &server.ca_file.display().to_string());
         let refused = init_must_fail(&swapped);
         assert!(refused.contains("checksum"), "[{}] {refused}", cli.name);
@@ -392,7 +383,7 @@ fn terraform_init_installs_the_release_from_a_network_mirror_over_https() {
         let refused = init_must_fail(&wd);
         assert!(refused.contains("checksum"), "[{}] {refused}", cli.name);
         mock.assert_empty();
-    }
+    });
 }
 
 #[test]

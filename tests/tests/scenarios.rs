@@ -3,7 +3,7 @@
 //! change made out of band detected as drift, and destroy leaving the emulator empty. On the
 //! Terraform on PATH and Terraform 1.15 (1.0.3 runs the platform, see platform.rs).
 
-use acceptance::terraform::{Workdir, clis};
+use acceptance::terraform::{Workdir, each_cli};
 use acceptance::{Mock, paths};
 use serde_json::{Value, json};
 
@@ -18,9 +18,9 @@ struct Scenario {
 }
 
 fn run(s: &Scenario) {
-    for cli in clis().into_iter().filter(|c| c.at_least(1, 5)) {
+    each_cli(s.folder, |c| c.at_least(1, 5), |cli| {
         let mock = Mock::start(s.mock_args);
-        let wd = Workdir::new(&cli, &paths::example(s.folder), &mock);
+        let wd = Workdir::new(cli, &paths::example(s.folder), &mock);
         wd.init();
         wd.ok(&["validate", "-no-color"]);
         let plan = wd.plan_exit_code();
@@ -41,7 +41,7 @@ fn run(s: &Scenario) {
 
         wd.destroy();
         mock.assert_empty();
-    }
+    });
 }
 
 fn id(v: &Value) -> String {

@@ -152,7 +152,7 @@ impl From<crate::value::ValueError> for Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             summary: "Invalid value".into(),
-            detail: e.message,
+            detail: e.detail(),
             path: if e.path.is_empty() { None } else { Some(e.path) },
         }
     }

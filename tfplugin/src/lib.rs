@@ -72,6 +72,7 @@
 //! Register resources in [`Provider::resources`] and call [`serve`] from `main`.
 
 mod proto;
+mod redact;
 mod serve;
 mod server;
 

@@ -416,7 +416,7 @@ pub fn check_plan(schema: &Schema, config: &Value, planned: &Value) -> Diagnosti
             diags.error_at(
                 path.clone(),
                 "Provider produced invalid plan",
-                format!("planned value {} does not match config value {}", short(pl), short(c)),
+                format!("planned value {} does not match config value {}", shown(schema, path, pl), shown(schema, path, c)),
             );
         }
     });
@@ -424,14 +424,15 @@ pub fn check_plan(schema: &Schema, config: &Value, planned: &Value) -> Diagnosti
 }
 
 /// Terraform's apply consistency rule (`objchange.AssertObjectCompatible`), as diagnostics:
-/// every known planned value must come back unchanged, and nothing may remain unknown.
-pub fn check_apply_result(planned: &Value, new: &Value) -> Diagnostics {
+/// every known planned value must come back unchanged, and nothing may remain unknown. Values of
+/// attributes `schema` marks sensitive (and anything inside them) show as `(sensitive value)`.
+pub fn check_apply_result(schema: &Schema, planned: &Value, new: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    compatible(planned, new, &mut AttributePath::root(), &mut diags);
+    compatible(schema, planned, new, &mut AttributePath::root(), &mut diags);
     diags
 }
 
-fn compatible(planned: &Value, new: &Value, path: &mut AttributePath, diags: &mut Diagnostics) {
+fn compatible(schema: &Schema, planned: &Value, new: &Value, path: &mut AttributePath, diags: &mut Diagnostics) {
     if !new.is_wholly_known() {
         diags.error_at(
             path.clone(),
@@ -444,7 +445,7 @@ fn compatible(planned: &Value, new: &Value, path: &mut AttributePath, diags: &mu
         diags.error_at(
             path.clone(),
             "Provider produced inconsistent result after apply",
-            format!("was {}, but now {}", short(planned), short(new)),
+            format!("was {}, but now {}", shown(schema, path, planned), shown(schema, path, new)),
         );
     };
     match (planned, new) {
@@ -452,21 +453,21 @@ fn compatible(planned: &Value, new: &Value, path: &mut AttributePath, diags: &mu
         (Value::Object(a), Value::Object(b)) => {
             for (k, pv) in a {
                 path.push(PathStep::Attr(k.clone()));
-                compatible(pv, b.get(k).unwrap_or(&NULL), path, diags);
+                compatible(schema, pv, b.get(k).unwrap_or(&NULL), path, diags);
                 path.pop();
             }
         }
         (Value::Map(a), Value::Map(b)) if a.len() == b.len() && a.keys().eq(b.keys()) => {
             for (k, pv) in a {
                 path.push(PathStep::Key(k.clone()));
-                compatible(pv, &b[k], path, diags);
+                compatible(schema, pv, &b[k], path, diags);
                 path.pop();
             }
         }
         (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) if a.len() == b.len() => {
             for (i, (pv, nv)) in a.iter().zip(b).enumerate() {
                 path.push(PathStep::Index(i as i64));
-                compatible(pv, nv, path, diags);
+                compatible(schema, pv, nv, path, diags);
                 path.pop();
             }
         }
@@ -482,6 +483,11 @@ fn compatible(planned: &Value, new: &Value, path: &mut AttributePath, diags: &mu
             }
         }
     }
+}
+
+/// [`short`], or `(sensitive value)` at or inside a sensitive attribute.
+fn shown(schema: &Schema, path: &AttributePath, v: &Value) -> String {
+    if crate::redact::is_sensitive(schema, path) { crate::redact::SENSITIVE.into() } else { short(v) }
 }
 
 fn short(v: &Value) -> String {
@@ -705,14 +711,39 @@ mod tests {
     fn apply_check_catches_changed_and_unknown_values() {
         let planned = Value::object([("a", Value::from(2)), ("b", Value::unknown())]);
         let ok = Value::object([("a", Value::from(2)), ("b", Value::from("x"))]);
-        assert!(check_apply_result(&planned, &ok).is_empty());
+        let schema = Schema::new().attr("a", Attribute::number().required()).attr("b", Attribute::string().computed());
+        assert!(check_apply_result(&schema, &planned, &ok).is_empty());
         let changed = Value::object([("a", Value::from(999)), ("b", Value::from("x"))]);
-        let d = check_apply_result(&planned, &changed);
+        let d = check_apply_result(&schema, &planned, &changed);
         let first = d.iter().next().unwrap();
         assert_eq!(first.path, Some(AttributePath::new("a")));
         assert_eq!(first.detail, "was 2, but now 999");
         let still_unknown = Value::object([("a", Value::from(2)), ("b", Value::unknown())]);
-        assert!(check_apply_result(&planned, &still_unknown).has_errors());
+        assert!(check_apply_result(&schema, &planned, &still_unknown).has_errors());
+    }
+
+    #[test]
+    fn apply_check_never_shows_sensitive_values() {
+        let schema = Schema::new()
+            .attr("kubeconfig", Attribute::string().computed().sensitive())
+            .attr("keys", Attribute::list_nested(Schema::new().attr("secret_key", Attribute::string().computed().sensitive())))
+            .block("ssl", Block::list(Schema::new().attr("ssl_key", Attribute::string().optional().sensitive())));
+        let planned = Value::object([
+            ("kubeconfig", Value::from("planned-kubeconfig-s3cr3t")),
+            ("keys", Value::list([Value::object([("secret_key", Value::from("planned-key-s3cr3t"))])])),
+            ("ssl", Value::list([Value::object([("ssl_key", Value::from("planned-ssl-s3cr3t"))])])),
+        ]);
+        let new = Value::object([
+            ("kubeconfig", Value::from("other-kubeconfig-s3cr3t")),
+            ("keys", Value::list([Value::object([("secret_key", Value::from("other-key-s3cr3t"))])])),
+            ("ssl", Value::list([Value::object([("ssl_key", Value::from("other-ssl-s3cr3t"))])])),
+        ]);
+        let d = check_apply_result(&schema, &planned, &new);
+        assert_eq!(d.iter().count(), 3, "{d}");
+        for diag in d.iter() {
+            assert!(diag.detail.contains("(sensitive value)"), "{diag}");
+            assert!(!diag.to_string().contains("s3cr3t"), "a sensitive value leaked: {diag}");
+        }
     }
 
     #[test]

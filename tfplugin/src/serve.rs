@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
 
 use base64::Engine as _;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -41,6 +42,13 @@ pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 /// Its value.
 pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 const MAX_MESSAGE: usize = 256 << 20;
+/// How long a connection may take to complete its TLS handshake. Terraform handshakes at once;
+/// a peer that connects and stays silent must not hold a task and a socket forever.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// What a plugin launched without `PLUGIN_CLIENT_CERT` logs: anything able to reach the socket
+/// may then call the provider (and its credentials) without proving who it is.
+pub(crate) const PLAINTEXT_WARNING: &str = "serving without TLS: PLUGIN_CLIENT_CERT is not set \
+     (TF_DISABLE_PLUGIN_TLS?), so connections to the plugin are neither encrypted nor authenticated";
 
 /// How to serve.
 #[derive(Clone, Debug)]
@@ -142,7 +150,10 @@ async fn serve_managed(provider: Arc<dyn Provider>, options: &ServeOptions) -> R
             let config = tls::server_config(&identity, &pem)?;
             Some((identity, config))
         }
-        None => None,
+        None => {
+            tracing::warn!("{PLAINTEXT_WARNING}");
+            None
+        }
     };
     let listener = Listener::bind(options.tcp).await?;
     let cert = tls
@@ -164,7 +175,8 @@ async fn serve_managed(provider: Arc<dyn Provider>, options: &ServeOptions) -> R
     });
     let shutdown = Arc::new(Notify::new());
     let socket_dir = listener.socket_dir.clone();
-    run(ProviderService::new(provider), listener, tls.map(|(_, c)| c), shutdown.clone(), true).await?;
+    let tls = tls.map(|(_, config)| (config, TLS_HANDSHAKE_TIMEOUT));
+    run(ProviderService::new(provider), listener, tls, shutdown.clone(), true).await?;
     if let Some(dir) = socket_dir {
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -224,9 +236,12 @@ impl Listener {
     pub(crate) async fn bind(tcp: bool) -> Result<Listener, String> {
         #[cfg(unix)]
         if !tcp {
+            use std::os::unix::fs::PermissionsExt as _;
             let base = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+            // Owner only, like go-plugin's: nobody else may reach (or replace) the socket.
             let dir = tempfile::Builder::new()
                 .prefix("plugin")
+                .permissions(std::fs::Permissions::from_mode(0o700))
                 .tempdir_in(&base)
                 .map_err(|e| format!("creating the socket directory: {e}"))?
                 .keep();
@@ -293,21 +308,24 @@ impl AsyncWrite for BoxedIo {
 }
 
 /// Serves until `shutdown` is notified (by GRPCController.Shutdown when `controller` is on).
+/// With `tls`, each connection must complete its handshake within the given time.
 pub(crate) async fn run(
     service: ProviderService,
     listener: Listener,
-    tls: Option<Arc<rustls::ServerConfig>>,
+    tls: Option<(Arc<rustls::ServerConfig>, Duration)>,
     shutdown: Arc<Notify>,
     controller: bool,
 ) -> Result<(), String> {
     let (tx, rx) = mpsc::channel::<std::io::Result<BoxedIo>>(16);
-    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+    let acceptor = tls.map(|(config, limit)| (tokio_rustls::TlsAcceptor::from(config), limit));
     let accept_task = tokio::spawn(async move {
         loop {
             let io = match listener.accept().await {
                 Ok(io) => io,
                 Err(e) => {
+                    // E.g. out of file descriptors: retrying at once would spin.
                     tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
             };
@@ -318,14 +336,16 @@ pub(crate) async fn run(
                         return;
                     }
                 }
-                Some(acceptor) => {
-                    let acceptor = acceptor.clone();
+                Some((acceptor, limit)) => {
+                    let (acceptor, limit) = (acceptor.clone(), *limit);
                     tokio::spawn(async move {
-                        match acceptor.accept(io).await {
-                            Ok(stream) => {
+                        match tokio::time::timeout(limit, acceptor.accept(io)).await {
+                            Ok(Ok(stream)) => {
                                 let _ = tx.send(Ok(BoxedIo(Box::pin(stream)))).await;
                             }
-                            Err(e) => tracing::debug!(error = %e, "TLS handshake failed"),
+                            Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                            // Dropping the handshake closes the connection.
+                            Err(_) => tracing::debug!(?limit, "TLS handshake timed out"),
                         }
                     });
                 }
@@ -421,6 +441,53 @@ mod tests {
         assert!(err.contains("This binary is a plugin"));
         assert!(check_environment(env(Some(MAGIC_COOKIE_VALUE), "6,5")).is_ok());
         assert!(check_environment(env(Some(MAGIC_COOKIE_VALUE), "5")).unwrap_err().contains("protocol 6"));
+    }
+
+    struct Nothing;
+
+    #[crate::async_trait]
+    impl Provider for Nothing {
+        fn type_name(&self) -> &str {
+            "nothing"
+        }
+        fn resources(&self) -> Vec<Arc<dyn crate::Resource>> {
+            vec![]
+        }
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_socket_directory_is_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let listener = Listener::bind(false).await.unwrap();
+        let dir = listener.socket_dir.clone().expect("a unix socket has a directory");
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(mode, 0o700, "socket directory mode {mode:o}");
+    }
+
+    #[tokio::test]
+    async fn a_silent_peer_is_dropped_after_the_handshake_timeout() {
+        use tokio::io::AsyncReadExt as _;
+        let listener = Listener::bind(true).await.unwrap();
+        let (_, address) = listener.describe();
+        let identity = tls::ServerIdentity::generate().unwrap();
+        let client = rcgen::generate_simple_self_signed(vec!["client".to_string()]).unwrap();
+        let config = tls::server_config(&identity, &client.cert.pem()).unwrap();
+        let shutdown = Arc::new(Notify::new());
+        let service = ProviderService::new(Arc::new(Nothing));
+        let limit = Duration::from_millis(200);
+        let server = tokio::spawn(run(service, listener, Some((config, limit)), shutdown.clone(), false));
+
+        // Connects and never says a word: the server must hang up on its own.
+        let mut silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let started = std::time::Instant::now();
+        let mut buf = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_secs(10), silent.read(&mut buf)).await;
+        assert!(matches!(read, Ok(Ok(0) | Err(_))), "the connection is still open after 10 s: {read:?}");
+        assert!(started.elapsed() >= limit, "closed before the timeout");
+        shutdown.notify_one();
+        server.await.unwrap().unwrap();
     }
 
     #[test]

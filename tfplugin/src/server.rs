@@ -210,12 +210,14 @@ impl ProviderService {
     }
 }
 
+/// The value of `$expr`, or its error (with any sensitive value of `$schema` hidden) as a
+/// diagnostic in the response `$resp` builds.
 macro_rules! decode_or_return {
-    ($diags:ident, $expr:expr, $resp:expr) => {
+    ($diags:ident, $schema:expr, $expr:expr, $resp:expr) => {
         match $expr {
             Ok(v) => v,
             Err(e) => {
-                $diags.push(e.into());
+                $diags.push(crate::redact::value_error($schema, e).into());
                 #[allow(clippy::redundant_closure_call)]
                 return Ok(Response::new($resp(&$diags)));
             }
@@ -289,7 +291,7 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let resp = |d: &Diagnostics| pb::validate_provider_config::Response { diagnostics: diags_to_pb(d) };
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &self.inner.ty), resp);
+        let config = decode_or_return!(diags, &self.inner.schema, decode_dv(req.config.as_ref(), &self.inner.ty), resp);
         Self::validate_attributes(&self.inner.schema, &config, true, &mut diags);
         self.inner.provider.validate(&config, &mut diags).await;
         Ok(Response::new(resp(&diags)))
@@ -302,7 +304,7 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let resp = |d: &Diagnostics| pb::configure_provider::Response { diagnostics: diags_to_pb(d) };
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &self.inner.ty), resp);
+        let config = decode_or_return!(diags, &self.inner.schema, decode_dv(req.config.as_ref(), &self.inner.ty), resp);
         let caps = req.client_capabilities.unwrap_or_default();
         tracing::info!(terraform_version = %req.terraform_version, "configuring provider");
         let configure = ConfigureRequest {
@@ -335,7 +337,7 @@ impl pb::provider_server::Provider for ProviderService {
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
         // Terraform before 1.11 sends no capabilities: no write-only support.
         let wo = req.client_capabilities.is_some_and(|c| c.write_only_attributes_allowed);
         Self::validate_attributes(&entry.schema, &config, wo, &mut diags);
@@ -363,7 +365,7 @@ impl pb::provider_server::Provider for ProviderService {
             return Ok(Response::new(resp(&diags)));
         }
         let state = if req.version == entry.schema.version {
-            decode_or_return!(diags, crate::value::decode_json_lenient(&raw.json, &entry.ty), resp)
+            decode_or_return!(diags, &entry.schema, crate::value::decode_json_lenient(&raw.json, &entry.ty), resp)
         } else if req.version > entry.schema.version {
             diags.error(
                 "Unable to upgrade resource state",
@@ -376,6 +378,7 @@ impl pb::provider_server::Provider for ProviderService {
         } else {
             let json: serde_json::Value = decode_or_return!(
                 diags,
+                &entry.schema,
                 serde_json::from_slice(&raw.json).map_err(|e| crate::ValueError::new(e.to_string())),
                 resp
             );
@@ -391,9 +394,9 @@ impl pb::provider_server::Provider for ProviderService {
             if diags.has_errors() {
                 return Ok(Response::new(resp(&diags)));
             }
-            decode_or_return!(diags, out.state.conform(&entry.ty), resp)
+            decode_or_return!(diags, &entry.schema, out.state.conform(&entry.ty), resp)
         };
-        let upgraded = decode_or_return!(diags, encode_dv(&state, &entry.ty), resp);
+        let upgraded = decode_or_return!(diags, &entry.schema, encode_dv(&state, &entry.ty), resp);
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state: Some(upgraded),
             diagnostics: diags_to_pb(&diags),
@@ -413,7 +416,7 @@ impl pb::provider_server::Provider for ProviderService {
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
             return Ok(Response::new(resp(&diags)));
         };
-        let state = decode_or_return!(diags, decode_dv(req.current_state.as_ref(), &entry.ty), resp);
+        let state = decode_or_return!(diags, &entry.schema, decode_dv(req.current_state.as_ref(), &entry.ty), resp);
         if state.is_null() {
             return Ok(Response::new(resp(&diags)));
         }
@@ -430,14 +433,14 @@ impl pb::provider_server::Provider for ProviderService {
         if ran.is_none() || diags.has_errors() {
             return Ok(Response::new(resp(&diags)));
         }
-        let mut new = decode_or_return!(diags, out.state.conform(&entry.ty), resp);
+        let mut new = decode_or_return!(diags, &entry.schema, out.state.conform(&entry.ty), resp);
         plan::null_write_only(&entry.schema, &mut new);
         plan::keep_semantically_equal(&entry.schema, &state, &mut new);
         if !new.is_wholly_known() {
             diags.error("Provider returned unknown values from read", "Every value must be known after read.");
             return Ok(Response::new(resp(&diags)));
         }
-        let new_state = decode_or_return!(diags, encode_dv(&new, &entry.ty), resp);
+        let new_state = decode_or_return!(diags, &entry.schema, encode_dv(&new, &entry.ty), resp);
         Ok(Response::new(pb::read_resource::Response {
             new_state: Some(new_state),
             diagnostics: diags_to_pb(&diags),
@@ -462,9 +465,9 @@ impl pb::provider_server::Provider for ProviderService {
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
             return Ok(Response::new(resp(&diags)));
         };
-        let prior = decode_or_return!(diags, decode_dv(req.prior_state.as_ref(), &entry.ty), resp);
-        let proposed = decode_or_return!(diags, decode_dv(req.proposed_new_state.as_ref(), &entry.ty), resp);
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let prior = decode_or_return!(diags, &entry.schema, decode_dv(req.prior_state.as_ref(), &entry.ty), resp);
+        let proposed = decode_or_return!(diags, &entry.schema, decode_dv(req.proposed_new_state.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
         let planned = plan::plan_resource(&entry.schema, &prior, &proposed, &config);
         diags.extend(planned.diagnostics);
         if let Some(data) = self.ctx().provider_data {
@@ -487,11 +490,11 @@ impl pb::provider_server::Provider for ProviderService {
                 ty: entry.ty.clone(),
             };
             entry.imp.modify_plan(&mut m, &mut diags).await;
-            planned_state = decode_or_return!(diags, m.plan.conform(&entry.ty), resp);
+            planned_state = decode_or_return!(diags, &entry.schema, m.plan.conform(&entry.ty), resp);
             requires_replace = m.requires_replace;
             private = m.private;
         }
-        let encoded = decode_or_return!(diags, encode_dv(&planned_state, &entry.ty), resp);
+        let encoded = decode_or_return!(diags, &entry.schema, encode_dv(&planned_state, &entry.ty), resp);
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state: Some(encoded),
             requires_replace: requires_replace.iter().map(path_to_pb).collect(),
@@ -518,9 +521,9 @@ impl pb::provider_server::Provider for ProviderService {
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
             return Ok(Response::new(resp(&diags)));
         };
-        let prior = decode_or_return!(diags, decode_dv(req.prior_state.as_ref(), &entry.ty), resp);
-        let planned = decode_or_return!(diags, decode_dv(req.planned_state.as_ref(), &entry.ty), resp);
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let prior = decode_or_return!(diags, &entry.schema, decode_dv(req.prior_state.as_ref(), &entry.ty), resp);
+        let planned = decode_or_return!(diags, &entry.schema, decode_dv(req.planned_state.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
         let private = PrivateState::from_bytes(&req.planned_private);
         let ctx = self.ctx();
 
@@ -533,7 +536,7 @@ impl pb::provider_server::Provider for ProviderService {
                 return Ok(Response::new(resp(&diags)));
             }
             return Ok(Response::new(pb::apply_resource_change::Response {
-                new_state: Some(decode_or_return!(diags, encode_dv(&Value::Null, &entry.ty), resp)),
+                new_state: Some(decode_or_return!(diags, &entry.schema, encode_dv(&Value::Null, &entry.ty), resp)),
                 diagnostics: diags_to_pb(&diags),
                 ..Default::default()
             }));
@@ -557,7 +560,7 @@ impl pb::provider_server::Provider for ProviderService {
         let mut new = match out.state.conform(&entry.ty) {
             Ok(v) => v,
             Err(e) => {
-                diags.push(e.into());
+                diags.push(crate::redact::value_error(&entry.schema, e).into());
                 Value::Null
             }
         };
@@ -571,14 +574,14 @@ impl pb::provider_server::Provider for ProviderService {
             for path in plan::restore_configured(&entry.schema, &config, &planned, &mut new) {
                 tracing::info!(%path, "provider returned a value different from the plan; keeping the planned value");
             }
-            let check = plan::check_apply_result(&planned, &new);
+            let check = plan::check_apply_result(&entry.schema, &planned, &new);
             if check.has_errors() {
                 diags.extend(check);
                 new = if creating { Value::Null } else { prior };
             }
         }
         plan::null_write_only(&entry.schema, &mut new);
-        let new_state = decode_or_return!(diags, encode_dv(&new, &entry.ty), resp);
+        let new_state = decode_or_return!(diags, &entry.schema, encode_dv(&new, &entry.ty), resp);
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state: Some(new_state),
             private: out.private.to_bytes(),
@@ -614,12 +617,12 @@ impl pb::provider_server::Provider for ProviderService {
         if ran.is_none() || diags.has_errors() {
             return Ok(Response::new(resp(&diags)));
         }
-        let state = decode_or_return!(diags, out.state.conform(&entry.ty), resp);
+        let state = decode_or_return!(diags, &entry.schema, out.state.conform(&entry.ty), resp);
         if state.is_null() {
             diags.error("Import returned no state", "The resource's import produced a null state.");
             return Ok(Response::new(resp(&diags)));
         }
-        let encoded = decode_or_return!(diags, encode_dv(&state, &entry.ty), resp);
+        let encoded = decode_or_return!(diags, &entry.schema, encode_dv(&state, &entry.ty), resp);
         Ok(Response::new(pb::import_resource_state::Response {
             imported_resources: vec![pb::import_resource_state::ImportedResource {
                 type_name: req.type_name.clone(),
@@ -643,7 +646,7 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unknown data source", format!("The provider has no data source {:?}.", req.type_name));
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
         Self::validate_attributes(&entry.schema, &config, true, &mut diags);
         entry.imp.validate(&ValidateRequest { config }, &mut diags).await;
         Ok(Response::new(resp(&diags)))
@@ -664,7 +667,7 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unknown data source", format!("The provider has no data source {:?}.", req.type_name));
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
         let mut out =
             DataSourceReadResponse { state: config.clone(), diagnostics: Diagnostics::new(), ty: entry.ty.clone() };
         let r = DataSourceReadRequest { ctx: self.ctx(), config };
@@ -673,12 +676,12 @@ impl pb::provider_server::Provider for ProviderService {
         if ran.is_none() || diags.has_errors() {
             return Ok(Response::new(resp(&diags)));
         }
-        let state = decode_or_return!(diags, out.state.conform(&entry.ty), resp);
+        let state = decode_or_return!(diags, &entry.schema, out.state.conform(&entry.ty), resp);
         if !state.is_wholly_known() {
             diags.error("Data source returned unknown values", "Every value must be known after read.");
             return Ok(Response::new(resp(&diags)));
         }
-        let encoded = decode_or_return!(diags, encode_dv(&state, &entry.ty), resp);
+        let encoded = decode_or_return!(diags, &entry.schema, encode_dv(&state, &entry.ty), resp);
         Ok(Response::new(pb::read_data_source::Response {
             state: Some(encoded),
             diagnostics: diags_to_pb(&diags),
@@ -698,7 +701,7 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unknown ephemeral resource", format!("No ephemeral resource {:?}.", req.type_name));
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
         Self::validate_attributes(&entry.schema, &config, true, &mut diags);
         entry.imp.validate(&ValidateRequest { config }, &mut diags).await;
         Ok(Response::new(resp(&diags)))
@@ -718,7 +721,7 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unknown ephemeral resource", format!("No ephemeral resource {:?}.", req.type_name));
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
         let mut out = OpenResponse {
             result: config.clone(),
             private: PrivateState::default(),
@@ -732,8 +735,8 @@ impl pb::provider_server::Provider for ProviderService {
         if ran.is_none() || diags.has_errors() {
             return Ok(Response::new(resp(&diags)));
         }
-        let result = decode_or_return!(diags, out.result.conform(&entry.ty), resp);
-        let encoded = decode_or_return!(diags, encode_dv(&result, &entry.ty), resp);
+        let result = decode_or_return!(diags, &entry.schema, out.result.conform(&entry.ty), resp);
+        let encoded = decode_or_return!(diags, &entry.schema, encode_dv(&result, &entry.ty), resp);
         Ok(Response::new(pb::open_ephemeral_resource::Response {
             diagnostics: diags_to_pb(&diags),
             renew_at: out.renew_at.map(prost_types::Timestamp::from),

@@ -23,6 +23,7 @@
 //! # }
 //! ```
 
+pub mod fuzz;
 pub mod terraform;
 
 use std::sync::Arc;
@@ -297,7 +298,7 @@ impl Harness {
             }
         };
         if !diags.has_errors() {
-            diags.extend(plan::check_apply_result(&planned.planned_state, &state));
+            diags.extend(plan::check_apply_result(&schema, &planned.planned_state, &state));
         }
         Outcome { state, private: resp.private, diagnostics: diags }
     }

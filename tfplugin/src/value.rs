@@ -15,6 +15,8 @@ mod json;
 mod model;
 mod msgpack;
 mod number;
+#[cfg(test)]
+mod proptests;
 mod val;
 
 use std::collections::BTreeMap;
@@ -427,7 +429,7 @@ impl Value {
             (Type::Number, Value::Number(n)) => Value::Number(n),
             (Type::Number, Value::String(s)) => match Number::parse(&s) {
                 Some(n) => Value::Number(n),
-                None => return Err(ValueError::at(path, format!("{s:?} is not a number"))),
+                None => return Err(ValueError::with_value(path, "not a number", format!("{s:?}"))),
             },
             (Type::Bool, Value::Bool(b)) => Value::Bool(b),
             (Type::Bool, Value::String(s)) if s == "true" || s == "false" => Value::Bool(s == "true"),
@@ -491,12 +493,14 @@ impl Value {
     /// The type this value most plausibly has, used to label values of `dynamic` attributes on
     /// the wire. Null and unknown values give `dynamic`.
     pub fn infer_type(&self) -> Type {
+        // The elements' type when they agree; `dynamic` (each element then carries its own
+        // type on the wire) when they do not, so that a mixed collection still encodes.
         fn common(values: &[Value]) -> Type {
-            values
-                .iter()
-                .find(|v| v.is_known())
-                .map(Value::infer_type)
-                .unwrap_or(Type::Dynamic)
+            let mut types = values.iter().filter(|v| v.is_known()).map(Value::infer_type);
+            match types.next() {
+                Some(first) if types.all(|t| t == first) => first,
+                _ => Type::Dynamic,
+            }
         }
         match self {
             Value::Null | Value::Unknown(_) => Type::Dynamic,
@@ -605,25 +609,58 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// How deeply arrays and objects (JSON) or arrays and maps (MessagePack) may nest in a value the
+/// decoders accept: as deep as serde_json's own default limit, far deeper than any schema, and
+/// shallow enough that decoding never exhausts a thread's stack.
+pub const MAX_DEPTH: usize = 128;
+
 /// A value that does not fit its type, or bytes that do not decode.
+///
+/// The offending value, when the message shows one, is kept apart from the message so that it
+/// can be hidden: the framework replaces it with `(sensitive value)` when the error is about an
+/// attribute marked sensitive.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
+#[error("{}{}", if path.is_empty() { String::new() } else { format!("{path}: ") }, self.detail())]
 pub struct ValueError {
     /// Where in the value the problem is.
     pub path: AttributePath,
-    /// What is wrong.
+    /// What is wrong (never the value itself; see [`ValueError::detail`]).
     pub message: String,
+    /// The offending value as the message shows it, if any.
+    value: Option<String>,
 }
 
 impl ValueError {
     /// An error at the root.
     pub fn new(message: impl Into<String>) -> ValueError {
-        ValueError { path: AttributePath::root(), message: message.into() }
+        ValueError { path: AttributePath::root(), message: message.into(), value: None }
     }
 
     /// An error at `path`.
     pub fn at(path: &AttributePath, message: impl Into<String>) -> ValueError {
-        ValueError { path: path.clone(), message: message.into() }
+        ValueError { path: path.clone(), message: message.into(), value: None }
+    }
+
+    /// An error at `path` about `value` (shown after the message unless redacted).
+    pub(crate) fn with_value(path: &AttributePath, message: impl Into<String>, value: impl Into<String>) -> ValueError {
+        ValueError { path: path.clone(), message: message.into(), value: Some(value.into()) }
+    }
+
+    /// The same error with its value, if it shows one, replaced by `(sensitive value)`.
+    #[must_use]
+    pub fn redacted(mut self) -> ValueError {
+        if self.value.is_some() {
+            self.value = Some(crate::redact::SENSITIVE.into());
+        }
+        self
+    }
+
+    /// The message followed by the value it is about, if any: the text of a diagnostic.
+    pub fn detail(&self) -> String {
+        match &self.value {
+            Some(v) => format!("{}: {v}", self.message),
+            None => self.message.clone(),
+        }
     }
 }
 
@@ -666,6 +703,6 @@ mod tests {
         assert!(err.message.contains("zzz"), "{err}");
         let nested = Type::object([("l", Type::list(Type::Number))]);
         let err = Value::object([("l", Value::list([Value::from("x")]))]).conform(&nested).unwrap_err();
-        assert_eq!(err.to_string(), "l[0]: \"x\" is not a number");
+        assert_eq!(err.to_string(), "l[0]: not a number: \"x\"");
     }
 }

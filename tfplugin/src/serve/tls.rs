@@ -47,10 +47,40 @@ impl PinnedClientCert {
     pub(crate) fn from_pem(pem: &str) -> Result<PinnedClientCert, String> {
         let expected = CertificateDer::from_pem_slice(pem.as_bytes())
             .map_err(|e| format!("PLUGIN_CLIENT_CERT is not a PEM certificate: {e}"))?;
+        if !is_der_sequence(&expected) {
+            return Err("PLUGIN_CLIENT_CERT is not a PEM certificate: its content is not an X.509 DER structure".into());
+        }
         Ok(PinnedClientCert {
             expected,
             algorithms: rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms,
         })
+    }
+}
+
+/// Whether `der` is one DER SEQUENCE spanning all the bytes and starting with another SEQUENCE,
+/// the outline of an X.509 certificate (which starts with its `tbsCertificate`). Pinning is by
+/// exact bytes, so this only turns a garbled variable into a clear error at start-up instead of
+/// a plugin that refuses every connection.
+fn is_der_sequence(der: &[u8]) -> bool {
+    fn header(der: &[u8]) -> Option<(usize, usize)> {
+        if *der.first()? != 0x30 {
+            return None;
+        }
+        let first = usize::from(*der.get(1)?);
+        if first < 0x80 {
+            return Some((2, first));
+        }
+        let count = first - 0x80;
+        if count == 0 || count > 4 {
+            return None;
+        }
+        let bytes = der.get(2..2 + count)?;
+        let len = bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        Some((2 + count, len))
+    }
+    match header(der) {
+        Some((start, len)) => start.checked_add(len) == Some(der.len()) && header(&der[start..]).is_some(),
+        None => false,
     }
 }
 
@@ -118,4 +148,21 @@ pub(crate) fn server_config(
             .map_err(|e| format!("server certificate: {e}"))?;
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(Arc::new(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_certificates_are_checked_at_start_up() {
+        let good = rcgen::generate_simple_self_signed(vec!["terraform".to_string()]).unwrap();
+        assert!(PinnedClientCert::from_pem(&good.cert.pem()).is_ok());
+        let key_only = good.signing_key.serialize_pem();
+        let garbled = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        for bad in ["", "not a certificate", garbled, &key_only] {
+            let err = PinnedClientCert::from_pem(bad).unwrap_err();
+            assert!(err.starts_with("PLUGIN_CLIENT_CERT is not a PEM certificate"), "{err}");
+        }
+    }
 }

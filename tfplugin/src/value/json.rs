@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Number, Type, Value, ValueError};
+use super::{MAX_DEPTH, Number, Type, Value, ValueError};
 use crate::path::{AttributePath, PathStep};
 
 /// Parsed JSON with numbers as text.
@@ -23,11 +23,24 @@ enum Json {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// Arrays and objects open around the current position.
+    depth: usize,
 }
 
 impl Parser<'_> {
     fn err(&self, what: &str) -> ValueError {
         ValueError::new(format!("invalid JSON at byte {}: {what}", self.i))
+    }
+
+    /// Enters an array or object: past [`MAX_DEPTH`] the input is refused instead of recursing
+    /// until the stack overflows.
+    fn enter(&mut self) -> Result<(), ValueError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(&format!("nested more than {MAX_DEPTH} levels deep")));
+        }
+        self.i += 1;
+        Ok(())
     }
 
     fn ws(&mut self) {
@@ -55,14 +68,16 @@ impl Parser<'_> {
             Some(b'f') => self.word("false", Json::Bool(false)),
             Some(b'"') => Ok(Json::String(self.string()?)),
             Some(b'[') => {
-                self.i += 1;
+                self.enter()?;
                 let mut items = Vec::new();
                 if self.eat(b']') {
+                    self.depth -= 1;
                     return Ok(Json::Array(items));
                 }
                 loop {
                     items.push(self.value()?);
                     if self.eat(b']') {
+                        self.depth -= 1;
                         return Ok(Json::Array(items));
                     }
                     if !self.eat(b',') {
@@ -71,9 +86,10 @@ impl Parser<'_> {
                 }
             }
             Some(b'{') => {
-                self.i += 1;
+                self.enter()?;
                 let mut entries = Vec::new();
                 if self.eat(b'}') {
+                    self.depth -= 1;
                     return Ok(Json::Object(entries));
                 }
                 loop {
@@ -84,6 +100,7 @@ impl Parser<'_> {
                     }
                     entries.push((k, self.value()?));
                     if self.eat(b'}') {
+                        self.depth -= 1;
                         return Ok(Json::Object(entries));
                     }
                     if !self.eat(b',') {
@@ -137,7 +154,7 @@ impl Parser<'_> {
 }
 
 pub(super) fn decode(bytes: &[u8], ty: &Type, lenient: bool) -> Result<Value, ValueError> {
-    let mut p = Parser { s: bytes, i: 0 };
+    let mut p = Parser { s: bytes, i: 0, depth: 0 };
     p.ws();
     if p.i == bytes.len() {
         return Ok(Value::Null);
@@ -163,7 +180,7 @@ fn to_serde(j: &Json) -> serde_json::Value {
 
 fn from_json(j: Json, ty: &Type, path: &mut AttributePath, lenient: bool) -> Result<Value, ValueError> {
     let mismatch = |j: &Json, path: &AttributePath| {
-        ValueError::at(path, format!("expected {ty}, found JSON {}", to_serde(j)))
+        ValueError::with_value(path, format!("expected {ty}, found JSON"), to_serde(j).to_string())
     };
     Ok(match (ty, j) {
         (_, Json::Null) => Value::Null,
@@ -183,11 +200,8 @@ fn from_json(j: Json, ty: &Type, path: &mut AttributePath, lenient: bool) -> Res
             }
         }
         (Type::String, Json::String(s)) => Value::String(s),
-        (Type::Number, Json::Number(n)) => Value::Number(
-            Number::parse(&n).ok_or_else(|| ValueError::at(path, format!("bad number {n}")))?,
-        ),
-        (Type::Number, Json::String(n)) => Value::Number(
-            Number::parse(&n).ok_or_else(|| ValueError::at(path, format!("bad number {n}")))?,
+        (Type::Number, Json::Number(n) | Json::String(n)) => Value::Number(
+            Number::parse(&n).ok_or_else(|| ValueError::with_value(path, "bad number", format!("{n:?}")))?,
         ),
         (Type::Bool, Json::Bool(b)) => Value::Bool(b),
         (Type::List(t) | Type::Set(t), Json::Array(items)) => {
@@ -344,6 +358,38 @@ mod tests {
         let again = encode(&v, &ty).unwrap();
         assert_eq!(decode(again.as_bytes(), &ty, false).unwrap(), v);
         assert!(again.contains("123456789012345678901234567890.123"));
+    }
+
+    fn nested(depth: usize) -> (Type, String) {
+        let ty = (0..depth).fold(Type::String, |t, _| Type::list(t));
+        (ty, format!("{}\"x\"{}", "[".repeat(depth), "]".repeat(depth)))
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let (ty, text) = nested(MAX_DEPTH);
+        let v = decode(text.as_bytes(), &ty, false).unwrap();
+        assert_eq!(encode(&v, &ty).unwrap(), text);
+        let (ty, text) = nested(MAX_DEPTH + 1);
+        let err = decode(text.as_bytes(), &ty, false).unwrap_err();
+        assert!(err.message.contains("nested more than 128 levels deep"), "{err}");
+        // Far deeper than any stack: refused before the type is even looked at.
+        for open in ["[", "{\"a\":", "[{\"type\":\"dynamic\",\"value\":"] {
+            let flood = open.repeat(200_000);
+            let err = decode(flood.as_bytes(), &Type::Dynamic, false).unwrap_err();
+            assert!(err.message.contains("nested more than"), "{err}");
+        }
+    }
+
+    #[test]
+    fn type_errors_show_the_value_apart_from_the_message() {
+        let ty = Type::object([("n", Type::Number)]);
+        let err = decode(br#"{"n": ["s3cr3t"]}"#, &ty, false).unwrap_err();
+        assert!(!err.message.contains("s3cr3t"), "{err:?}");
+        assert_eq!(err.to_string(), r#"n: expected number, found JSON: ["s3cr3t"]"#);
+        assert_eq!(err.redacted().to_string(), "n: expected number, found JSON: (sensitive value)");
+        let err = decode(br#"{"n": "12x"}"#, &ty, false).unwrap_err();
+        assert_eq!(err.redacted().to_string(), "n: bad number: (sensitive value)");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rmpv::Value as Mp;
 
 use super::number::WireNumber;
-use super::{Number, Refinements, Type, Value, ValueError};
+use super::{MAX_DEPTH, Number, Refinements, Type, Value, ValueError};
 use crate::path::{AttributePath, PathStep};
 
 const EXT_REFINED: i8 = 12;
@@ -25,8 +25,14 @@ pub(super) fn decode(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
         return Ok(Value::Null);
     }
     let mut rd = bytes;
-    let mp = rmpv::decode::read_value(&mut rd)
-        .map_err(|e| ValueError::new(format!("invalid msgpack: {e}")))?;
+    // rmpv counts two levels per array or map and up to three for a leaf: this admits exactly
+    // MAX_DEPTH nested collections, so the recursive walk below stays shallow.
+    let mp = rmpv::decode::read_value_with_max_depth(&mut rd, 2 * MAX_DEPTH + 3).map_err(|e| match e {
+        rmpv::decode::Error::DepthLimitExceeded => {
+            ValueError::new(format!("invalid msgpack: nested more than {MAX_DEPTH} levels deep"))
+        }
+        e => ValueError::new(format!("invalid msgpack: {e}")),
+    })?;
     from_mp(mp, ty, &mut AttributePath::root())
 }
 
@@ -60,11 +66,14 @@ fn from_mp(mp: Mp, ty: &Type, path: &mut AttributePath) -> Result<Value, ValueEr
             (None, Some(v)) => Ok(Value::Number(Number::from(v))),
             _ => err("integer out of range".into(), path),
         },
+        // A number is never NaN (go-cty refuses it too); infinities are numbers.
+        (Type::Number, Mp::F64(f)) if f.is_nan() => err("NaN is not a number".into(), path),
+        (Type::Number, Mp::F32(f)) if f.is_nan() => err("NaN is not a number".into(), path),
         (Type::Number, Mp::F64(f)) => Ok(Value::Number(Number::from(f))),
         (Type::Number, Mp::F32(f)) => Ok(Value::Number(Number::from(f))),
         (Type::Number, Mp::String(s)) => match s.as_str().and_then(Number::parse) {
             Some(n) => Ok(Value::Number(n)),
-            None => err("invalid number string".into(), path),
+            None => Err(ValueError::with_value(path, "invalid number string", format!("{}", Mp::String(s)))),
         },
         (Type::Bool, Mp::Boolean(b)) => Ok(Value::Bool(b)),
         (Type::List(t) | Type::Set(t), Mp::Array(items)) => {
@@ -111,14 +120,14 @@ fn from_mp(mp: Mp, ty: &Type, path: &mut AttributePath) -> Result<Value, ValueEr
             }
             Ok(Value::Object(out))
         }
-        (ty, other) => err(format!("expected {ty}, found msgpack {other}"), path),
+        (ty, other) => Err(ValueError::with_value(path, format!("expected {ty}, found msgpack"), other.to_string())),
     }
 }
 
 fn key_string(k: Mp, path: &AttributePath) -> Result<String, ValueError> {
     match k {
         Mp::String(s) => s.into_str().ok_or_else(|| ValueError::at(path, "key is not UTF-8")),
-        other => Err(ValueError::at(path, format!("map key must be a string, found {other}"))),
+        other => Err(ValueError::with_value(path, "map key must be a string", other.to_string())),
     }
 }
 
@@ -135,7 +144,8 @@ fn mp_number(mp: &Mp) -> Option<Number> {
 fn decode_refinements(data: &[u8]) -> Refinements {
     let mut r = Refinements::default();
     let mut rd = data;
-    let Ok(Mp::Map(entries)) = rmpv::decode::read_value(&mut rd) else {
+    // Refinements are a map of scalars and [number, bool] pairs: nothing deeper is valid.
+    let Ok(Mp::Map(entries)) = rmpv::decode::read_value_with_max_depth(&mut rd, 16) else {
         return r;
     };
     let bound = |v: &Mp| match v {
@@ -370,6 +380,44 @@ mod tests {
         // [bin("\"string\""), "x"]
         assert_eq!(bytes, vec![0x92, 0xc4, 0x08, b'"', b's', b't', b'r', b'i', b'n', b'g', b'"', 0xa1, b'x']);
         assert_eq!(decode(&bytes, &Type::Dynamic).unwrap(), Value::from("x"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let nest = |depth: usize| {
+            let ty = (0..depth).fold(Type::String, |t, _| Type::list(t));
+            let v = (0..depth).fold(Value::from("x"), |v, _| Value::list([v]));
+            (ty, v)
+        };
+        let (ty, v) = nest(MAX_DEPTH);
+        assert_eq!(round_trip(&v, &ty), v);
+        let (ty, v) = nest(MAX_DEPTH + 1);
+        let err = decode(&encode(&v, &ty).unwrap(), &ty).unwrap_err();
+        assert!(err.message.contains("nested more than 128 levels deep"), "{err}");
+        // `dynamic` inside `dynamic`: each level names its type again; still bounded.
+        let mut bytes = Vec::new();
+        for _ in 0..10_000 {
+            bytes.extend([0x92, 0xc4, 0x09]);
+            bytes.extend(b"\"dynamic\"");
+        }
+        bytes.push(0xc0);
+        assert!(decode(&bytes, &Type::Dynamic).unwrap_err().message.contains("nested more than"));
+        let mut flood = vec![0x91; 100_000];
+        flood.push(0xc0);
+        assert!(decode(&flood, &Type::Dynamic).is_err());
+    }
+
+    #[test]
+    fn nan_is_not_a_number_and_errors_keep_values_apart() {
+        let mut bytes = vec![0xcb];
+        bytes.extend(f64::NAN.to_be_bytes());
+        assert!(decode(&bytes, &Type::Number).unwrap_err().message.contains("NaN"));
+        let mut bytes = vec![0xcb];
+        bytes.extend(f64::INFINITY.to_be_bytes());
+        assert!(decode(&bytes, &Type::Number).unwrap().as_number().unwrap().as_f64().is_infinite());
+        let err = decode(&encode(&Value::from("s3cr3t"), &Type::String).unwrap(), &Type::Bool).unwrap_err();
+        assert_eq!(err.to_string(), "expected bool, found msgpack: \"s3cr3t\"");
+        assert_eq!(err.redacted().to_string(), "expected bool, found msgpack: (sensitive value)");
     }
 
     #[test]

@@ -50,16 +50,16 @@ fn canonicalize(text: &str) -> Option<Canonical> {
         return None;
     }
     let mut digits: String = format!("{int_part}{frac_part}");
-    let mut exponent = exp - frac_part.len() as i64;
+    // Checked: an exponent near i64's ends must be rejected, not wrapped into another number.
+    let mut exponent = exp.checked_sub(i64::try_from(frac_part.len()).ok()?)?;
     let trimmed_start = digits.trim_start_matches('0').len();
     digits = digits[digits.len() - trimmed_start..].to_string();
-    while digits.ends_with('0') {
-        digits.pop();
-        exponent += 1;
-    }
     if digits.is_empty() {
         return Some(Canonical { negative: false, digits, exponent: 0 });
     }
+    let significant = digits.trim_end_matches('0').len();
+    exponent = exponent.checked_add(i64::try_from(digits.len() - significant).ok()?)?;
+    digits.truncate(significant);
     Some(Canonical { negative, digits, exponent })
 }
 
@@ -74,17 +74,21 @@ impl Canonical {
             return "0".into();
         }
         let sign = if self.negative { "-" } else { "" };
-        let len = self.digits.len() as i64;
-        if self.exponent > 400 || self.exponent + len < -400 {
+        let len = i64::try_from(self.digits.len()).unwrap_or(i64::MAX);
+        // Where the decimal point goes; saturated, as any far-out point takes the exponent form.
+        let point = len.saturating_add(self.exponent);
+        if self.exponent > 400 || point < -400 {
             return format!("{sign}{}e{}", self.digits, self.exponent);
         }
-        if self.exponent >= 0 {
-            format!("{sign}{}{}", self.digits, "0".repeat(self.exponent as usize))
-        } else if -self.exponent < len {
-            let split = (len + self.exponent) as usize;
+        // From here -400 <= point and exponent <= 400, so every count below is small.
+        if let Ok(zeros) = usize::try_from(self.exponent) {
+            format!("{sign}{}{}", self.digits, "0".repeat(zeros))
+        } else if let Ok(split) = usize::try_from(point)
+            && split > 0
+        {
             format!("{sign}{}.{}", &self.digits[..split], &self.digits[split..])
         } else {
-            let zeros = (-self.exponent - len) as usize;
+            let zeros = usize::try_from(point.unsigned_abs()).unwrap_or(0);
             format!("{sign}0.{}{}", "0".repeat(zeros), self.digits)
         }
     }
@@ -275,6 +279,28 @@ mod tests {
         assert!(matches!(Number::parse("0.5").unwrap().wire(), WireNumber::Float(f) if f == 0.5));
         assert!(matches!(Number::from(3.0).wire(), WireNumber::Int(3)));
         assert_eq!(Number::parse("18446744073709551615").unwrap().as_u64(), Some(u64::MAX));
+    }
+
+    #[test]
+    fn exponents_at_the_ends_of_i64_never_overflow() {
+        // Each of these overflowed `exponent` arithmetic (a panic in debug builds, a wrapped and
+        // so wrong exponent in release builds).
+        for text in ["1.5e-9223372036854775808", "10e9223372036854775807", "100e9223372036854775806"] {
+            assert!(Number::parse(text).is_none(), "{text} is out of range, not another number");
+        }
+        let huge = Number::parse("1e9223372036854775807").unwrap();
+        assert_eq!(huge.to_string(), "1e9223372036854775807");
+        assert_eq!(huge.as_i64(), None);
+        assert!(huge.as_f64().is_infinite());
+        let tiny = Number::parse("0.1e-9223372036854775807").unwrap();
+        assert_eq!(tiny.to_string(), "1e-9223372036854775808");
+        assert_eq!(Number::parse(&tiny.to_string()).unwrap(), tiny);
+        assert!(!tiny.is_integer());
+        // Exponents that only fit i64 after the digits are counted still parse to the right value.
+        assert_eq!(Number::parse("0.000e9223372036854775807").unwrap(), Number::from(0));
+        assert_eq!(Number::parse("1200e-2").unwrap(), Number::from(12));
+        assert_eq!(Number::parse("-0.0125e3").unwrap().to_string(), "-12.5");
+        assert_eq!(Number::parse("123e-400").unwrap().to_string(), format!("0.{}123", "0".repeat(397)));
     }
 
     #[test]

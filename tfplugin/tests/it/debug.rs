@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use tfplugin::testing::terraform::{Workdir, available_clis};
+use tfplugin::testing::terraform::{Workdir, first_cli};
 
 use crate::support::example_binary;
 
@@ -19,10 +19,7 @@ impl Drop for Plugin {
 
 #[test]
 fn terraform_attaches_to_a_debug_server() {
-    let Some(cli) = available_clis().into_iter().next() else {
-        eprintln!("notice: no Terraform CLI found; skipping the debug-mode test");
-        return;
-    };
+    let Some(cli) = first_cli("the debug-mode test") else { return };
     let mut plugin = Plugin(
         Command::new(example_binary())
             .arg("--debug")

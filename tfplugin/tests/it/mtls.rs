@@ -213,3 +213,68 @@ async fn controller_shutdown_ends_the_process() {
     assert_eq!(status.code(), Some(0));
     assert!(!std::path::Path::new(&hs.address).exists(), "the socket directory is removed");
 }
+
+/// Runs the plugin as Terraform would, with `client_cert` as `PLUGIN_CLIENT_CERT` (`None`: unset),
+/// until it exits or 10 s pass; returns (exit code, stdout, stderr).
+fn run_with_client_cert(client_cert: &str) -> (Option<i32>, String, String) {
+    let mut child = Command::new(example_binary())
+        .env(tfplugin::MAGIC_COOKIE_KEY, tfplugin::MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_CLIENT_CERT", client_cert)
+        .env_remove("TF_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start plugin");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().expect("wait").is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("output");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_malformed_client_certificate_exits_before_the_handshake() {
+    let key_only = rcgen::generate_simple_self_signed(vec!["x".to_string()]).unwrap().signing_key.serialize_pem();
+    let garbled = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let cases = [("garbage", "not a certificate"), ("garbled base64 body", garbled), ("a key, not a certificate", &key_only)];
+    for (what, pem) in cases {
+        let (code, stdout, stderr) = run_with_client_cert(pem);
+        assert_eq!(code, Some(1), "[{what}] exit code; stderr: {stderr}");
+        assert!(stdout.is_empty(), "[{what}] no handshake line may be printed: {stdout:?}");
+        assert!(stderr.contains("PLUGIN_CLIENT_CERT is not a PEM certificate"), "[{what}] {stderr}");
+    }
+}
+
+#[test]
+fn without_a_client_certificate_it_warns_and_serves_plaintext_from_a_private_directory() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut plugin = Plugin(
+        Command::new(example_binary())
+            .env(tfplugin::MAGIC_COOKIE_KEY, tfplugin::MAGIC_COOKIE_VALUE)
+            .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+            .env_remove("PLUGIN_CLIENT_CERT")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start plugin"),
+    );
+    let mut line = String::new();
+    BufReader::new(plugin.0.stdout.take().unwrap()).read_line(&mut line).expect("handshake line");
+    let parts: Vec<&str> = line.trim_end().split('|').collect();
+    assert_eq!(parts.len(), 6, "handshake line: {line:?}");
+    assert_eq!(parts[5], "", "no certificate without TLS: {line:?}");
+    assert_eq!(parts[2], "unix");
+    let dir = std::path::Path::new(parts[3]).parent().expect("socket directory");
+    let mode = std::fs::metadata(dir).expect("socket directory").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "socket directory {} has mode {mode:o}", dir.display());
+    let mut warning = String::new();
+    BufReader::new(plugin.0.stderr.take().unwrap()).read_line(&mut warning).expect("stderr");
+    let log: serde_json::Value = serde_json::from_str(&warning).unwrap_or_else(|e| panic!("{e}: {warning:?}"));
+    assert_eq!(log["@level"], "warn", "{warning}");
+    assert!(log["@message"].as_str().is_some_and(|m| m.starts_with("serving without TLS")), "{warning}");
+}

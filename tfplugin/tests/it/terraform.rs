@@ -2,7 +2,7 @@
 //! update in place, replace, import, destroy; on every Terraform found (see
 //! `tfplugin::testing::terraform::available_clis`).
 
-use tfplugin::testing::terraform::{TerraformCli, Workdir, available_clis};
+use tfplugin::testing::terraform::{CI_CLIS, TerraformCli, Workdir, assert_ran, available_clis, first_cli};
 
 use crate::support::example_binary;
 
@@ -135,19 +135,18 @@ fn cycle(cli: &TerraformCli) {
 
 #[test]
 fn terraform_cli_cycle() {
-    let clis = available_clis();
-    for cli in &clis {
+    let mut ran = Vec::new();
+    for cli in &available_clis() {
         eprintln!("running the cycle with Terraform {} ({})", cli.version().unwrap_or_default(), cli.label);
         cycle(cli);
+        ran.push(cli.label.clone());
     }
+    assert_ran("the resource cycle", &ran, &CI_CLIS.map(|(label, _)| label));
 }
 
 #[test]
 fn plaintext_when_terraform_disables_tls() {
-    let Some(cli) = available_clis().into_iter().next() else {
-        eprintln!("notice: no Terraform CLI found; skipping the plaintext test");
-        return;
-    };
+    let Some(cli) = first_cli("the plaintext test") else { return };
     let mut wd = Workdir::new(&cli, "example.com/test/example", &example_binary()).expect("workdir");
     wd.env("TF_DISABLE_PLUGIN_TLS", "1");
     let root = wd.path().join("files");
@@ -162,15 +161,8 @@ fn plaintext_when_terraform_disables_tls() {
 /// Ephemeral resources (Terraform 1.10+) feeding write-only attributes (1.11+).
 #[test]
 fn ephemeral_value_into_write_only_attribute() {
-    let recent: Vec<_> = available_clis()
-        .into_iter()
-        .filter(|cli| {
-            cli.version().and_then(|v| {
-                let mut p = v.split('.').map(|x| x.parse::<u32>().unwrap_or(0));
-                Some((p.next()?, p.next()?))
-            }) >= Some((1, 11))
-        })
-        .collect();
+    let recent: Vec<_> = available_clis().into_iter().filter(|cli| cli.at_least(1, 11)).collect();
+    let mut ran = Vec::new();
     for cli in &recent {
         let wd = Workdir::new(cli, "example.com/test/example", &example_binary()).expect("workdir");
         let root = wd.path().join("files");
@@ -206,5 +198,8 @@ resource "example_file" "f" {{
         wd.run_expect(&["plan", "-detailed-exitcode", "-no-color", "-input=false"], 0);
         wd.run_expect(&["destroy", "-auto-approve", "-no-color", "-input=false"], 0);
         assert!(!root.join("s.txt.secret").exists());
+        ran.push(cli.label.clone());
     }
+    let required: Vec<_> = CI_CLIS.iter().filter(|(_, v)| (v.0, v.1) >= (1, 11)).map(|(label, _)| *label).collect();
+    assert_ran("the ephemeral to write-only test", &ran, &required);
 }
