@@ -1,4 +1,4 @@
-//! The domain data sources.
+//! The domain data sources, one file each.
 
 pub(crate) mod domain;
 pub(crate) mod domain_record;
