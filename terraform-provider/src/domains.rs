@@ -24,5 +24,7 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
     vec![
         typed::data_source(data_sources::domain::DomainDataSource),
         typed::data_source(data_sources::domain_record::DomainRecordDataSource),
+        typed::data_source(data_sources::domain_zonefile::DomainZonefileDataSource),
+        typed::data_source(data_sources::domains::DomainsDataSource),
     ]
 }

@@ -2,3 +2,5 @@
 
 pub(crate) mod domain;
 pub(crate) mod domain_record;
+pub(crate) mod domain_zonefile;
+pub(crate) mod domains;

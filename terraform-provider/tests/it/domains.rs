@@ -62,6 +62,17 @@ async fn zone(client: &Client, name: &str) -> u64 {
         .id
 }
 
+/// A slave domain created directly through the API (copied from 192.0.2.53).
+async fn slave_zone(client: &Client, name: &str) -> u64 {
+    let body = CreateDomain {
+        domain: name.into(),
+        domain_type: DomainType::Slave,
+        master_ips: Some(vec!["192.0.2.53".into()]),
+        ..Default::default()
+    };
+    client.domains().create(&body).await.expect("create slave domain").id
+}
+
 fn record(domain_id: u64, rtype: &str, name: Option<&str>, target: &str, extra: &[(&str, Value)]) -> Value {
     let mut pairs = vec![
         ("domain_id", Value::from(domain_id)),
@@ -709,4 +720,123 @@ async fn state_of_the_official_provider_is_upgraded_and_plans_no_change() {
 
     let newer = env.h.upgrade_state("linode_domain", 7, &official.to_string()).await;
     assert!(newer.diagnostics.has_errors(), "a state from a newer schema is refused");
+}
+
+fn filter(name: &str, values: &[&str], match_by: Option<&str>) -> Value {
+    obj(&[
+        ("name", Value::from(name)),
+        ("values", strings(values)),
+        ("match_by", match_by.map_or(Value::Null, Value::from)),
+    ])
+}
+
+fn domain_names(state: &Value) -> Vec<String> {
+    get(state, "domains")
+        .as_elements()
+        .expect("domains")
+        .iter()
+        .map(|d| d.get("domain").and_then(Value::as_str).expect("domain").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn domains_filter_by_each_match_by_and_order_in_one_listing() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    for (name, group, ttl, tags) in [
+        ("alpha.example.com", "web", 300, vec!["prod", "dns"]),
+        ("beta.example.com", "web", 86400, vec!["staging"]),
+        ("gamma.example.org", "mail", 3600, vec!["prod"]),
+    ] {
+        client
+            .domains()
+            .create(&CreateDomain {
+                domain: name.into(),
+                domain_type: DomainType::Master,
+                soa_email: Some(format!("admin@{name}")),
+                group: Some(group.into()),
+                ttl_sec: Some(ttl),
+                tags: Some(tags.into_iter().map(str::to_string).collect()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    slave_zone(&client, "copy.example.net").await;
+    let read = |filters: Vec<Value>, order: &[(&str, &str)]| {
+        let mut pairs = vec![("filter", Value::set(filters))];
+        pairs.extend(order.iter().map(|(k, v)| (*k, Value::from(*v))));
+        env.h.read_data_source("linode_domains", obj(&pairs))
+    };
+
+    env.mock.clear_requests();
+    let all = read(vec![], &[("order_by", "domain")]).await.expect_ok();
+    assert_eq!(domain_names(&all), ["alpha.example.com", "beta.example.com", "copy.example.net", "gamma.example.org"]);
+    let requests: Vec<String> = env.mock.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(requests, ["GET /v4/domains"], "one paginated listing, never a GET per domain");
+    let alpha = &get(&all, "domains").as_elements().unwrap()[0];
+    assert_eq!(alpha.get("group"), Some(&Value::from("web")));
+    assert_eq!(alpha.get("ttl_sec"), Some(&Value::from(300)));
+    assert_eq!(alpha.get("type"), Some(&Value::from("master")));
+    assert!(alpha.get("id").and_then(Value::as_i64).is_some_and(|id| id > 0));
+
+    // exact, on fields the API filters (tags, group) and on one it does not (type).
+    let prod = read(vec![filter("tags", &["prod"], None)], &[("order_by", "domain"), ("order", "desc")]).await.expect_ok();
+    assert_eq!(domain_names(&prod), ["gamma.example.org", "alpha.example.com"]);
+    let web_or_mail = read(vec![filter("group", &["web", "mail"], Some("exact"))], &[("order_by", "ttl_sec")]).await.expect_ok();
+    assert_eq!(domain_names(&web_or_mail), ["alpha.example.com", "gamma.example.org", "beta.example.com"], "numbers order numerically");
+    let slaves = read(vec![filter("type", &["slave"], None)], &[]).await.expect_ok();
+    assert_eq!(domain_names(&slaves), ["copy.example.net"]);
+    let web_prod = read(vec![filter("group", &["web"], None), filter("tags", &["prod"], None)], &[]).await.expect_ok();
+    assert_eq!(domain_names(&web_prod), ["alpha.example.com"], "filters combine with AND");
+    // substring and regular expressions.
+    let sub = read(vec![filter("domain", &["example.com"], Some("substring"))], &[("order_by", "domain")]).await.expect_ok();
+    assert_eq!(domain_names(&sub), ["alpha.example.com", "beta.example.com"]);
+    let re = read(vec![filter("soa_email", &["^admin@(gamma|beta)\\."], Some("re"))], &[("order_by", "domain")]).await.expect_ok();
+    assert_eq!(domain_names(&re), ["beta.example.com", "gamma.example.org"]);
+    let none = read(vec![filter("tags", &["nothing"], None)], &[]).await.expect_ok();
+    assert!(domain_names(&none).is_empty());
+    assert_ne!(get(&prod, "id"), get(&none, "id"), "the id identifies the query");
+
+    // Bad input names the filter or the order.
+    assert_error_on(&read(vec![filter("price", &["1"], None)], &[]).await.diagnostics, "filter");
+    assert_error_on(&read(vec![filter("domain", &["(open"], Some("re"))], &[]).await.diagnostics, "filter");
+    assert_error_on(&read(vec![filter("domain", &["a"], Some("fuzzy"))], &[]).await.diagnostics, "filter");
+    assert_error_on(&read(vec![], &[("order_by", "price")]).await.diagnostics, "order_by");
+    assert_error_on(&read(vec![], &[("order", "sideways")]).await.diagnostics, "order");
+}
+
+#[tokio::test]
+async fn zone_file_of_a_domain_lists_its_records() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let domain_id = zone(&client, "zone.example.com").await;
+    client
+        .domains()
+        .create_record(
+            domain_id,
+            &CreateDomainRecord { record_type: RecordType::A, name: Some("www".into()), target: Some("192.0.2.80".into()), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    let out = env
+        .h
+        .read_data_source("linode_domain_zonefile", obj(&[("domain_id", Value::from(domain_id))]))
+        .await
+        .expect_ok();
+    let lines: Vec<&str> = get(&out, "zone_file").as_elements().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(lines.first().copied(), Some(format!("; zone.example.com [{domain_id}]").as_str()));
+    assert!(lines.iter().any(|l| l.contains("SOA")), "{lines:?}");
+    assert!(lines.contains(&"www    A  192.0.2.80"), "{lines:?}");
+    assert_eq!(get(&out, "id"), &Value::from(domain_id.to_string()));
+
+    // A slave domain has no zone file of its own: empty, without waiting.
+    let slave = slave_zone(&client, "copy.example.com").await;
+    let started = std::time::Instant::now();
+    let out = env.h.read_data_source("linode_domain_zonefile", obj(&[("domain_id", Value::from(slave))])).await.expect_ok();
+    assert_eq!(get(&out, "zone_file"), &Value::list([]));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+
+    let missing = env.h.read_data_source("linode_domain_zonefile", obj(&[("domain_id", Value::from(424242))])).await;
+    assert!(missing.diagnostics.has_errors(), "{:?}", missing.diagnostics);
 }
