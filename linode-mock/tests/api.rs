@@ -324,7 +324,11 @@ async fn domains_and_records_are_validated_per_type() {
         .iter()
         .find(|r| r["type"] == "SRV")
         .unwrap();
-    assert_eq!(srv["service"], "_sip");
+    assert_eq!(
+        (&srv["service"], &srv["protocol"], &srv["name"]),
+        (&json!("sip"), &json!("tcp"), &json!("_sip._tcp")),
+        "the underscores are in the generated name, not in the fields"
+    );
     let (_, zone) = call(&m, Method::GET, &format!("/domains/{id}/zone-file"), None).await;
     assert!(
         zone["zone_file"]
@@ -1113,6 +1117,50 @@ async fn lke_clusters_filter_by_version_label_region_and_tags() {
     )
     .await;
     assert_eq!(st, 404);
+}
+
+#[tokio::test]
+async fn timings_above_the_largest_step_are_snapped_to_it() {
+    // What the official provider's acceptance tests send (`expire_sec = 2419201`, TTL 299).
+    let m = start().await;
+    let (st, d) = call(&m, Method::POST, "/domains", Some(json!({"domain": "big.example.com", "type": "master",
+        "soa_email": "admin@big.example.com", "ttl_sec": 299, "refresh_sec": 600, "retry_sec": 3601, "expire_sec": 2419201}))).await;
+    assert_eq!(st, 200, "{d}");
+    assert_eq!(
+        (
+            &d["ttl_sec"],
+            &d["refresh_sec"],
+            &d["retry_sec"],
+            &d["expire_sec"]
+        ),
+        (&json!(300), &json!(3600), &json!(7200), &json!(2419200))
+    );
+    let id = d["id"].as_u64().unwrap();
+    let (st, d) = call(
+        &m,
+        Method::PUT,
+        &format!("/domains/{id}"),
+        Some(json!({"ttl_sec": 99999999})),
+    )
+    .await;
+    assert_eq!((st, &d["ttl_sec"]), (StatusCode::OK, &json!(2419200)));
+    let (st, r) = call(
+        &m,
+        Method::POST,
+        &format!("/domains/{id}/records"),
+        Some(json!({"type": "A", "name": "x", "target": "192.0.2.1", "ttl_sec": 2419201})),
+    )
+    .await;
+    assert_eq!((st, &r["ttl_sec"]), (StatusCode::OK, &json!(2419200)));
+    let (st, r) = call(
+        &m,
+        Method::PUT,
+        &format!("/domains/{id}"),
+        Some(json!({"ttl_sec": -1})),
+    )
+    .await;
+    assert_eq!(st, 400, "negative values are still refused: {r}");
+    assert_eq!(r["errors"][0]["field"], "ttl_sec");
 }
 
 #[tokio::test]

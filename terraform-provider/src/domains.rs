@@ -1,25 +1,30 @@
-//! Domains (DNS): linode_domain, linode_domain_record and their data sources.
+//! Domains (DNS): linode_domain, linode_domain_record and their data sources, on tfplugin's typed
+//! layer. The API's own forms of declared values (rounded timings, names relative to the zone,
+//! qualified targets, ...) are semantic equalities declared on the attributes (the `rules` module).
 
 use std::sync::Arc;
 
-use tfplugin::{DataSource, Resource};
+use tfplugin::{DataSource, Resource, typed};
 
 mod data_sources;
 mod domain;
 mod domain_record;
 mod rules;
 
-pub use domain::DomainResource;
-pub use data_sources::domain::DomainDataSource;
-pub use domain_record::DomainRecordResource;
-pub use data_sources::domain_record::DomainRecordDataSource;
-
 /// This family's resources.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
-    vec![Arc::new(DomainResource), Arc::new(DomainRecordResource)]
+    vec![
+        typed::resource(domain::DomainResource),
+        typed::resource(domain_record::DomainRecordResource),
+    ]
 }
 
 /// This family's data sources.
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(DomainDataSource), Arc::new(DomainRecordDataSource)]
+    vec![
+        typed::data_source(data_sources::domain::DomainDataSource),
+        typed::data_source(data_sources::domain_record::DomainRecordDataSource),
+        typed::data_source(data_sources::domain_zonefile::DomainZonefileDataSource),
+        typed::data_source(data_sources::domains::DomainsDataSource),
+    ]
 }

@@ -40,7 +40,8 @@ pub const TTL_STEPS: &[i64] = &[
 /// Record types.
 pub const RECORD_TYPES: &[&str] = &["A", "AAAA", "NS", "MX", "CNAME", "TXT", "SRV", "PTR", "CAA"];
 
-/// Snaps a SOA timing up to the next valid value.
+/// Snaps a SOA timing up to the next valid value; anything above the largest becomes the
+/// largest (the official provider's acceptance tests send `expire_sec = 2419201`).
 pub fn snap_up(v: i64) -> i64 {
     SOA_STEPS
         .iter()
@@ -49,7 +50,8 @@ pub fn snap_up(v: i64) -> i64 {
         .unwrap_or(2419200)
 }
 
-/// Rounds a record TTL to the nearest valid value (0 stays 0: the domain default).
+/// Rounds a record TTL to the nearest valid value (0 stays 0: the domain default; anything above
+/// the largest becomes the largest).
 pub fn round_ttl(v: i64) -> i64 {
     if v == 0 {
         return 0;
@@ -189,8 +191,9 @@ fn validate_domain(
     if let Some(tags) = i.tags(errs) {
         base.insert("tags".into(), json!(tags));
     }
+    // Any non-negative value is accepted and snapped, even above the largest step.
     for key in ["ttl_sec", "refresh_sec", "retry_sec", "expire_sec"] {
-        if let Some(v) = i.int_range(key, 0, 2419200, errs) {
+        if let Some(v) = i.int_range(key, 0, i64::MAX, errs) {
             base.insert(key.into(), json!(snap_up(v)));
         }
     }
@@ -564,28 +567,16 @@ fn validate_record(
             base.insert(k.into(), json!(v));
         }
     }
-    if let Some(v) = i.int_range("ttl_sec", 0, 2419200, errs) {
+    if let Some(v) = i.int_range("ttl_sec", 0, i64::MAX, errs) {
         base.insert("ttl_sec".into(), json!(round_ttl(v)));
     }
-    if let Some(v) = i.str("service", errs) {
-        base.insert(
-            "service".into(),
-            json!(if v.starts_with('_') {
-                v.to_string()
-            } else {
-                format!("_{v}")
-            }),
-        );
-    }
-    if let Some(v) = i.str("protocol", errs) {
-        base.insert(
-            "protocol".into(),
-            json!(if v.starts_with('_') {
-                v.to_string()
-            } else {
-                format!("_{v}")
-            }),
-        );
+    // Linode prepends the underscore in the record's name (`_sip._tcp`); the fields themselves
+    // come back as submitted, without it (the official provider's SRV acceptance tests read
+    // `service = "sip"`, `protocol = "tcp"`).
+    for key in ["service", "protocol"] {
+        if let Some(v) = i.str(key, errs) {
+            base.insert(key.into(), json!(v.strip_prefix('_').unwrap_or(v)));
+        }
     }
     if let Some(v) = i.one_of("tag", &["issue", "issuewild", "iodef"], errs) {
         base.insert("tag".into(), json!(v));
@@ -665,7 +656,7 @@ fn validate_record(
                 base.get("service").and_then(Value::as_str),
                 base.get("protocol").and_then(Value::as_str),
             ) {
-                let n = format!("{sv}.{pr}");
+                let n = format!("_{sv}._{pr}");
                 base.insert("name".into(), json!(n));
             }
         }
@@ -809,6 +800,8 @@ mod tests {
         assert_eq!(round_ttl(400), 300);
         assert_eq!(round_ttl(3000), 3600);
         assert_eq!(round_ttl(0), 0);
+        assert_eq!(snap_up(2_419_201), 2_419_200, "above the largest step");
+        assert_eq!(round_ttl(9_999_999), 2_419_200);
     }
 
     #[test]

@@ -1,95 +1,188 @@
-//! DNS rules shared by the domain and record resources: the API's TTL rounding, name and target
-//! equivalence (what makes a declared value "the same" as the one the API stores), and the
-//! plan-time checks of names and addresses.
+//! DNS rules shared by the domain and record resources and data sources: the semantic equalities
+//! that say when a declared value is what the API stores in another form (rounded timings, names
+//! as FQDN or relative, targets with or without the trailing dot, SRV parts with or without
+//! Linode's underscore, 0 or empty for unset), the plan-time checks of names and addresses, and
+//! the upgrade of state written by linode/linode.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
 use regex::Regex;
-use tfplugin::Val;
+use tfplugin::equality::{self, Equality};
+use tfplugin::{Number, Value};
 
-/// The values Linode accepts for SOA timings and TTLs; other values are rounded up to the next.
+/// The values Linode stores for SOA timings and TTLs. Other values are rounded up to the next
+/// one, and anything above the largest becomes the largest.
 pub const TTL_STEPS: &[i64] = &[
     30, 120, 300, 3600, 7200, 14400, 28800, 57600, 86400, 172800, 345600, 604800, 1209600, 2419200,
 ];
 
-/// The value the API stores for a requested TTL or SOA timing: the next valid value (0 stays 0,
-/// meaning "the default").
-pub fn round_up_ttl(v: i64) -> i64 {
+/// The largest value Linode stores for a timing.
+const LARGEST_STEP: i64 = 2_419_200;
+
+/// The value the API stores for a requested SOA timing: 0 (the default) stays 0, anything else
+/// goes up to the next step, and anything above the largest step becomes the largest.
+pub fn stored_timing(v: i64) -> i64 {
     if v <= 0 {
-        return 0;
+        v
+    } else {
+        equality::round_up(TTL_STEPS, v).min(LARGEST_STEP)
     }
-    TTL_STEPS.iter().copied().find(|s| *s >= v).unwrap_or(2_419_200)
 }
 
-/// The nearest valid record TTL (some API versions round record TTLs to the nearest value).
-fn round_nearest_ttl(v: i64) -> i64 {
+/// The record TTL some API versions store: the nearest step of 300 and above (0 stays 0).
+fn nearest_record_ttl(v: i64) -> i64 {
     if v <= 0 {
-        return 0;
+        return v;
     }
-    TTL_STEPS.iter().copied().filter(|s| *s >= 300).min_by_key(|s| (s - v).abs()).unwrap_or(300)
+    TTL_STEPS
+        .iter()
+        .copied()
+        .filter(|s| *s >= 300)
+        .min_by_key(|s| (s - v).abs())
+        .unwrap_or(300)
 }
 
-/// Whether a declared domain timing is stored by the API as `api`.
-pub fn soa_equivalent(declared: i64, api: i64) -> bool {
-    declared == api || round_up_ttl(declared) == api
-}
-
-/// Whether a declared record TTL is stored by the API as `api`.
-pub fn record_ttl_equivalent(declared: i64, api: i64) -> bool {
-    soa_equivalent(declared, api) || round_nearest_ttl(declared) == api
-}
-
-/// The state value of an optional number the API rounds: the prior (declared) value when it is
-/// equivalent to what the API returned, null when it was unset and the API reports the default
-/// 0, the API's value otherwise (a real change).
-pub fn keep_number(prior: &Val<i64>, api: i64, equivalent: impl Fn(i64, i64) -> bool) -> Val<i64> {
-    match prior {
-        Val::Known(p) if equivalent(*p, api) => Val::Known(*p),
-        Val::Null | Val::Unknown if api == 0 => Val::Null,
-        _ => Val::Known(api),
+/// A number attribute's value, null meaning 0 (what the API answers for an unset number).
+fn number_or_zero(v: &Value) -> Option<i64> {
+    match v {
+        Value::Null => Some(0),
+        other => other.as_number().and_then(Number::as_i64),
     }
 }
 
-/// [`keep_number`] for numbers stored exactly.
-pub fn keep_exact(prior: &Val<i64>, api: i64) -> Val<i64> {
-    keep_number(prior, api, |a, b| a == b)
-}
-
-/// The state value of an optional string: null when unset and the API returns an empty value,
-/// the prior value when `same` says it is equivalent, the API's value otherwise.
-pub fn keep_string(prior: &Val<String>, api: Option<&str>, same: impl Fn(&str, &str) -> bool) -> Val<String> {
-    let api = api.unwrap_or("");
-    match prior {
-        Val::Known(p) if same(p, api) => Val::Known(p.clone()),
-        Val::Null | Val::Unknown if api.is_empty() => Val::Null,
-        _ => Val::Known(api.to_string()),
+/// SOA timings and the domain's TTL: equal when the API stores them alike (see
+/// [`stored_timing`]); unset is 0.
+pub fn timing_equality() -> impl Equality + Clone {
+    |a: &Value, b: &Value| match (number_or_zero(a), number_or_zero(b)) {
+        (Some(x), Some(y)) => stored_timing(x) == stored_timing(y),
+        _ => false,
     }
 }
 
-/// The state value of an optional string set: the prior value when it holds the same elements
-/// (`same` compares elements), null when unset and the API returns none, the API's otherwise.
-pub fn keep_set(prior: &Val<Vec<String>>, api: &[String], same: impl Fn(&str, &str) -> bool) -> Val<Vec<String>> {
-    match prior {
-        Val::Known(p) if same_elements(p, api, &same) => Val::Known(p.clone()),
-        Val::Null | Val::Unknown if api.is_empty() => Val::Null,
-        _ => Val::Known(api.to_vec()),
+/// A record's TTL: equal when stored alike, whether the API rounds up (as documented) or to the
+/// nearest step (as record TTLs are in some API versions); unset is 0.
+pub fn record_ttl_equality() -> impl Equality + Clone {
+    |a: &Value, b: &Value| match (number_or_zero(a), number_or_zero(b)) {
+        (Some(x), Some(y)) => {
+            stored_timing(x) == stored_timing(y) || nearest_record_ttl(x) == nearest_record_ttl(y)
+        }
+        _ => false,
     }
 }
 
-/// Whether two string collections hold the same elements under `same` (order ignored).
-pub fn same_elements(a: &[String], b: &[String], same: &impl Fn(&str, &str) -> bool) -> bool {
-    a.iter().all(|x| b.iter().any(|y| same(x, y))) && b.iter().all(|y| a.iter().any(|x| same(x, y)))
+/// Numbers the API reports as 0 when unset (a record's priority, weight, port).
+pub fn zero_is_unset() -> impl Equality + Clone {
+    |a: &Value, b: &Value| matches!((number_or_zero(a), number_or_zero(b)), (Some(x), Some(y)) if x == y)
 }
 
-/// Tags compare case-insensitively (Linode lower-cases some).
-pub fn same_tag(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
+/// A record name reduced for comparison: lower case, no trailing dot, `@` for the apex is empty.
+fn name_key(name: &str) -> String {
+    let n = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    if n == "@" { String::new() } else { n }
+}
+
+/// Whether `fqdn` is `relative` in some zone: `relative.<zone>`, or the zone itself for the
+/// empty name, the zone having at least two labels (`example.com`).
+fn qualifies(fqdn: &str, relative: &str) -> bool {
+    let zone = if relative.is_empty() {
+        fqdn
+    } else {
+        match fqdn
+            .strip_prefix(relative)
+            .and_then(|rest| rest.strip_prefix('.'))
+        {
+            Some(zone) => zone,
+            None => return false,
+        }
+    };
+    zone.split('.').filter(|l| !l.is_empty()).count() >= 2
+}
+
+/// Whether `name` is a name Linode generated for an SRV record: `_service._protocol`, possibly
+/// followed by more labels.
+fn generated_srv_name(name: &str) -> bool {
+    let mut labels = name.split('.');
+    matches!((labels.next(), labels.next()), (Some(s), Some(p)) if s.len() > 1 && p.len() > 1 && s.starts_with('_') && p.starts_with('_'))
+}
+
+/// Record names: equal ignoring case and a trailing dot, whether given relative to the zone
+/// (`www`) or fully qualified (`www.example.com`; the API answers the relative form, and the
+/// empty name for the apex). Linode ignores the name of SRV records and generates
+/// `_service._protocol`: any declared name equals a generated one.
+pub fn record_name_equality() -> impl Equality + Clone {
+    |a: &Value, b: &Value| match (a.as_str(), b.as_str()) {
+        (Some(a), Some(b)) => {
+            let (x, y) = (name_key(a), name_key(b));
+            x == y
+                || qualifies(&x, &y)
+                || qualifies(&y, &x)
+                || generated_srv_name(&x)
+                || generated_srv_name(&y)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `short` (no dot, as the official provider's target diff suppression has it) is
+/// contained in `long`, ignoring case when `long` is a hostname.
+fn contained(short: &str, long: &str) -> bool {
+    if short.is_empty() || short.contains('.') {
+        return false;
+    }
+    if valid_hostname(long) {
+        long.to_ascii_lowercase()
+            .contains(&short.to_ascii_lowercase())
+    } else {
+        long.contains(short)
+    }
+}
+
+/// Record targets: equal up to a trailing dot; hostnames ignoring case; IPv6 addresses in any
+/// notation; and, as the official provider does, a value without dots contained in the other
+/// (`mail` for the stored `mail.example.com`). Other text (TXT) is compared with its case.
+pub fn target_equality() -> impl Equality + Clone {
+    |a: &Value, b: &Value| match (a.as_str(), b.as_str()) {
+        (Some(a), Some(b)) => {
+            let (x, y) = (
+                a.strip_suffix('.').unwrap_or(a),
+                b.strip_suffix('.').unwrap_or(b),
+            );
+            x == y
+                || valid_hostname(x) && valid_hostname(y) && x.eq_ignore_ascii_case(y)
+                || matches!((x.parse::<Ipv6Addr>(), y.parse::<Ipv6Addr>()), (Ok(p), Ok(q)) if p == q)
+                || contained(a, b)
+                || contained(b, a)
+        }
+        _ => false,
+    }
+}
+
+/// `sip` → `_sip`: Linode prepends an underscore to SRV services and protocols in the name.
+pub fn underscored(s: &str) -> String {
+    if s.starts_with('_') {
+        s.to_string()
+    } else {
+        format!("_{s}")
+    }
+}
+
+/// An SRV service or protocol: equal with or without the leading underscore, ignoring case;
+/// unset is empty.
+pub fn srv_part_equality() -> impl Equality + Clone {
+    equality::either(equality::null_is_empty(), |a: &Value, b: &Value| {
+        match (a.as_str(), b.as_str()) {
+            (Some(a), Some(b)) => underscored(a).eq_ignore_ascii_case(&underscored(b)),
+            _ => false,
+        }
+    })
 }
 
 static DOMAIN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\*\.)?([a-zA-Z0-9\-_]{1,63}\.)+([a-zA-Z]{2,3}\.)?([a-zA-Z]{2,16}|xn--[a-zA-Z0-9]+)$")
-        .expect("static regex")
+    Regex::new(
+        r"^(\*\.)?([a-zA-Z0-9\-_]{1,63}\.)+([a-zA-Z]{2,3}\.)?([a-zA-Z]{2,16}|xn--[a-zA-Z0-9]+)$",
+    )
+    .expect("static regex")
 });
 
 /// Whether `name` is a domain name the API accepts (the pattern of the API specification).
@@ -108,7 +201,8 @@ pub fn valid_hostname(name: &str) -> bool {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
 }
 
@@ -122,126 +216,122 @@ pub fn valid_ipv6(target: &str) -> bool {
     target.parse::<Ipv6Addr>().is_ok()
 }
 
-/// A record name reduced to its zone-relative, lower-case form: no trailing dot, `@` and the
-/// zone itself become the empty name, and a `.<zone>` suffix is removed when the zone is known.
-pub fn relative_name(name: &str, zone: Option<&str>) -> String {
-    let n = name.trim().trim_end_matches('.').to_ascii_lowercase();
-    if n == "@" {
+/// A record name relative to `zone`, lower case (for looking records up by name): no trailing
+/// dot, `@` and the zone itself become the empty name, a `.<zone>` suffix is removed.
+pub fn relative_name(name: &str, zone: &str) -> String {
+    let n = name_key(name);
+    let zone = name_key(zone);
+    if n == zone {
         return String::new();
     }
-    if let Some(zone) = zone {
-        let zone = zone.trim_end_matches('.').to_ascii_lowercase();
-        if n == zone {
-            return String::new();
+    n.strip_suffix(&format!(".{zone}"))
+        .map_or(n.clone(), str::to_string)
+}
+
+/// Upgrades state written by linode/linode's SDKv2 implementation (schema version 0), which
+/// stores an unset string as `""`, an unset number as `0` and an unset set as `[]`: those values
+/// of the optional, not computed, attributes `unset` become null, as this provider stores an
+/// unset attribute, so that a configuration leaving them unset plans no change.
+pub fn sdkv2_zero_values_to_null(
+    json: &mut serde_json::Map<String, serde_json::Value>,
+    unset: &[&str],
+) {
+    use serde_json::Value as J;
+    for key in unset {
+        if let Some(v) = json.get_mut(*key) {
+            let zero = match v {
+                J::String(s) => s.is_empty(),
+                J::Number(n) => n.as_f64() == Some(0.0),
+                J::Array(a) => a.is_empty(),
+                _ => false,
+            };
+            if zero {
+                *v = J::Null;
+            }
         }
-        if let Some(prefix) = n.strip_suffix(&format!(".{zone}")) {
-            return prefix.to_string();
-        }
     }
-    n
-}
-
-/// Whether a declared record name is equivalent to the name the API reports: the same
-/// zone-relative name, or (SRV) the name the API generated from the service and protocol.
-pub fn name_equivalent(
-    declared: &str,
-    api: &str,
-    zone: Option<&str>,
-    record_type: &str,
-    service: Option<&str>,
-    protocol: Option<&str>,
-) -> bool {
-    if relative_name(declared, zone) == relative_name(api, zone) {
-        return true;
-    }
-    if record_type == "SRV"
-        && let (Some(service), Some(protocol)) = (service, protocol)
-    {
-        let generated = format!("{}.{}", underscored(service), underscored(protocol)).to_ascii_lowercase();
-        let api = relative_name(api, zone);
-        return api == generated || api.starts_with(&format!("{generated}."));
-    }
-    false
-}
-
-/// `sip` → `_sip` (the API prefixes SRV services and protocols with an underscore).
-pub fn underscored(s: &str) -> String {
-    if s.starts_with('_') { s.to_string() } else { format!("_{s}") }
-}
-
-/// Whether a declared SRV service or protocol equals the API's (which carries a leading `_`).
-pub fn same_srv_part(declared: &str, api: &str) -> bool {
-    underscored(declared).eq_ignore_ascii_case(&underscored(api))
-}
-
-/// Whether a declared target is equivalent to the stored one: equal up to a trailing dot (and
-/// case, for hostname targets), or (as the official provider does) a declared value without dots
-/// contained in the stored one.
-pub fn target_equivalent(declared: &str, api: &str, record_type: &str) -> bool {
-    let d = declared.strip_suffix('.').unwrap_or(declared);
-    let a = api.strip_suffix('.').unwrap_or(api);
-    let hostname_target = matches!(record_type, "CNAME" | "MX" | "NS" | "PTR" | "SRV");
-    if d == a || hostname_target && d.eq_ignore_ascii_case(a) {
-        return true;
-    }
-    if matches!(record_type, "AAAA")
-        && let (Ok(x), Ok(y)) = (d.parse::<Ipv6Addr>(), a.parse::<Ipv6Addr>())
-    {
-        return x == y;
-    }
-    if declared.is_empty() || declared.contains('.') {
-        return false;
-    }
-    if hostname_target { a.to_ascii_lowercase().contains(&declared.to_ascii_lowercase()) } else { a.contains(declared) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn ttls_round_up_to_valid_values() {
-        assert_eq!(round_up_ttl(0), 0);
-        assert_eq!(round_up_ttl(1), 30);
-        assert_eq!(round_up_ttl(300), 300);
-        assert_eq!(round_up_ttl(301), 3600);
-        assert_eq!(round_up_ttl(9_999_999), 2_419_200);
-        assert!(soa_equivalent(3000, 3600));
-        assert!(!soa_equivalent(3000, 7200));
-        assert!(record_ttl_equivalent(400, 300), "nearest rounding");
-        assert!(record_ttl_equivalent(400, 3600), "upward rounding");
+    fn n(v: i64) -> Value {
+        Value::from(v)
+    }
+
+    fn s(v: &str) -> Value {
+        Value::from(v)
     }
 
     #[test]
-    fn numbers_keep_the_declared_form() {
-        assert_eq!(keep_number(&Val::Known(3000), 3600, soa_equivalent), Val::Known(3000));
-        assert_eq!(keep_number(&Val::Known(3000), 7200, soa_equivalent), Val::Known(7200));
-        assert_eq!(keep_number(&Val::Null, 0, soa_equivalent), Val::Null);
-        assert_eq!(keep_number(&Val::Null, 300, soa_equivalent), Val::Known(300));
+    fn timings_equal_what_the_api_stores() {
+        let eq = timing_equality();
+        assert!(eq(&n(3000), &n(3600)));
+        assert!(!eq(&n(3000), &n(7200)));
+        assert!(eq(&n(299), &n(300)) && eq(&n(600), &n(3600)) && eq(&n(3601), &n(7200)));
+        assert!(eq(&n(2_419_201), &n(2_419_200)), "above the largest step");
+        assert!(eq(&n(99_999_999), &n(2_419_200)));
+        assert!(
+            eq(&Value::Null, &n(0)) && eq(&n(0), &Value::Null),
+            "unset is the default, 0"
+        );
+        assert!(!eq(&Value::Null, &n(300)));
+        assert_eq!(stored_timing(1), 30);
+        assert_eq!(stored_timing(0), 0);
     }
 
     #[test]
-    fn names_compare_relative_to_the_zone() {
-        assert!(name_equivalent("www.example.com", "www", Some("example.com"), "A", None, None));
-        assert!(name_equivalent("www.example.com.", "www", Some("example.com"), "A", None, None));
-        assert!(name_equivalent("WWW", "www", None, "A", None, None));
-        assert!(name_equivalent("example.com", "", Some("example.com"), "A", None, None));
-        assert!(name_equivalent("@", "", None, "A", None, None));
-        assert!(!name_equivalent("www.other.com", "www", Some("example.com"), "A", None, None));
-        assert!(!name_equivalent("www.example.com", "www", None, "A", None, None));
-        assert!(name_equivalent("anything", "_sip._tcp", None, "SRV", Some("sip"), Some("tcp")));
-        assert!(name_equivalent("x", "_sip._tcp.example.com", Some("example.com"), "SRV", Some("_sip"), Some("_tcp")));
-        assert!(!name_equivalent("x", "_sip._udp", None, "SRV", Some("sip"), Some("tcp")));
+    fn record_ttls_round_up_or_to_the_nearest() {
+        let eq = record_ttl_equality();
+        assert!(eq(&n(400), &n(300)), "nearest");
+        assert!(eq(&n(400), &n(3600)), "upward");
+        assert!(eq(&n(2_419_201), &n(2_419_200)));
+        assert!(eq(&Value::Null, &n(0)));
+        assert!(!eq(&n(300), &n(86400)));
+        let zero = zero_is_unset();
+        assert!(zero(&Value::Null, &n(0)) && !zero(&Value::Null, &n(5)) && zero(&n(5), &n(5)));
+    }
+
+    #[test]
+    fn names_compare_relative_or_fully_qualified() {
+        let eq = record_name_equality();
+        assert!(eq(&s("www.example.com"), &s("www")));
+        assert!(eq(&s("www.example.com."), &s("www")));
+        assert!(eq(&s("WWW"), &s("www")));
+        assert!(eq(&s("example.com"), &s("")), "the apex in FQDN form");
+        assert!(eq(&s("@"), &s("")));
+        assert!(eq(&s("_sip._udp.example.com"), &s("_sip._udp")));
+        assert!(
+            eq(&s("anything"), &s("_sip._tcp")),
+            "Linode generates SRV names"
+        );
+        assert!(!eq(&s("www"), &s("mail")));
+        assert!(
+            !eq(&s("www.example"), &s("www")),
+            "a one-label suffix is no zone"
+        );
+        assert!(!eq(&s("api.example.com"), &s("www")));
     }
 
     #[test]
     fn targets_compare_like_dns() {
-        assert!(target_equivalent("mail.example.com.", "mail.example.com", "MX"));
-        assert!(target_equivalent("Mail.Example.com", "mail.example.com", "CNAME"));
-        assert!(!target_equivalent("Some Text", "some text", "TXT"));
-        assert!(target_equivalent("mail", "mail.example.com", "MX"));
-        assert!(target_equivalent("2001:db8:0:0::1", "2001:db8::1", "AAAA"));
-        assert!(!target_equivalent("10.0.0.1", "10.0.0.2", "A"));
+        let eq = target_equality();
+        assert!(eq(&s("mail.example.com."), &s("mail.example.com")));
+        assert!(eq(&s("Web.Example.net."), &s("web.example.net")));
+        assert!(!eq(&s("Some Text"), &s("some text")), "text keeps its case");
+        assert!(eq(&s("mail"), &s("mail.example.com")));
+        assert!(eq(&s("2001:db8:0:0::1"), &s("2001:db8::1")));
+        assert!(!eq(&s("10.0.0.1"), &s("10.0.0.2")));
+        assert!(!eq(&s("192.0.2.2"), &s("198.51.100.7")));
+    }
+
+    #[test]
+    fn srv_parts_with_or_without_the_underscore() {
+        let eq = srv_part_equality();
+        assert!(eq(&s("sip"), &s("_sip")) && eq(&s("_TCP"), &s("tcp")));
+        assert!(eq(&Value::Null, &s("")));
+        assert!(!eq(&s("sip"), &s("xmpp")));
     }
 
     #[test]
@@ -254,5 +344,27 @@ mod tests {
         assert!(!valid_hostname("bad..name"));
         assert!(valid_ipv4("192.0.2.1") && !valid_ipv4("2001:db8::1"));
         assert!(valid_ipv6("2001:db8::1") && !valid_ipv6("192.0.2.1"));
+        assert_eq!(
+            relative_name("Hello.Data.Example.com.", "data.example.com"),
+            "hello"
+        );
+        assert_eq!(relative_name("data.example.com", "data.example.com"), "");
+        assert_eq!(relative_name("hello", "data.example.com"), "hello");
+    }
+
+    #[test]
+    fn sdkv2_zero_values_become_null() {
+        let mut json = serde_json::json!({"ttl_sec": 0, "description": "", "master_ips": [], "tags": [], "expire_sec": 300})
+            .as_object()
+            .cloned()
+            .unwrap();
+        sdkv2_zero_values_to_null(
+            &mut json,
+            &["ttl_sec", "description", "master_ips", "expire_sec"],
+        );
+        assert_eq!(
+            serde_json::Value::Object(json),
+            serde_json::json!({"ttl_sec": null, "description": null, "master_ips": null, "tags": [], "expire_sec": 300})
+        );
     }
 }

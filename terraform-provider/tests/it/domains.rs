@@ -62,6 +62,17 @@ async fn zone(client: &Client, name: &str) -> u64 {
         .id
 }
 
+/// A slave domain created directly through the API (copied from 192.0.2.53).
+async fn slave_zone(client: &Client, name: &str) -> u64 {
+    let body = CreateDomain {
+        domain: name.into(),
+        domain_type: DomainType::Slave,
+        master_ips: Some(vec!["192.0.2.53".into()]),
+        ..Default::default()
+    };
+    client.domains().create(&body).await.expect("create slave domain").id
+}
+
 fn record(domain_id: u64, rtype: &str, name: Option<&str>, target: &str, extra: &[(&str, Value)]) -> Value {
     let mut pairs = vec![
         ("domain_id", Value::from(domain_id)),
@@ -484,14 +495,14 @@ async fn data_sources_find_domains_and_records() {
 
     let by_id = env
         .h
-        .read_data_source("linode_domain", obj(&[("id", Value::from(domain_id.to_string()))]))
+        .read_data_source("linode_domain", obj(&[("id", Value::from(domain_id))]))
         .await
         .expect_ok();
     assert_eq!(get(&by_id, "domain"), &Value::from("data.example.com"));
     assert_eq!(get(&by_id, "type"), &Value::from("master"));
     let by_name =
         env.h.read_data_source("linode_domain", obj(&[("domain", Value::from("data.example.com"))])).await.expect_ok();
-    assert_eq!(get(&by_name, "id"), &Value::from(domain_id.to_string()));
+    assert_eq!(get(&by_name, "id"), &Value::from(domain_id), "a number, as in the official schema");
     let missing = env.h.read_data_source("linode_domain", obj(&[("domain", Value::from("nope.example.com"))])).await;
     assert_error_on(&missing.diagnostics, "domain");
     assert_error_on(&env.h.read_data_source("linode_domain", obj(&[])).await.diagnostics, "id");
@@ -519,7 +530,7 @@ async fn data_sources_find_domains_and_records() {
     let upper =
         env.h.read_data_source("linode_domain", obj(&[("domain", Value::from("Data.Example.com"))])).await.expect_ok();
     assert_eq!(get(&upper, "domain"), &Value::from("Data.Example.com"));
-    assert_eq!(get(&upper, "id"), &Value::from(domain_id.to_string()));
+    assert_eq!(get(&upper, "id"), &Value::from(domain_id));
     let missing = env
         .h
         .read_data_source(
@@ -528,4 +539,304 @@ async fn data_sources_find_domains_and_records() {
         )
         .await;
     assert_error_on(&missing.diagnostics, "name");
+}
+
+/// Values the official provider accepts for a domain's timings, and what Linode stores.
+const DOMAIN_TIMINGS: &[(i64, u32)] = &[
+    (0, 0),
+    (1, 30),
+    (30, 30),
+    (299, 300),
+    (301, 3600),
+    (600, 3600),
+    (3601, 7200),
+    (1_209_601, 2_419_200),
+    (2_419_200, 2_419_200),
+    (2_419_201, 2_419_200),
+    (99_999_999, 2_419_200),
+];
+
+const TIMINGS: [&str; 4] = ["ttl_sec", "refresh_sec", "retry_sec", "expire_sec"];
+
+#[tokio::test]
+async fn domain_timings_of_any_accepted_value_apply_and_refresh_without_drift() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    for (i, (value, stored)) in DOMAIN_TIMINGS.iter().enumerate() {
+        let timings: Vec<(&str, Value)> = TIMINGS.iter().map(|a| (*a, Value::from(*value))).collect();
+        let config = master(&format!("t{i}.example.com"), &timings);
+        let plan = env.h.plan_create("linode_domain", config.clone()).await;
+        assert_no_errors(&plan.diagnostics);
+        let state = env.h.apply(&plan).await.expect_ok();
+        for attr in TIMINGS {
+            assert_eq!(get(&state, attr), &Value::from(*value), "{attr} = {value}: the declared value is kept");
+        }
+        let d = client.domains().get(id_of(&state)).await.unwrap();
+        assert_eq!([d.ttl_sec, d.refresh_sec, d.retry_sec, d.expire_sec], [*stored; 4], "{value} is stored as {stored}");
+        let refreshed = env.h.read("linode_domain", &state).await.expect_ok();
+        assert_eq!(refreshed, state, "{value}: refresh");
+        let again = env.h.plan_update("linode_domain", &refreshed, config).await;
+        assert_no_errors(&again.diagnostics);
+        assert!(!again.has_changes(), "{value}: {:?}", again.planned_state);
+    }
+
+    // Changing to a value above the largest step: one update, then nothing.
+    let state = env.h.create("linode_domain", master("up.example.com", &[("expire_sec", Value::from(300))])).await.expect_ok();
+    let config = master("up.example.com", &[("expire_sec", Value::from(2_419_201))]);
+    let plan = env.h.plan_update("linode_domain", &state, config.clone()).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(plan.has_changes());
+    let updated = env.h.apply(&plan).await.expect_ok();
+    assert_eq!(get(&updated, "expire_sec"), &Value::from(2_419_201));
+    assert_eq!(client.domains().get(id_of(&updated)).await.unwrap().expire_sec, 2_419_200);
+    let refreshed = env.h.read("linode_domain", &updated).await.expect_ok();
+    assert_eq!(refreshed, updated);
+    assert!(!env.h.plan_update("linode_domain", &refreshed, config).await.has_changes());
+}
+
+#[tokio::test]
+async fn record_ttls_of_any_accepted_value_apply_and_refresh_without_drift() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let domain_id = zone(&client, "ttl.example.com").await;
+    // The emulator rounds record TTLs to the nearest step, as some API versions do.
+    let cases: &[(i64, u32)] = &[
+        (0, 0),
+        (1, 300),
+        (299, 300),
+        (400, 300),
+        (3000, 3600),
+        (3601, 3600),
+        (2_419_200, 2_419_200),
+        (2_419_201, 2_419_200),
+        (99_999_999, 2_419_200),
+    ];
+    for (i, (value, stored)) in cases.iter().enumerate() {
+        let config = record(domain_id, "A", Some(&format!("h{i}")), "192.0.2.1", &[("ttl_sec", Value::from(*value))]);
+        let plan = env.h.plan_create("linode_domain_record", config.clone()).await;
+        assert_no_errors(&plan.diagnostics);
+        let state = env.h.apply(&plan).await.expect_ok();
+        assert_eq!(get(&state, "ttl_sec"), &Value::from(*value));
+        let r = client.domains().get_record(domain_id, id_of(&state)).await.unwrap();
+        assert_eq!(r.ttl_sec, *stored, "{value} is stored as {stored}");
+        let refreshed = env.h.read("linode_domain_record", &state).await.expect_ok();
+        assert_eq!(refreshed, state, "{value}: refresh");
+        let again = env.h.plan_update("linode_domain_record", &refreshed, config).await;
+        assert_no_errors(&again.diagnostics);
+        assert!(!again.has_changes(), "{value}: {:?}", again.planned_state);
+    }
+}
+
+#[tokio::test]
+async fn negative_timings_are_plan_errors_on_the_attribute() {
+    let env = support::setup().await;
+    for attr in TIMINGS {
+        let out = env.h.plan_create("linode_domain", master("neg.example.com", &[(attr, Value::from(-1))])).await;
+        assert_error_on(&out.diagnostics, attr);
+    }
+    let domain_id = zone(&sdk(&env), "neg.example.com").await;
+    let rec = record(domain_id, "A", Some("x"), "192.0.2.1", &[("ttl_sec", Value::from(-300))]);
+    assert_error_on(&env.h.plan_create("linode_domain_record", rec).await.diagnostics, "ttl_sec");
+    assert_eq!(record_count(&sdk(&env), domain_id).await, 0);
+}
+
+#[tokio::test]
+async fn state_of_the_official_provider_is_upgraded_and_plans_no_change() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let domain_id = zone(&client, "moved.example.com").await;
+    // linode/linode (SDKv2, schema version 0) stores unset values as "", 0 and [].
+    let official = serde_json::json!({
+        "id": domain_id.to_string(), "domain": "moved.example.com", "type": "master", "group": "",
+        "status": "active", "description": "", "master_ips": [], "axfr_ips": [], "ttl_sec": 0,
+        "retry_sec": 0, "expire_sec": 0, "refresh_sec": 0, "soa_email": "admin@moved.example.com", "tags": []
+    });
+    let upgraded = env.h.upgrade_state("linode_domain", 0, &official.to_string()).await.expect_ok();
+    for attr in ["group", "description", "master_ips", "axfr_ips", "ttl_sec", "retry_sec", "expire_sec", "refresh_sec"] {
+        assert_eq!(get(&upgraded, attr), &Value::Null, "{attr}");
+    }
+    assert_eq!(get(&upgraded, "soa_email"), &Value::from("admin@moved.example.com"));
+    assert_eq!(get(&upgraded, "tags"), &Value::set([]), "optional and computed: kept");
+    let refreshed = env.h.read("linode_domain", &upgraded).await.expect_ok();
+    let plan = env.h.plan_update("linode_domain", &refreshed, master("moved.example.com", &[])).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(!plan.has_changes(), "{:?}", plan.planned_state);
+
+    // Records: an A record without optional values, and an SRV record whose weight is 0.
+    let a = client
+        .domains()
+        .create_record(domain_id, &CreateDomainRecord { record_type: RecordType::A, name: Some("www".into()), target: Some("192.0.2.1".into()), ..Default::default() })
+        .await
+        .unwrap();
+    // Both exist before the first refresh lists the domain's records (one listing per process).
+    let srv_body = CreateDomainRecord {
+        record_type: RecordType::Srv,
+        target: Some("sip.moved.example.com".into()),
+        service: Some("sip".into()),
+        protocol: Some("tcp".into()),
+        port: Some(5060),
+        priority: Some(10),
+        weight: Some(0),
+        ..Default::default()
+    };
+    let srv = client.domains().create_record(domain_id, &srv_body).await.unwrap();
+    let a_state = serde_json::json!({
+        "id": a.id.to_string(), "domain_id": domain_id, "name": "www", "record_type": "A", "ttl_sec": 0,
+        "target": "192.0.2.1", "priority": 0, "protocol": "", "service": "", "tag": "", "port": 0, "weight": 0
+    });
+    let upgraded = env.h.upgrade_state("linode_domain_record", 0, &a_state.to_string()).await.expect_ok();
+    for attr in ["ttl_sec", "priority", "protocol", "service", "tag", "port", "weight"] {
+        assert_eq!(get(&upgraded, attr), &Value::Null, "{attr}");
+    }
+    let refreshed = env.h.read("linode_domain_record", &upgraded).await.expect_ok();
+    let config = record(domain_id, "A", Some("www"), "192.0.2.1", &[]);
+    assert!(!env.h.plan_update("linode_domain_record", &refreshed, config).await.has_changes());
+
+    let srv_state = serde_json::json!({
+        "id": srv.id.to_string(), "domain_id": domain_id, "name": "_sip._tcp", "record_type": "SRV", "ttl_sec": 0,
+        "target": "sip.moved.example.com", "priority": 10, "protocol": "tcp", "service": "sip", "tag": "",
+        "port": 5060, "weight": 0
+    });
+    let upgraded = env.h.upgrade_state("linode_domain_record", 0, &srv_state.to_string()).await.expect_ok();
+    assert_eq!(get(&upgraded, "weight"), &Value::from(0), "SRV records always configure their weight");
+    assert_eq!(get(&upgraded, "tag"), &Value::Null);
+    let refreshed = env.h.read("linode_domain_record", &upgraded).await.expect_ok();
+    let config = record(
+        domain_id,
+        "SRV",
+        None,
+        "sip.moved.example.com",
+        &[
+            ("service", Value::from("sip")),
+            ("protocol", Value::from("tcp")),
+            ("port", Value::from(5060)),
+            ("priority", Value::from(10)),
+            ("weight", Value::from(0)),
+        ],
+    );
+    let plan = env.h.plan_update("linode_domain_record", &refreshed, config).await;
+    assert_no_errors(&plan.diagnostics);
+    assert!(!plan.has_changes(), "{:?}", plan.planned_state);
+
+    let newer = env.h.upgrade_state("linode_domain", 7, &official.to_string()).await;
+    assert!(newer.diagnostics.has_errors(), "a state from a newer schema is refused");
+}
+
+fn filter(name: &str, values: &[&str], match_by: Option<&str>) -> Value {
+    obj(&[
+        ("name", Value::from(name)),
+        ("values", strings(values)),
+        ("match_by", match_by.map_or(Value::Null, Value::from)),
+    ])
+}
+
+fn domain_names(state: &Value) -> Vec<String> {
+    get(state, "domains")
+        .as_elements()
+        .expect("domains")
+        .iter()
+        .map(|d| d.get("domain").and_then(Value::as_str).expect("domain").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn domains_filter_by_each_match_by_and_order_in_one_listing() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    for (name, group, ttl, tags) in [
+        ("alpha.example.com", "web", 300, vec!["prod", "dns"]),
+        ("beta.example.com", "web", 86400, vec!["staging"]),
+        ("gamma.example.org", "mail", 3600, vec!["prod"]),
+    ] {
+        client
+            .domains()
+            .create(&CreateDomain {
+                domain: name.into(),
+                domain_type: DomainType::Master,
+                soa_email: Some(format!("admin@{name}")),
+                group: Some(group.into()),
+                ttl_sec: Some(ttl),
+                tags: Some(tags.into_iter().map(str::to_string).collect()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    slave_zone(&client, "copy.example.net").await;
+    let read = |filters: Vec<Value>, order: &[(&str, &str)]| {
+        let mut pairs = vec![("filter", Value::set(filters))];
+        pairs.extend(order.iter().map(|(k, v)| (*k, Value::from(*v))));
+        env.h.read_data_source("linode_domains", obj(&pairs))
+    };
+
+    env.mock.clear_requests();
+    let all = read(vec![], &[("order_by", "domain")]).await.expect_ok();
+    assert_eq!(domain_names(&all), ["alpha.example.com", "beta.example.com", "copy.example.net", "gamma.example.org"]);
+    let requests: Vec<String> = env.mock.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(requests, ["GET /v4/domains"], "one paginated listing, never a GET per domain");
+    let alpha = &get(&all, "domains").as_elements().unwrap()[0];
+    assert_eq!(alpha.get("group"), Some(&Value::from("web")));
+    assert_eq!(alpha.get("ttl_sec"), Some(&Value::from(300)));
+    assert_eq!(alpha.get("type"), Some(&Value::from("master")));
+    assert!(alpha.get("id").and_then(Value::as_i64).is_some_and(|id| id > 0));
+
+    // exact, on fields the API filters (tags, group) and on one it does not (type).
+    let prod = read(vec![filter("tags", &["prod"], None)], &[("order_by", "domain"), ("order", "desc")]).await.expect_ok();
+    assert_eq!(domain_names(&prod), ["gamma.example.org", "alpha.example.com"]);
+    let web_or_mail = read(vec![filter("group", &["web", "mail"], Some("exact"))], &[("order_by", "ttl_sec")]).await.expect_ok();
+    assert_eq!(domain_names(&web_or_mail), ["alpha.example.com", "gamma.example.org", "beta.example.com"], "numbers order numerically");
+    let slaves = read(vec![filter("type", &["slave"], None)], &[]).await.expect_ok();
+    assert_eq!(domain_names(&slaves), ["copy.example.net"]);
+    let web_prod = read(vec![filter("group", &["web"], None), filter("tags", &["prod"], None)], &[]).await.expect_ok();
+    assert_eq!(domain_names(&web_prod), ["alpha.example.com"], "filters combine with AND");
+    // substring and regular expressions.
+    let sub = read(vec![filter("domain", &["example.com"], Some("substring"))], &[("order_by", "domain")]).await.expect_ok();
+    assert_eq!(domain_names(&sub), ["alpha.example.com", "beta.example.com"]);
+    let re = read(vec![filter("soa_email", &["^admin@(gamma|beta)\\."], Some("re"))], &[("order_by", "domain")]).await.expect_ok();
+    assert_eq!(domain_names(&re), ["beta.example.com", "gamma.example.org"]);
+    let none = read(vec![filter("tags", &["nothing"], None)], &[]).await.expect_ok();
+    assert!(domain_names(&none).is_empty());
+    assert_ne!(get(&prod, "id"), get(&none, "id"), "the id identifies the query");
+
+    // Bad input names the filter or the order.
+    assert_error_on(&read(vec![filter("price", &["1"], None)], &[]).await.diagnostics, "filter");
+    assert_error_on(&read(vec![filter("domain", &["(open"], Some("re"))], &[]).await.diagnostics, "filter");
+    assert_error_on(&read(vec![filter("domain", &["a"], Some("fuzzy"))], &[]).await.diagnostics, "filter");
+    assert_error_on(&read(vec![], &[("order_by", "price")]).await.diagnostics, "order_by");
+    assert_error_on(&read(vec![], &[("order", "sideways")]).await.diagnostics, "order");
+}
+
+#[tokio::test]
+async fn zone_file_of_a_domain_lists_its_records() {
+    let env = support::setup().await;
+    let client = sdk(&env);
+    let domain_id = zone(&client, "zone.example.com").await;
+    client
+        .domains()
+        .create_record(
+            domain_id,
+            &CreateDomainRecord { record_type: RecordType::A, name: Some("www".into()), target: Some("192.0.2.80".into()), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    let out = env
+        .h
+        .read_data_source("linode_domain_zonefile", obj(&[("domain_id", Value::from(domain_id))]))
+        .await
+        .expect_ok();
+    let lines: Vec<&str> = get(&out, "zone_file").as_elements().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(lines.first().copied(), Some(format!("; zone.example.com [{domain_id}]").as_str()));
+    assert!(lines.iter().any(|l| l.contains("SOA")), "{lines:?}");
+    assert!(lines.contains(&"www    A  192.0.2.80"), "{lines:?}");
+    assert_eq!(get(&out, "id"), &Value::from(domain_id.to_string()));
+
+    // A slave domain has no zone file of its own: empty, without waiting.
+    let slave = slave_zone(&client, "copy.example.com").await;
+    let started = std::time::Instant::now();
+    let out = env.h.read_data_source("linode_domain_zonefile", obj(&[("domain_id", Value::from(slave))])).await.expect_ok();
+    assert_eq!(get(&out, "zone_file"), &Value::list([]));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+
+    let missing = env.h.read_data_source("linode_domain_zonefile", obj(&[("domain_id", Value::from(424242))])).await;
+    assert!(missing.diagnostics.has_errors(), "{:?}", missing.diagnostics);
 }
