@@ -30,7 +30,14 @@ pub fn resources() -> Vec<Arc<dyn Resource>> {
 
 /// This family's data sources.
 pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(data_sources::bucket::BucketDataSource), Arc::new(data_sources::endpoints::EndpointsDataSource)]
+    use tfplugin::typed::data_source;
+    vec![
+        data_source(data_sources::bucket::BucketDataSource),
+        data_source(data_sources::cluster::ClusterDataSource),
+        data_source(data_sources::endpoints::EndpointsDataSource),
+        data_source(data_sources::quota::QuotaDataSource),
+        data_source(data_sources::quotas::QuotasDataSource),
+    ]
 }
 
 /// The region of a deprecated Object Storage cluster id (`us-east-1` → `us-east`).

@@ -60,7 +60,7 @@ fn generated_configuration_plans_with_no_changes() {
 
 #[test]
 fn generated_firewall_and_vpc_configuration_plans_with_no_changes() {
-    for cli in clis().into_iter().filter(|c| c.at_least(1, 5)) {
+    each_cli("generate-config-out for firewalls and VPCs", |c| c.at_least(1, 5), |cli| {
         let mock = Mock::start(&[]);
         let call = |method: &str, path: &str, body: serde_json::Value| {
             let (status, out) = mock.api(method, path, Some(body));
@@ -85,7 +85,7 @@ fn generated_firewall_and_vpc_configuration_plans_with_no_changes() {
         let vpc = call("POST", "/vpcs", json!({"label": "gen-vpc", "region": "fr-par", "description": "generated"}));
         let subnet = call("POST", &format!("/vpcs/{}/subnets", vpc["id"]), json!({"label": "web", "ipv4": "10.9.0.0/24"}));
 
-        let wd = Workdir::empty(&cli, &mock);
+        let wd = Workdir::empty(cli, &mock);
         let import = |to: &str, id: String| format!("import {{\n  to = {to}\n  id = \"{id}\"\n}}\n");
         wd.write(
             "main.tf",
@@ -106,5 +106,5 @@ fn generated_firewall_and_vpc_configuration_plans_with_no_changes() {
         wd.apply();
         let again = wd.plan_exit_code();
         assert_eq!(again.code, 0, "[{}] plan after generating config is not empty:\n{}\n{generated}", cli.name, again.all());
-    }
+    });
 }

@@ -3,13 +3,11 @@
 //! Linode configuration file profile instead of a token.
 
 use acceptance::Mock;
-use acceptance::terraform::{Workdir, clis};
+use acceptance::terraform::{Workdir, clis, each_cli};
 
 #[test]
 fn s3_keys_from_a_key_made_in_the_same_configuration() {
-    let clis: Vec<_> = clis().into_iter().filter(|c| c.at_least(1, 5)).collect();
-    assert!(!clis.is_empty(), "no Terraform CLI");
-    for cli in &clis {
+    each_cli("unknown provider arguments", |c| c.at_least(1, 5), |cli| {
         let mock = Mock::start(&[]);
         let wd = Workdir::empty(cli, &mock);
         wd.write(
@@ -45,7 +43,7 @@ resource "linode_object_storage_bucket" "versioned" {
         assert_eq!(again.code, 0, "[{}] second plan is not empty:\n{}", cli.name, again.all());
         wd.destroy();
         mock.assert_empty();
-    }
+    });
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod firewalls;
 mod lke;
 mod nodebalancers;
 mod object_storage;
+mod object_storage_data;
 mod provider;
 mod regions;
 mod secrets;

@@ -1,18 +1,18 @@
 //! Data source `linode_object_storage_bucket`.
 
 use serde::{Deserialize, Serialize};
-use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
 use tfplugin::schema::{Attribute, Schema};
-use tfplugin::{DataSource, Val, async_trait, validators};
+use tfplugin::typed::{DataRead, TypedDataSource};
+use tfplugin::{Diagnostics, Val, async_trait, validators};
 
 use crate::object_storage::cluster_to_region;
-use crate::common;
+use crate::{LinodeState, common};
 
 /// The data source.
-pub struct BucketDataSource;
+pub(crate) struct BucketDataSource;
 
 #[derive(Serialize, Deserialize, Default)]
-struct BucketData {
+pub(crate) struct BucketData {
     id: Val<String>,
     label: Val<String>,
     region: Val<String>,
@@ -26,7 +26,10 @@ struct BucketData {
 }
 
 #[async_trait]
-impl DataSource for BucketDataSource {
+impl TypedDataSource for BucketDataSource {
+    type Model = BucketData;
+    type Data = LinodeState;
+
     fn type_name(&self) -> &str {
         "linode_object_storage_bucket"
     }
@@ -60,24 +63,22 @@ impl DataSource for BucketDataSource {
             .attr("size", Attribute::number().computed().description("The bucket's size in bytes."))
     }
 
-    async fn read(&self, req: DataSourceReadRequest, resp: &mut DataSourceReadResponse) {
-        let diags = &mut resp.diagnostics;
-        let Some(state) = common::state(&req.ctx, diags) else { return };
-        let Some(mut m) = req.config_as::<BucketData>(diags) else { return };
+    async fn read(&self, req: DataRead<'_, BucketData, LinodeState>, diags: &mut Diagnostics) -> Option<BucketData> {
+        let (state, mut m) = (req.data, req.config);
         let label = m.label.get().cloned().unwrap_or_default();
         let Some(region) = m.region.get().cloned().or_else(|| m.cluster.get().map(|c| cluster_to_region(c))) else {
             diags.error_at("region", "Missing region", "Set `region` to find the bucket.");
-            return;
+            return None;
         };
         let b = match state.client.object_storage().get_bucket_opt(&region, &label).await {
             Ok(Some(b)) => b,
             Ok(None) => {
                 diags.error_at("label", "Bucket not found", format!("No bucket {label:?} in region {region:?}."));
-                return;
+                return None;
             }
             Err(e) => {
                 common::api_error_plain(diags, "Unable to read the bucket", &e);
-                return;
+                return None;
             }
         };
         m.id = Val::Known(format!("{}:{}", b.region, b.label));
@@ -85,15 +86,10 @@ impl DataSource for BucketDataSource {
         m.cluster = Val::Known(b.cluster.clone());
         m.hostname = Val::Known(b.hostname.clone());
         m.s3_endpoint = b.s3_endpoint.clone().into();
-        m.endpoint_type = b
-            .endpoint_type
-            .as_ref()
-            .and_then(|t| serde_json::to_value(t).ok())
-            .and_then(|v| v.as_str().map(str::to_string))
-            .into();
+        m.endpoint_type = b.endpoint_type.as_ref().map(|t| t.as_str().to_string()).into();
         m.created = Val::Known(b.created.clone());
         m.objects = Val::Known(b.objects as i64);
         m.size = Val::Known(b.size as i64);
-        resp.set_state(&m);
+        Some(m)
     }
 }

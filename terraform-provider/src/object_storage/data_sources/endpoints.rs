@@ -1,161 +1,92 @@
-//! Data source `linode_object_storage_endpoints`.
+//! `data "linode_object_storage_endpoints"`: the Object Storage S3 endpoints, narrowed by
+//! `filter` blocks and ordered.
 
+use linode_sdk::models::object_storage::ObjectStorageEndpoint;
 use serde::{Deserialize, Serialize};
-use tfplugin::data_source::{DataSourceReadRequest, DataSourceReadResponse};
-use tfplugin::schema::{Attribute, Block, Schema};
-use tfplugin::{AttributePath, DataSource, Type, Val, async_trait, validators};
+use tfplugin::schema::{Attribute, Schema};
+use tfplugin::typed::{DataRead, TypedDataSource};
+use tfplugin::{Diagnostics, Val, async_trait};
 
+use crate::common::filter::{FilterModel, Filterable, Query};
 use crate::object_storage::list_endpoints;
-use crate::common;
+use crate::{LinodeState, common};
+
+/// What `filter` and `order_by` may name (the official filterConfig: the API filters none).
+static FILTERABLE: Filterable =
+    Filterable { fields: &["endpoint_type", "region", "s3_endpoint"], api: &[], ordered: true };
 
 /// The data source.
-pub struct EndpointsDataSource;
-
-const FIELDS: &[&str] = &["endpoint_type", "region", "s3_endpoint"];
+pub(crate) struct EndpointsDataSource;
 
 #[derive(Serialize, Deserialize, Default)]
-struct EndpointsData {
+pub(crate) struct EndpointsModel {
     id: Val<String>,
-    #[serde(default)]
-    filter: Vec<Filter>,
-    endpoints: Val<Vec<Endpoint>>,
+    order_by: Val<String>,
+    order: Val<String>,
+    filter: Vec<FilterModel>,
+    endpoints: Val<Vec<EndpointModel>>,
 }
 
-#[derive(Serialize, Deserialize, Default, Clone)]
-struct Filter {
-    name: Val<String>,
-    values: Val<Vec<String>>,
-    match_by: Val<String>,
+/// One endpoint.
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+pub(crate) struct EndpointModel {
+    endpoint_type: String,
+    region: String,
+    s3_endpoint: Option<String>,
 }
 
-#[derive(Serialize, Deserialize, Default, Clone)]
-struct Endpoint {
-    region: Val<String>,
-    endpoint_type: Val<String>,
-    s3_endpoint: Val<String>,
-}
-
-impl Endpoint {
-    fn field(&self, name: &str) -> Option<&str> {
-        match name {
-            "region" => self.region.get(),
-            "endpoint_type" => self.endpoint_type.get(),
-            "s3_endpoint" => self.s3_endpoint.get(),
-            _ => None,
-        }
-        .map(String::as_str)
-    }
-}
-
-/// Whether `value` matches one of `values` by `match_by` (exact, substring or re).
-fn matches(value: &str, values: &[String], match_by: &str) -> Result<bool, String> {
-    for v in values {
-        let hit = match match_by {
-            "substring" => value.contains(v.as_str()),
-            "re" => regex::Regex::new(v).map_err(|e| format!("Invalid regular expression {v:?}: {e}"))?.is_match(value),
-            _ => value == v,
-        };
-        if hit {
-            return Ok(true);
+impl From<&ObjectStorageEndpoint> for EndpointModel {
+    fn from(e: &ObjectStorageEndpoint) -> Self {
+        EndpointModel {
+            endpoint_type: e.endpoint_type.as_str().to_string(),
+            region: e.region.clone(),
+            s3_endpoint: e.s3_endpoint.clone(),
         }
     }
-    Ok(false)
 }
 
 #[async_trait]
-impl DataSource for EndpointsDataSource {
+impl TypedDataSource for EndpointsDataSource {
+    type Model = EndpointsModel;
+    type Data = LinodeState;
+
     fn type_name(&self) -> &str {
         "linode_object_storage_endpoints"
     }
 
     fn schema(&self) -> Schema {
-        Schema::new()
-            .description("Object Storage S3 endpoints, one per region and endpoint type, optionally filtered.")
-            .attr("id", Attribute::string().computed().description("An id for this result."))
-            .attr(
-                "endpoints",
-                Attribute::list(Type::object([
-                    ("region", Type::String),
-                    ("endpoint_type", Type::String),
-                    ("s3_endpoint", Type::String),
-                ]))
-                .computed()
-                .description("The matching endpoints: region, endpoint_type (E0-E3) and s3_endpoint."),
-            )
-            .block(
-                "filter",
-                Block::set(
-                    Schema::new()
-                        .description("Keeps endpoints whose field matches one of the values (all filters must match).")
-                        .attr(
-                            "name",
-                            Attribute::string()
-                                .required()
-                                .validate(validators::one_of(FIELDS))
-                                .description("The field: endpoint_type, region or s3_endpoint."),
-                        )
-                        .attr("values", Attribute::list(Type::String).required().description("Values to match (any of them)."))
-                        .attr(
-                            "match_by",
-                            Attribute::string()
-                                .optional()
-                                .validate(validators::one_of(&["exact", "substring", "re"]))
-                                .description("How to match: exact (default), substring or re."),
-                        ),
-                ),
-            )
+        let string = |text: &str| Attribute::string().computed().description(text);
+        let endpoint = Schema::new()
+            .attr("endpoint_type", string("The endpoint type: `E0`, `E1`, `E2` or `E3`."))
+            .attr("region", string("The region of the endpoint, e.g. `us-east`."))
+            .attr("s3_endpoint", string("The S3 endpoint (host name); null when none is assigned to the account."));
+        FILTERABLE.schema(
+            Schema::new()
+                .description(
+                    "The Object Storage S3 endpoints, one per region and endpoint type, optionally narrowed by \
+                     `filter` blocks and ordered by `order_by`.",
+                )
+                .attr("endpoints", Attribute::list_nested(endpoint).computed().description("The endpoints that match.")),
+        )
     }
 
-    async fn read(&self, req: DataSourceReadRequest, resp: &mut DataSourceReadResponse) {
-        let diags = &mut resp.diagnostics;
-        let Some(state) = common::state(&req.ctx, diags) else { return };
-        let Some(mut m) = req.config_as::<EndpointsData>(diags) else { return };
-        let all = match list_endpoints(&state.client).await {
+    async fn validate(&self, config: &EndpointsModel, diags: &mut Diagnostics) {
+        Query::new(&config.filter, &config.order_by, &config.order).validate(diags);
+    }
+
+    async fn read(&self, req: DataRead<'_, EndpointsModel, LinodeState>, diags: &mut Diagnostics) -> Option<EndpointsModel> {
+        let (state, mut m) = (req.data, req.config);
+        let query = Query::new(&m.filter, &m.order_by, &m.order);
+        let endpoints = match list_endpoints(&state.client).await {
             Ok(e) => e,
             Err(e) => {
                 common::api_error_plain(diags, "Unable to list Object Storage endpoints", &e);
-                return;
+                return None;
             }
         };
-        let mut out = Vec::new();
-        'endpoints: for e in &all {
-            let ep = Endpoint {
-                region: Val::Known(e.region.clone()),
-                endpoint_type: serde_json::to_value(&e.endpoint_type)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .into(),
-                s3_endpoint: e.s3_endpoint.clone().into(),
-            };
-            for f in &m.filter {
-                let name = f.name.get().map(String::as_str).unwrap_or_default();
-                let values = f.values.get().cloned().unwrap_or_default();
-                let by = f.match_by.get().map(String::as_str).unwrap_or("exact");
-                match matches(ep.field(name).unwrap_or_default(), &values, by) {
-                    Ok(true) => {}
-                    Ok(false) => continue 'endpoints,
-                    Err(msg) => {
-                        diags.error_at(AttributePath::new("filter"), "Invalid filter", msg);
-                        return;
-                    }
-                }
-            }
-            out.push(ep);
-        }
-        m.id = Val::Known(format!("endpoints-{}", out.len()));
-        m.endpoints = Val::Known(out);
-        resp.set_state(&m);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn filters_match_by_mode() {
-        let v = vec!["us-".to_string()];
-        assert!(super::matches("us-east", &v, "substring").unwrap());
-        assert!(!super::matches("us-east", &v, "exact").unwrap());
-        assert!(super::matches("us-east", &["^us-e".to_string()], "re").unwrap());
-        assert!(super::matches("x", &["(".to_string()], "re").is_err());
+        let models: Vec<EndpointModel> = endpoints.iter().map(EndpointModel::from).collect();
+        m.endpoints = Val::Known(query.apply(models, diags));
+        m.id = Val::Known(query.id());
+        Some(m)
     }
 }
