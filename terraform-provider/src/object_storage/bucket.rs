@@ -8,7 +8,7 @@
 use linode_sdk::models::object_storage::{Bucket, CreateBucket, EndpointType, ObjectAcl, UpdateBucketAccess, UploadBucketSsl};
 use linode_sdk::s3::{LifecycleRule, VersioningStatus};
 use serde::{Deserialize, Serialize};
-use tfplugin::resource::{ImportRequest, ImportResponse};
+use tfplugin::resource::{ImportRequest, ImportResponse, UpgradeStateRequest, UpgradeStateResponse};
 use tfplugin::schema::{Attribute, Block, Pairing, Schema};
 use tfplugin::typed::{Applied, Create, PlanChange, Read, Refreshed, TypedResource, Update};
 use tfplugin::validators;
@@ -305,6 +305,7 @@ impl TypedResource for BucketResource {
         let place = |a: Attribute| kept(a.optional()).requires_replace().validate_with_data(ObjRegion);
         let endpoint = equality::normalized(|e: &str| e.trim_start_matches("https://").trim_end_matches('/').to_lowercase());
         Schema::new()
+            .version(1)
             .description(
                 "A Linode Object Storage bucket. Versioning and lifecycle rules are set through S3 with the \
                  resource's keys, the provider's `obj_access_key`/`obj_secret_key`, or a temporary key \
@@ -542,6 +543,14 @@ impl TypedResource for BucketResource {
             ),
             Err(e) => common::api_error_plain(diags, "Unable to delete the bucket", &e),
         }
+    }
+
+    /// Version 0 is linode/linode's state (terraform-plugin-sdk/v2: `""` for unset keys, empty
+    /// `cert` and `lifecycle_rule` lists) or this provider's before.
+    async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
+        let mut json = req.json;
+        tfplugin::upgrade::sdkv2_zero_values_to_null(&self.schema(), &mut json);
+        resp.set_json(&json);
     }
 
     async fn import(&self, _state: &LinodeState, req: ImportRequest, resp: &mut ImportResponse) {
