@@ -43,7 +43,9 @@ fn every_data_source_reads_what_exists_and_plans_clean() {
             let mock = Mock::start(&[]);
             let wd = Workdir::new(cli, &paths::example("data-sources").join(folder), &mock);
             wd.init();
-            wd.apply();
+            let applied = wd.apply();
+            // A scenario's `check` blocks say what its filters and orders must select.
+            assert!(!applied.all().contains("assertion failed"), "[{}/{folder}] {}", cli.name, applied.all());
             let outputs = wd.outputs();
             let map = outputs.as_object().unwrap_or_else(|| panic!("[{}/{folder}] no outputs", cli.name));
             assert!(!map.is_empty(), "[{}/{folder}] the scenario outputs nothing", cli.name);
@@ -53,6 +55,7 @@ fn every_data_source_reads_what_exists_and_plans_clean() {
             mock.clear_requests();
             let again = wd.plan_exit_code();
             assert_eq!(again.code, 0, "[{}/{folder}] second plan is not empty:\n{}", cli.name, again.all());
+            assert!(!again.all().contains("assertion failed"), "[{}/{folder}] {}", cli.name, again.all());
             wd.destroy();
             mock.assert_empty();
             runs += 1;
