@@ -75,5 +75,12 @@ data "linode_domain_record" "www" {
 }
 
 output "zone_id" {
-  value = data.linode_domain.zone.id
+  value = linode_domain.zone.id
+}
+
+# The data source's `id` and `domain` are optional, not computed (as in linode/linode): read
+# during this apply (the zone is made in the same run), the one not set stays null, so read a
+# computed attribute from it.
+output "zone_status" {
+  value = data.linode_domain.zone.status
 }
