@@ -102,8 +102,10 @@ impl std::fmt::Debug for ObjectStorageSettings {
 pub struct Polling {
     /// `event_poll_ms`: general status polling.
     pub event_poll: Duration,
-    /// `lke_node_ready_poll_ms`: node readiness polling for LKE pools.
-    pub lke_node_ready_poll: Duration,
+    /// `lke_node_ready_poll_ms`: a fixed interval for the LKE waits (kubeconfig, nodes, pool
+    /// counts, deletion); `None`: linode-sdk's default, intervals proportional to the time
+    /// waited (from 250 ms up to 10 s).
+    pub lke_node_ready_poll: Option<Duration>,
     /// `skip_lke_cluster_delete_poll`: return from a cluster delete without waiting.
     pub skip_lke_cluster_delete_poll: bool,
 }
@@ -141,7 +143,7 @@ impl LinodeState {
             object_storage: ObjectStorageSettings::default(),
             polling: Polling {
                 event_poll: Duration::from_millis(DEFAULT_EVENT_POLL_MS),
-                lke_node_ready_poll: Duration::from_millis(DEFAULT_LKE_NODE_READY_POLL_MS),
+                lke_node_ready_poll: None,
                 skip_lke_cluster_delete_poll: false,
             },
             catalog: Catalog::default(),
@@ -156,7 +158,6 @@ impl LinodeState {
 }
 
 const DEFAULT_EVENT_POLL_MS: u64 = 4000;
-const DEFAULT_LKE_NODE_READY_POLL_MS: u64 = 3000;
 
 /// The provider block as configured. Any argument may be unknown while planning (it depends on
 /// a resource of the same configuration); Terraform configures the provider again with known
@@ -261,7 +262,7 @@ impl Provider for LinodeProvider {
             .attr("max_retry_delay_ms", millis("Longest wait between retries of a failed API request."))
             .attr("event_poll_ms", millis("Interval between status polls while waiting. Defaults to LINODE_EVENT_POLL_MS, then 4000."))
             .attr("lke_event_poll_ms", millis("Accepted for compatibility with linode/linode; unused."))
-            .attr("lke_node_ready_poll_ms", millis("Interval between polls while waiting for LKE nodes to be ready (default 3000)."))
+            .attr("lke_node_ready_poll_ms", millis("A fixed interval between polls while waiting for LKE clusters and pools (kubeconfig, ready nodes, node counts, deletion). Unset: intervals grow with the time waited, a tenth of it, from 250 ms up to 10 s, so readiness is noticed within about 1.1× the time it took."))
             .attr(
                 "obj_access_key",
                 string("Object Storage access key for S3 operations. Defaults to LINODE_OBJ_ACCESS_KEY."),
@@ -351,11 +352,13 @@ impl Provider for LinodeProvider {
         let mut state = LinodeState::new(client);
         state.polling = Polling {
             event_poll: millis_or(&config.event_poll_ms, "LINODE_EVENT_POLL_MS", DEFAULT_EVENT_POLL_MS),
-            lke_node_ready_poll: millis_or(
-                &config.lke_node_ready_poll_ms,
-                "LINODE_LKE_NODE_READY_POLL_MS",
-                DEFAULT_LKE_NODE_READY_POLL_MS,
-            ),
+            lke_node_ready_poll: config
+                .lke_node_ready_poll_ms
+                .get()
+                .filter(|ms| **ms > 0)
+                .map(|ms| *ms as u64)
+                .or_else(|| self.env("LINODE_LKE_NODE_READY_POLL_MS").and_then(|s| s.parse().ok()))
+                .map(Duration::from_millis),
             skip_lke_cluster_delete_poll: config.skip_lke_cluster_delete_poll.get().copied().unwrap_or(false),
         };
         state.object_storage = ObjectStorageSettings {
