@@ -28,3 +28,8 @@ else
   cargo test --workspace --no-fail-fast
 fi
 cargo test --workspace --doc
+
+# The benchmark's quick mode as a smoke test (README "Benchmarks"), on the debug build the tests
+# used: every part must run to the end and write its report; no time is asserted.
+"${CARGO_TARGET_DIR:-target}/debug/bench" all --quick --bin-dir "${CARGO_TARGET_DIR:-target}/debug" \
+  --out "${CARGO_TARGET_DIR:-target}/bench-quick.md"

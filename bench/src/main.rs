@@ -10,6 +10,7 @@ mod mock;
 mod parts;
 mod procs;
 mod report;
+mod scale;
 mod sdk_list;
 mod stats;
 mod tf;

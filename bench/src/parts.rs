@@ -1,4 +1,4 @@
-//! `bench all`: runs the five parts and assembles the report.
+//! `bench all`: runs the parts and assembles the report.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -28,6 +28,10 @@ pub enum Part {
     Platform,
     /// Binary size and handshake time (part 5; the plan's peak RSS comes from `provider`).
     Footprint,
+    /// A one-resource plan against terraform_data (part 6).
+    SmallPlan,
+    /// A refresh of many domains with many records (part 7).
+    Fleet,
 }
 
 /// Options of `bench all`.
@@ -53,7 +57,7 @@ pub struct AllArgs {
     #[arg(long)]
     bin_dir: Option<PathBuf>,
     /// Record counts of the overhead benchmark.
-    #[arg(long, value_delimiter = ',', default_value = "100,500,1000")]
+    #[arg(long, value_delimiter = ',', default_value = "100,500,1000,5000")]
     counts: Vec<usize>,
     /// Repetitions of each plan (median taken).
     #[arg(long, default_value_t = 3)]
@@ -87,9 +91,19 @@ pub struct AllArgs {
     /// Repetitions of the handshake timing (median taken).
     #[arg(long, default_value_t = 7)]
     handshake_reps: usize,
+    /// Runs of each one-resource plan (median taken).
+    #[arg(long, default_value_t = 15)]
+    small_plan_reps: usize,
+    /// Domains of the fleet refresh.
+    #[arg(long, default_value_t = 100)]
+    fleet_domains: usize,
+    /// Records of each fleet domain.
+    #[arg(long, default_value_t = 50)]
+    fleet_records: usize,
 }
 
-struct Ctx {
+/// Where the binaries, Terraform and Python are.
+pub(crate) struct Ctx {
     root: PathBuf,
     bin_dir: PathBuf,
     terraform: PathBuf,
@@ -104,15 +118,15 @@ impl Ctx {
     fn mock(&self) -> PathBuf {
         self.bin_dir.join("linode-mock")
     }
-    fn start_mock(&self, extra: &[&str]) -> Res<Mock> {
+    pub(crate) fn start_mock(&self, extra: &[&str]) -> Res<Mock> {
         Mock::start(&self.mock(), extra)
     }
-    fn workdir(&self, mock: Option<&Mock>) -> Res<Workdir> {
+    pub(crate) fn workdir(&self, mock: Option<&Mock>) -> Res<Workdir> {
         Workdir::new(&self.terraform, &self.bin_dir, mock)
     }
 }
 
-fn progress(msg: &str) {
+pub(crate) fn progress(msg: &str) {
     eprintln!("bench: {msg}");
 }
 
@@ -129,11 +143,15 @@ pub fn run_all(mut args: AllArgs) -> Res<()> {
         args.kubeconfig_delay_ms = 600;
         args.handshake_reps = 3;
         args.platform_reps = 1;
+        args.small_plan_reps = 3;
+        args.fleet_domains = 5;
+        args.fleet_records = 4;
     }
     let root = crate::workspace_root();
     let self_exe = std::env::current_exe()?;
     let bin_dir = match &args.bin_dir {
-        Some(d) => d.clone(),
+        // Absolute: Terraform runs in other directories.
+        Some(d) => std::fs::canonicalize(d).map_err(|e| format!("{}: {e}", d.display()))?,
         None => self_exe.parent().ok_or("no binary folder")?.to_path_buf(),
     };
     let python = args
@@ -179,6 +197,12 @@ pub fn run_all(mut args: AllArgs) -> Res<()> {
     let footprint = run_part(want(Part::Footprint), "footprint", &mut failures, || {
         footprint_part(&ctx, &args)
     });
+    let small_plan = run_part(want(Part::SmallPlan), "small-plan", &mut failures, || {
+        crate::scale::small_plan_part(&ctx, args.small_plan_reps)
+    });
+    let fleet = run_part(want(Part::Fleet), "fleet", &mut failures, || {
+        crate::scale::fleet_part(&ctx, args.fleet_domains, args.fleet_records)
+    });
 
     if let Some(rows) = &overhead {
         overhead_sections(&mut report, rows, &args);
@@ -191,6 +215,12 @@ pub fn run_all(mut args: AllArgs) -> Res<()> {
     }
     if let Some(f) = &footprint {
         footprint_section(&mut report, f, overhead.as_deref());
+    }
+    if let Some(s) = &small_plan {
+        crate::scale::small_plan_section(&mut report, s);
+    }
+    if let Some(f) = &fleet {
+        crate::scale::fleet_section(&mut report, f);
     }
     for (name, err) in &failures {
         report.sections.push(Section {

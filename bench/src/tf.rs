@@ -152,19 +152,18 @@ impl Workdir {
     }
 }
 
+/// `required_providers` naming this provider, and its (empty) configuration block.
+fn linode_header() -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    linode = {{\n      source = \"{PROVIDER_SOURCE}\"\n    }}\n  }}\n}}\n\nprovider \"linode\" {{}}\n"
+    )
+}
+
 /// One `linode_domain` and `n` `linode_domain_record`s (A records) in it.
 pub fn linode_records_config(n: usize) -> String {
+    let header = linode_header();
     format!(
-        r#"terraform {{
-  required_providers {{
-    linode = {{
-      source = "{PROVIDER_SOURCE}"
-    }}
-  }}
-}}
-
-provider "linode" {{}}
-
+        r#"{header}
 resource "linode_domain" "bench" {{
   domain    = "bench-{n}.example.com"
   type      = "master"
@@ -207,6 +206,58 @@ resource "terraform_data" "r" {{
     record_type = "A"
     target      = "192.0.2.${{count.index % 250 + 1}}"
     ttl_sec     = 300
+  }}
+}}
+"#
+    )
+}
+
+/// `domains` `linode_domain`s with `records` A records each.
+pub fn linode_fleet_config(domains: usize, records: usize) -> String {
+    let header = linode_header();
+    format!(
+        r#"{header}
+resource "linode_domain" "d" {{
+  count = {domains}
+
+  domain    = "fleet-${{count.index}}.example.com"
+  type      = "master"
+  soa_email = "hostmaster@fleet-${{count.index}}.example.com"
+}}
+
+resource "linode_domain_record" "r" {{
+  count = {domains} * {records}
+
+  domain_id   = linode_domain.d[floor(count.index / {records})].id
+  name        = "host-${{count.index % {records}}}"
+  record_type = "A"
+  target      = "192.0.2.${{count.index % 250 + 1}}"
+}}
+"#
+    )
+}
+
+/// The fleet's graph in `terraform_data`.
+pub fn terraform_data_fleet_config(domains: usize, records: usize) -> String {
+    format!(
+        r#"resource "terraform_data" "d" {{
+  count = {domains}
+
+  input = {{
+    domain    = "fleet-${{count.index}}.example.com"
+    type      = "master"
+    soa_email = "hostmaster@fleet-${{count.index}}.example.com"
+  }}
+}}
+
+resource "terraform_data" "r" {{
+  count = {domains} * {records}
+
+  input = {{
+    domain_id   = terraform_data.d[floor(count.index / {records})].id
+    name        = "host-${{count.index % {records}}}"
+    record_type = "A"
+    target      = "192.0.2.${{count.index % 250 + 1}}"
   }}
 }}
 "#

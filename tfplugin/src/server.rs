@@ -35,16 +35,34 @@ use convert::{diags_to_pb, path_to_pb, schema_to_pb};
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A registered object with its schema computed once.
+/// A registered resource, data source or ephemeral resource. Its schema is built on first use:
+/// Terraform starts the provider several times per command, and most starts touch one or two
+/// types (GetProviderSchema, which needs them all, is called once per command).
 struct Entry<T: ?Sized> {
     imp: Arc<T>,
-    schema: Schema,
-    ty: Type,
+    schema_of: fn(&T) -> Schema,
+    built: std::sync::OnceLock<(Schema, Type)>,
 }
 
 impl<T: ?Sized> Entry<T> {
-    fn new(imp: Arc<T>, schema: Schema) -> Entry<T> {
-        let ty = schema.value_type();
-        Entry { imp, schema, ty }
+    fn new(imp: Arc<T>, schema_of: fn(&T) -> Schema) -> Entry<T> {
+        Entry { imp, schema_of, built: std::sync::OnceLock::new() }
+    }
+
+    fn built(&self) -> &(Schema, Type) {
+        self.built.get_or_init(|| {
+            let schema = (self.schema_of)(&self.imp);
+            let ty = schema.value_type();
+            (schema, ty)
+        })
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.built().0
+    }
+
+    fn ty(&self) -> &Type {
+        &self.built().1
     }
 }
 
@@ -69,14 +87,13 @@ struct Inner {
 fn register<T: ?Sized>(
     items: Vec<Arc<T>>,
     name: impl Fn(&T) -> String,
-    schema: impl Fn(&T) -> Schema,
+    schema: fn(&T) -> Schema,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, Entry<T>> {
     let mut out = BTreeMap::new();
     for item in items {
         let n = name(&item);
-        let s = schema(&item);
-        if out.insert(n.clone(), Entry::new(item, s)).is_some() {
+        if out.insert(n.clone(), Entry::new(item, schema)).is_some() {
             diags.error("Duplicate type name", format!("{n} is registered twice by the provider"));
         }
     }
@@ -116,19 +133,19 @@ impl ProviderService {
     /// The schema of resource `name`, if registered.
     #[allow(dead_code)]
     pub(crate) fn resource_schema(&self, name: &str) -> Option<&Schema> {
-        self.inner.resources.get(name).map(|e| &e.schema)
+        self.inner.resources.get(name).map(|e| e.schema())
     }
 
     /// The schema of data source `name`, if registered.
     #[allow(dead_code)]
     pub(crate) fn data_source_schema(&self, name: &str) -> Option<&Schema> {
-        self.inner.data_sources.get(name).map(|e| &e.schema)
+        self.inner.data_sources.get(name).map(|e| e.schema())
     }
 
     /// The schema of ephemeral resource `name`, if registered.
     #[allow(dead_code)]
     pub(crate) fn ephemeral_schema(&self, name: &str) -> Option<&Schema> {
-        self.inner.ephemerals.get(name).map(|e| &e.schema)
+        self.inner.ephemerals.get(name).map(|e| e.schema())
     }
 
     /// The provider's schema.
@@ -260,12 +277,12 @@ impl pb::provider_server::Provider for ProviderService {
         let i = &self.inner;
         Ok(Response::new(pb::get_provider_schema::Response {
             provider: Some(schema_to_pb(&i.schema)),
-            resource_schemas: i.resources.iter().map(|(n, e)| (n.clone(), schema_to_pb(&e.schema))).collect(),
-            data_source_schemas: i.data_sources.iter().map(|(n, e)| (n.clone(), schema_to_pb(&e.schema))).collect(),
+            resource_schemas: i.resources.iter().map(|(n, e)| (n.clone(), schema_to_pb(e.schema()))).collect(),
+            data_source_schemas: i.data_sources.iter().map(|(n, e)| (n.clone(), schema_to_pb(e.schema()))).collect(),
             ephemeral_resource_schemas: i
                 .ephemerals
                 .iter()
-                .map(|(n, e)| (n.clone(), schema_to_pb(&e.schema)))
+                .map(|(n, e)| (n.clone(), schema_to_pb(e.schema())))
                 .collect(),
             diagnostics: diags_to_pb(&i.setup_diags),
             server_capabilities: Some(capabilities()),
@@ -337,10 +354,10 @@ impl pb::provider_server::Provider for ProviderService {
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, entry.schema(), decode_dv(req.config.as_ref(), entry.ty()), resp);
         // Terraform before 1.11 sends no capabilities: no write-only support.
         let wo = req.client_capabilities.is_some_and(|c| c.write_only_attributes_allowed);
-        Self::validate_attributes(&entry.schema, &config, wo, &mut diags);
+        Self::validate_attributes(entry.schema(), &config, wo, &mut diags);
         entry.imp.validate(&ValidateRequest { config }, &mut diags).await;
         Ok(Response::new(resp(&diags)))
     }
@@ -364,29 +381,29 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unable to upgrade resource state", "Only JSON state is supported (no legacy flatmap).");
             return Ok(Response::new(resp(&diags)));
         }
-        let state = if req.version == entry.schema.version {
-            decode_or_return!(diags, &entry.schema, crate::value::decode_json_lenient(&raw.json, &entry.ty), resp)
-        } else if req.version > entry.schema.version {
+        let state = if req.version == entry.schema().version {
+            decode_or_return!(diags, entry.schema(), crate::value::decode_json_lenient(&raw.json, entry.ty()), resp)
+        } else if req.version > entry.schema().version {
             diags.error(
                 "Unable to upgrade resource state",
                 format!(
                     "The state was written by a newer provider (schema version {} > {}).",
-                    req.version, entry.schema.version
+                    req.version, entry.schema().version
                 ),
             );
             return Ok(Response::new(resp(&diags)));
         } else {
             let json: serde_json::Value = decode_or_return!(
                 diags,
-                &entry.schema,
+                entry.schema(),
                 serde_json::from_slice(&raw.json).map_err(|e| crate::ValueError::new(e.to_string())),
                 resp
             );
             let mut out =
                 UpgradeStateResponse {
-                state: entry.schema.empty_value(),
+                state: entry.schema().empty_value(),
                 diagnostics: Diagnostics::new(),
-                ty: entry.ty.clone(),
+                ty: entry.ty().clone(),
             };
             let r = UpgradeStateRequest { ctx: self.ctx(), version: req.version, json };
             entry.imp.upgrade_state(r, &mut out).await;
@@ -394,9 +411,9 @@ impl pb::provider_server::Provider for ProviderService {
             if diags.has_errors() {
                 return Ok(Response::new(resp(&diags)));
             }
-            decode_or_return!(diags, &entry.schema, out.state.conform(&entry.ty), resp)
+            decode_or_return!(diags, entry.schema(), out.state.conform(entry.ty()), resp)
         };
-        let upgraded = decode_or_return!(diags, &entry.schema, encode_dv(&state, &entry.ty), resp);
+        let upgraded = decode_or_return!(diags, entry.schema(), encode_dv(&state, entry.ty()), resp);
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state: Some(upgraded),
             diagnostics: diags_to_pb(&diags),
@@ -416,7 +433,7 @@ impl pb::provider_server::Provider for ProviderService {
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
             return Ok(Response::new(resp(&diags)));
         };
-        let state = decode_or_return!(diags, &entry.schema, decode_dv(req.current_state.as_ref(), &entry.ty), resp);
+        let state = decode_or_return!(diags, entry.schema(), decode_dv(req.current_state.as_ref(), entry.ty()), resp);
         if state.is_null() {
             return Ok(Response::new(resp(&diags)));
         }
@@ -425,7 +442,7 @@ impl pb::provider_server::Provider for ProviderService {
             state: state.clone(),
             private: private.clone(),
             diagnostics: Diagnostics::new(),
-            ty: entry.ty.clone(),
+            ty: entry.ty().clone(),
         };
         let r = ReadRequest { ctx: self.ctx(), state: state.clone(), private };
         let ran = self.cancellable(&mut diags, entry.imp.read(r, &mut out)).await;
@@ -433,14 +450,14 @@ impl pb::provider_server::Provider for ProviderService {
         if ran.is_none() || diags.has_errors() {
             return Ok(Response::new(resp(&diags)));
         }
-        let mut new = decode_or_return!(diags, &entry.schema, out.state.conform(&entry.ty), resp);
-        plan::null_write_only(&entry.schema, &mut new);
-        plan::keep_semantically_equal(&entry.schema, &state, &mut new);
+        let mut new = decode_or_return!(diags, entry.schema(), out.state.conform(entry.ty()), resp);
+        plan::null_write_only(entry.schema(), &mut new);
+        plan::keep_semantically_equal(entry.schema(), &state, &mut new);
         if !new.is_wholly_known() {
             diags.error("Provider returned unknown values from read", "Every value must be known after read.");
             return Ok(Response::new(resp(&diags)));
         }
-        let new_state = decode_or_return!(diags, &entry.schema, encode_dv(&new, &entry.ty), resp);
+        let new_state = decode_or_return!(diags, entry.schema(), encode_dv(&new, entry.ty()), resp);
         Ok(Response::new(pb::read_resource::Response {
             new_state: Some(new_state),
             diagnostics: diags_to_pb(&diags),
@@ -465,10 +482,10 @@ impl pb::provider_server::Provider for ProviderService {
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
             return Ok(Response::new(resp(&diags)));
         };
-        let prior = decode_or_return!(diags, &entry.schema, decode_dv(req.prior_state.as_ref(), &entry.ty), resp);
-        let proposed = decode_or_return!(diags, &entry.schema, decode_dv(req.proposed_new_state.as_ref(), &entry.ty), resp);
-        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
-        let planned = plan::plan_resource(&entry.schema, &prior, &proposed, &config);
+        let prior = decode_or_return!(diags, entry.schema(), decode_dv(req.prior_state.as_ref(), entry.ty()), resp);
+        let proposed = decode_or_return!(diags, entry.schema(), decode_dv(req.proposed_new_state.as_ref(), entry.ty()), resp);
+        let config = decode_or_return!(diags, entry.schema(), decode_dv(req.config.as_ref(), entry.ty()), resp);
+        let planned = plan::plan_resource(entry.schema(), &prior, &proposed, &config);
         diags.extend(planned.diagnostics);
         if let Some(data) = self.ctx().provider_data {
             for check in &planned.data_checks {
@@ -487,14 +504,14 @@ impl pb::provider_server::Provider for ProviderService {
                 plan: planned_state,
                 requires_replace,
                 private,
-                ty: entry.ty.clone(),
+                ty: entry.ty().clone(),
             };
             entry.imp.modify_plan(&mut m, &mut diags).await;
-            planned_state = decode_or_return!(diags, &entry.schema, m.plan.conform(&entry.ty), resp);
+            planned_state = decode_or_return!(diags, entry.schema(), m.plan.conform(entry.ty()), resp);
             requires_replace = m.requires_replace;
             private = m.private;
         }
-        let encoded = decode_or_return!(diags, &entry.schema, encode_dv(&planned_state, &entry.ty), resp);
+        let encoded = decode_or_return!(diags, entry.schema(), encode_dv(&planned_state, entry.ty()), resp);
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state: Some(encoded),
             requires_replace: requires_replace.iter().map(path_to_pb).collect(),
@@ -521,9 +538,9 @@ impl pb::provider_server::Provider for ProviderService {
         let Some(entry) = self.resource(&req.type_name, &mut diags) else {
             return Ok(Response::new(resp(&diags)));
         };
-        let prior = decode_or_return!(diags, &entry.schema, decode_dv(req.prior_state.as_ref(), &entry.ty), resp);
-        let planned = decode_or_return!(diags, &entry.schema, decode_dv(req.planned_state.as_ref(), &entry.ty), resp);
-        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let prior = decode_or_return!(diags, entry.schema(), decode_dv(req.prior_state.as_ref(), entry.ty()), resp);
+        let planned = decode_or_return!(diags, entry.schema(), decode_dv(req.planned_state.as_ref(), entry.ty()), resp);
+        let config = decode_or_return!(diags, entry.schema(), decode_dv(req.config.as_ref(), entry.ty()), resp);
         let private = PrivateState::from_bytes(&req.planned_private);
         let ctx = self.ctx();
 
@@ -536,7 +553,7 @@ impl pb::provider_server::Provider for ProviderService {
                 return Ok(Response::new(resp(&diags)));
             }
             return Ok(Response::new(pb::apply_resource_change::Response {
-                new_state: Some(decode_or_return!(diags, &entry.schema, encode_dv(&Value::Null, &entry.ty), resp)),
+                new_state: Some(decode_or_return!(diags, entry.schema(), encode_dv(&Value::Null, entry.ty()), resp)),
                 diagnostics: diags_to_pb(&diags),
                 ..Default::default()
             }));
@@ -547,7 +564,7 @@ impl pb::provider_server::Provider for ProviderService {
             state: planned.clone(),
             private: private.clone(),
             diagnostics: Diagnostics::new(),
-            ty: entry.ty.clone(),
+            ty: entry.ty().clone(),
         };
         let ran = if creating {
             let r = CreateRequest { ctx, config: config.clone(), plan: planned.clone(), private };
@@ -557,10 +574,10 @@ impl pb::provider_server::Provider for ProviderService {
             self.cancellable(&mut diags, entry.imp.update(r, &mut out)).await
         };
         diags.extend(out.diagnostics);
-        let mut new = match out.state.conform(&entry.ty) {
+        let mut new = match out.state.conform(entry.ty()) {
             Ok(v) => v,
             Err(e) => {
-                diags.push(crate::redact::value_error(&entry.schema, e).into());
+                diags.push(crate::redact::value_error(entry.schema(), e).into());
                 Value::Null
             }
         };
@@ -570,18 +587,18 @@ impl pb::provider_server::Provider for ProviderService {
                 new = prior;
             }
         } else {
-            plan::keep_semantically_equal(&entry.schema, &planned, &mut new);
-            for path in plan::restore_configured(&entry.schema, &config, &planned, &mut new) {
+            plan::keep_semantically_equal(entry.schema(), &planned, &mut new);
+            for path in plan::restore_configured(entry.schema(), &config, &planned, &mut new) {
                 tracing::info!(%path, "provider returned a value different from the plan; keeping the planned value");
             }
-            let check = plan::check_apply_result(&entry.schema, &planned, &new);
+            let check = plan::check_apply_result(entry.schema(), &planned, &new);
             if check.has_errors() {
                 diags.extend(check);
                 new = if creating { Value::Null } else { prior };
             }
         }
-        plan::null_write_only(&entry.schema, &mut new);
-        let new_state = decode_or_return!(diags, &entry.schema, encode_dv(&new, &entry.ty), resp);
+        plan::null_write_only(entry.schema(), &mut new);
+        let new_state = decode_or_return!(diags, entry.schema(), encode_dv(&new, entry.ty()), resp);
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state: Some(new_state),
             private: out.private.to_bytes(),
@@ -605,10 +622,10 @@ impl pb::provider_server::Provider for ProviderService {
             return Ok(Response::new(resp(&diags)));
         };
         let mut out = ImportResponse {
-            state: entry.schema.empty_value(),
+            state: entry.schema().empty_value(),
             private: PrivateState::default(),
             diagnostics: Diagnostics::new(),
-            ty: entry.ty.clone(),
+            ty: entry.ty().clone(),
             id: req.id.clone(),
         };
         let r = ImportRequest { ctx: self.ctx(), id: req.id.clone() };
@@ -617,12 +634,12 @@ impl pb::provider_server::Provider for ProviderService {
         if ran.is_none() || diags.has_errors() {
             return Ok(Response::new(resp(&diags)));
         }
-        let state = decode_or_return!(diags, &entry.schema, out.state.conform(&entry.ty), resp);
+        let state = decode_or_return!(diags, entry.schema(), out.state.conform(entry.ty()), resp);
         if state.is_null() {
             diags.error("Import returned no state", "The resource's import produced a null state.");
             return Ok(Response::new(resp(&diags)));
         }
-        let encoded = decode_or_return!(diags, &entry.schema, encode_dv(&state, &entry.ty), resp);
+        let encoded = decode_or_return!(diags, entry.schema(), encode_dv(&state, entry.ty()), resp);
         Ok(Response::new(pb::import_resource_state::Response {
             imported_resources: vec![pb::import_resource_state::ImportedResource {
                 type_name: req.type_name.clone(),
@@ -646,8 +663,8 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unknown data source", format!("The provider has no data source {:?}.", req.type_name));
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
-        Self::validate_attributes(&entry.schema, &config, true, &mut diags);
+        let config = decode_or_return!(diags, entry.schema(), decode_dv(req.config.as_ref(), entry.ty()), resp);
+        Self::validate_attributes(entry.schema(), &config, true, &mut diags);
         entry.imp.validate(&ValidateRequest { config }, &mut diags).await;
         Ok(Response::new(resp(&diags)))
     }
@@ -667,21 +684,21 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unknown data source", format!("The provider has no data source {:?}.", req.type_name));
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, entry.schema(), decode_dv(req.config.as_ref(), entry.ty()), resp);
         let mut out =
-            DataSourceReadResponse { state: config.clone(), diagnostics: Diagnostics::new(), ty: entry.ty.clone() };
+            DataSourceReadResponse { state: config.clone(), diagnostics: Diagnostics::new(), ty: entry.ty().clone() };
         let r = DataSourceReadRequest { ctx: self.ctx(), config };
         let ran = self.cancellable(&mut diags, entry.imp.read(r, &mut out)).await;
         diags.extend(out.diagnostics);
         if ran.is_none() || diags.has_errors() {
             return Ok(Response::new(resp(&diags)));
         }
-        let state = decode_or_return!(diags, &entry.schema, out.state.conform(&entry.ty), resp);
+        let state = decode_or_return!(diags, entry.schema(), out.state.conform(entry.ty()), resp);
         if !state.is_wholly_known() {
             diags.error("Data source returned unknown values", "Every value must be known after read.");
             return Ok(Response::new(resp(&diags)));
         }
-        let encoded = decode_or_return!(diags, &entry.schema, encode_dv(&state, &entry.ty), resp);
+        let encoded = decode_or_return!(diags, entry.schema(), encode_dv(&state, entry.ty()), resp);
         Ok(Response::new(pb::read_data_source::Response {
             state: Some(encoded),
             diagnostics: diags_to_pb(&diags),
@@ -701,8 +718,8 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unknown ephemeral resource", format!("No ephemeral resource {:?}.", req.type_name));
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
-        Self::validate_attributes(&entry.schema, &config, true, &mut diags);
+        let config = decode_or_return!(diags, entry.schema(), decode_dv(req.config.as_ref(), entry.ty()), resp);
+        Self::validate_attributes(entry.schema(), &config, true, &mut diags);
         entry.imp.validate(&ValidateRequest { config }, &mut diags).await;
         Ok(Response::new(resp(&diags)))
     }
@@ -721,13 +738,13 @@ impl pb::provider_server::Provider for ProviderService {
             diags.error("Unknown ephemeral resource", format!("No ephemeral resource {:?}.", req.type_name));
             return Ok(Response::new(resp(&diags)));
         };
-        let config = decode_or_return!(diags, &entry.schema, decode_dv(req.config.as_ref(), &entry.ty), resp);
+        let config = decode_or_return!(diags, entry.schema(), decode_dv(req.config.as_ref(), entry.ty()), resp);
         let mut out = OpenResponse {
             result: config.clone(),
             private: PrivateState::default(),
             renew_at: None,
             diagnostics: Diagnostics::new(),
-            ty: entry.ty.clone(),
+            ty: entry.ty().clone(),
         };
         let r = OpenRequest { ctx: self.ctx(), config };
         let ran = self.cancellable(&mut diags, entry.imp.open(r, &mut out)).await;
@@ -735,8 +752,8 @@ impl pb::provider_server::Provider for ProviderService {
         if ran.is_none() || diags.has_errors() {
             return Ok(Response::new(resp(&diags)));
         }
-        let result = decode_or_return!(diags, &entry.schema, out.result.conform(&entry.ty), resp);
-        let encoded = decode_or_return!(diags, &entry.schema, encode_dv(&result, &entry.ty), resp);
+        let result = decode_or_return!(diags, entry.schema(), out.result.conform(entry.ty()), resp);
+        let encoded = decode_or_return!(diags, entry.schema(), encode_dv(&result, entry.ty()), resp);
         Ok(Response::new(pb::open_ephemeral_resource::Response {
             diagnostics: diags_to_pb(&diags),
             renew_at: out.renew_at.map(prost_types::Timestamp::from),
