@@ -24,5 +24,7 @@ done
 
 bash scripts/setup-tools.sh
 cargo build --release -p terraform-provider-linode -p linode-mock -p bench
+# tfplugin's smallest provider: the one-resource plan's floor (what any plugin process costs).
+cargo build --release -p tfplugin --example hello_provider
 bin="${CARGO_TARGET_DIR:-$root/target}/release"
 exec "$bin/bench" all --out "$out" "$@"

@@ -124,6 +124,11 @@ impl Ctx {
     pub(crate) fn workdir(&self, mock: Option<&Mock>) -> Res<Workdir> {
         Workdir::new(&self.terraform, &self.bin_dir, mock)
     }
+    /// tfplugin's smallest example provider (`cargo build -p tfplugin --example hello_provider`),
+    /// when built next to the provider.
+    pub(crate) fn hello_provider(&self) -> Option<PathBuf> {
+        Some(self.bin_dir.join("examples/hello_provider")).filter(|p| p.is_file())
+    }
 }
 
 pub(crate) fn progress(msg: &str) {

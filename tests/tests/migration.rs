@@ -1,7 +1,9 @@
 //! Moving from linode/linode: state written by the official provider (v3.13) continues with
 //! this one. Each folder under tests/fixtures/migration/ holds:
 //! - `setup.json`: the API calls that make the objects the state describes, in order, each
-//!   `{"method", "path", "body", "save"}`; a response saved as `NAME` is available to later calls
+//!   `{"method", "path", "body", "save"}` (or `{"s3_put": {"bucket", "key", "body"}, "save"}`,
+//!   an object put over S3 with the emulator's keys, saving its `etag` and `version_id`); a
+//!   response saved as `NAME` is available to later calls
 //!   and to the state template as `${NAME.field}` (dotted paths, numeric indexes into lists; in a
 //!   body, a string that is exactly `"${NAME.field}"` is replaced by the JSON value, so ids stay
 //!   numbers);
@@ -92,6 +94,13 @@ fn setup(mock: &Mock, dir: &Path) -> serde_json::Map<String, Value> {
     let text = std::fs::read_to_string(dir.join("setup.json")).unwrap_or_else(|_| "[]".into());
     let calls: Vec<Value> = serde_json::from_str(&text).expect("setup.json");
     for call in calls {
+        if let Some(put) = call.get("s3_put") {
+            let response = s3_put(mock, &render_body(put, &saved));
+            if let Some(name) = call["save"].as_str() {
+                saved.insert(name.to_string(), response);
+            }
+            continue;
+        }
         let method = call["method"].as_str().unwrap_or("POST");
         let path = render(call["path"].as_str().expect("path"), &saved);
         let body = call.get("body").map(|b| render_body(b, &saved));
@@ -102,6 +111,23 @@ fn setup(mock: &Mock, dir: &Path) -> serde_json::Map<String, Value> {
         }
     }
     saved
+}
+
+/// Puts `{"bucket", "key", "body"}` over S3 with the emulator's root keys; answers
+/// `{"etag", "version_id"}` (`version_id` null in an unversioned bucket).
+fn s3_put(mock: &Mock, put: &Value) -> Value {
+    let field = |name: &str| put[name].as_str().unwrap_or_else(|| panic!("s3_put needs {name}: {put}")).to_string();
+    let config = linode_sdk::s3::S3Config::new(&mock.s3_url, &mock.s3_access_key, &mock.s3_secret_key);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let out = runtime
+        .block_on(async {
+            let s3 = linode_sdk::s3::S3Client::new(config)?;
+            s3.put_object(&field("bucket"), &field("key"), field("body").into_bytes()).await
+        })
+        .unwrap_or_else(|e| panic!("s3_put {put}: {e}"));
+    // As state holds it: without the quotes S3 puts around an ETag.
+    let etag = out.etag.map(|e| e.trim_matches('"').to_string());
+    serde_json::json!({"etag": etag, "version_id": out.version_id})
 }
 
 #[test]
@@ -115,6 +141,9 @@ fn official_state_continues_with_no_changes() {
             let mock = Mock::start(&["--node-ready-delay-ms", "0", "--kubeconfig-delay-ms", "0"]);
             let saved = setup(&mock, dir);
             let mut wd = Workdir::new(cli, dir, &mock);
+            // Objects and bucket settings are read over S3 with the provider's keys.
+            wd.set_env("LINODE_OBJ_ACCESS_KEY", &mock.s3_access_key);
+            wd.set_env("LINODE_OBJ_SECRET_KEY", &mock.s3_secret_key);
             // Installed as a release is (a filesystem mirror, no development override).
             wd.use_filesystem_mirror();
             // The configuration may name what setup made (`cluster_id = ${cluster.id}`).
