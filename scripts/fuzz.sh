@@ -11,9 +11,11 @@
 # runaway memory and broken round trips; ASan would add little for twice the time. Set
 # FUZZ_SANITIZER=address to try it anyway (it sets RUSTC_BOOTSTRAP=1 for that build).
 #
-# New inputs that find coverage are kept in fuzz/corpus/<target>/ (minimise before committing:
-# `cargo fuzz cmin <target> --sanitizer none`); a crash is written to fuzz/artifacts/<target>/
-# and the script exits non-zero. Copy a crash into fuzz/regressions/<target>/ once fixed: the
+# The committed corpus, fuzz/corpus/<target>/, is read only: libFuzzer writes new inputs, and
+# shrinks inputs in place, in its first folder, so that is fuzz/new-corpus/<target>/ (git-ignored).
+# To keep what it found, merge it into the committed corpus (only inputs that add coverage):
+# `target/<host>/release/<target> -merge=1 corpus/<target> new-corpus/<target>`. A crash is
+# written to fuzz/artifacts/<target>/ and the script exits non-zero. Copy a crash into fuzz/regressions/<target>/ once fixed: the
 # normal test suite replays the corpus and the regressions (tfplugin's tests/it/fuzz_corpus.rs,
 # linode-sdk's and linode-mock's tests/fuzz_corpus.rs).
 set -euo pipefail
@@ -39,9 +41,9 @@ bin="target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 failed=()
 for target in $(cargo fuzz list); do
-  mkdir -p "corpus/$target" "artifacts/$target"
+  mkdir -p "corpus/$target" "new-corpus/$target" "artifacts/$target"
   echo "== $target: ${seconds}s"
-  if "$bin/$target" "corpus/$target" "-artifact_prefix=artifacts/$target/" \
+  if "$bin/$target" "new-corpus/$target" "corpus/$target" "-artifact_prefix=artifacts/$target/" \
       "-max_total_time=$seconds" -rss_limit_mb=2048 -print_final_stats=1 2>"artifacts/$target.log"; then
     grep -E '^stat::number_of_executed_units|^Done' "artifacts/$target.log" || true
   else
