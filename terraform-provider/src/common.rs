@@ -102,8 +102,11 @@ pub fn parse_id(id: &str, attr: &str, diags: &mut Diagnostics) -> Option<u64> {
 /// reads wait for that listing, and every read is served from it. Writes invalidate the parent's
 /// entry so later reads in the same process see them.
 pub struct ListCache<T> {
-    entries: Mutex<HashMap<String, Arc<OnceCell<Arc<Vec<T>>>>>>,
+    entries: Mutex<HashMap<String, Listing<T>>>,
 }
+
+/// One parent's listing: filled once, shared by the reads that wait for it.
+type Listing<T> = Arc<OnceCell<Arc<Vec<T>>>>;
 
 impl<T> Default for ListCache<T> {
     fn default() -> Self {

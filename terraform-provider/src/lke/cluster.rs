@@ -654,7 +654,6 @@ impl TypedResource for ClusterResource {
             k8s_version: version_changes.then(|| m.k8s_version.get().cloned()).flatten(),
             tags: (m.tags != prior.tags).then(|| m.tags.get().cloned().unwrap_or_default()),
             control_plane: (m.control_plane != prior.control_plane).then(|| m.control_plane.first().map(control_plane_options)).flatten(),
-            ..Default::default()
         };
         if put != UpdateLkeCluster::default()
             && let Err(e) = lke.update(id, &put).await
