@@ -10,11 +10,7 @@ use linode_sdk::models::object_storage::CreateObjectStorageKey;
 use linode_sdk::{Client, ListParams};
 use tfplugin::Value;
 
-use crate::support::{self, Env};
-
-fn sdk(env: &Env) -> Client {
-    Client::builder().token(env.mock.token()).base_url(env.mock.api_url()).build().expect("sdk client")
-}
+use crate::support::{self, sdk};
 
 fn domain(name: &str) -> Value {
     Value::object([

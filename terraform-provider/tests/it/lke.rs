@@ -3,25 +3,16 @@
 
 use std::time::Duration;
 
-use linode_sdk::Client;
 use linode_sdk::models::lke::UpdateNodePool;
 use tfplugin::{AttributePath, Diagnostics, Value};
 
 use terraform_provider_linode::LinodeProvider;
 use tfplugin::testing::Harness;
 
-use crate::support::{Env, assert_no_errors, provider_config, setup};
+use crate::support::{Env, assert_no_errors, provider_config, setup, sdk};
 
 const CLUSTER: &str = "linode_lke_cluster";
 const POOL: &str = "linode_lke_node_pool";
-
-fn sdk(env: &Env) -> Client {
-    Client::builder()
-        .token(env.mock.token())
-        .base_url(env.mock.api_url())
-        .build()
-        .expect("sdk client")
-}
 
 fn pool(ty: &str, count: i64) -> Value {
     Value::object([("type", Value::from(ty)), ("count", Value::from(count))])

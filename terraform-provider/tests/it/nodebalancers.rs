@@ -10,36 +10,10 @@ use linode_sdk::models::nodebalancers::{
 use linode_sdk::{Client, ListParams};
 use tfplugin::Value;
 
-use crate::support::{self, Env, api_calls, assert_error_on, assert_no_errors};
+use crate::support::{self, Env, api_calls, assert_error_on, assert_no_errors, sdk, obj, get, id_of};
 
 const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEfake\n-----END PRIVATE KEY-----\n";
-
-fn sdk(env: &Env) -> Client {
-    Client::builder()
-        .token(env.mock.token())
-        .base_url(env.mock.api_url())
-        .build()
-        .expect("sdk client")
-}
-
-fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
-}
-
-fn get<'a>(state: &'a Value, attr: &str) -> &'a Value {
-    state
-        .get(attr)
-        .unwrap_or_else(|| panic!("no attribute {attr} in {state:?}"))
-}
-
-fn id_of(state: &Value) -> u64 {
-    get(state, "id")
-        .as_str()
-        .expect("id")
-        .parse()
-        .expect("numeric id")
-}
 
 async fn nb_count(client: &Client) -> usize {
     client

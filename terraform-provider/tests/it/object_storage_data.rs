@@ -5,11 +5,7 @@ use linode_mock::catalog::OBJ_ENDPOINTS;
 use linode_sdk::models::object_storage::CreateBucket;
 use tfplugin::Value;
 
-use crate::support::{self, Env, assert_error_on};
-
-fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
-}
+use crate::support::{self, Env, assert_error_on, obj};
 
 fn filter(name: &str, values: &[&str], match_by: Option<&str>) -> Value {
     obj(&[

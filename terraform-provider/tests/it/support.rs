@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use linode_mock::{MockHandle, MockServer};
+use linode_sdk::Client;
 use terraform_provider_linode::LinodeProvider;
 use tfplugin::testing::Harness;
 use tfplugin::{Diagnostics, Value};
@@ -63,4 +64,24 @@ pub fn assert_error_on(diags: &Diagnostics, attr: &str) {
 /// Number of API requests the emulator logged (admin calls excluded).
 pub fn api_calls(mock: &MockHandle) -> usize {
     mock.requests().len()
+}
+
+/// A linode-sdk client for the emulator (to make or inspect objects behind the provider's back).
+pub fn sdk(env: &Env) -> Client {
+    Client::builder().token(env.mock.token()).base_url(env.mock.api_url()).build().expect("sdk client")
+}
+
+/// An object value from attribute pairs.
+pub fn obj(pairs: &[(&str, Value)]) -> Value {
+    Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
+}
+
+/// Attribute `attr` of a state, which must have it.
+pub fn get<'a>(state: &'a Value, attr: &str) -> &'a Value {
+    state.get(attr).unwrap_or_else(|| panic!("no attribute {attr} in {state:?}"))
+}
+
+/// A state's numeric `id` (stored as a string).
+pub fn id_of(state: &Value) -> u64 {
+    get(state, "id").as_str().expect("id").parse().expect("numeric id")
 }
