@@ -29,8 +29,17 @@ use crate::schema::{AttributeNesting, BlockNesting, Schema};
 /// Replaces the zero values of optional, non-computed attributes by null, in the object and in
 /// its nested blocks (computed attributes keep what was stored: they are the API's values).
 pub fn sdkv2_zero_values_to_null(schema: &Schema, state: &mut Json) {
+    sdkv2_zero_values_to_null_except(schema, state, &[]);
+}
+
+/// [`sdkv2_zero_values_to_null`], except for the top-level attributes in `keep`: those whose
+/// zero value is a real, configured value in this state (e.g. an SRV record's `priority = 0`).
+pub fn sdkv2_zero_values_to_null_except(schema: &Schema, state: &mut Json, keep: &[&str]) {
     let Some(object) = state.as_object_mut() else { return };
     for (name, attr) in schema.attributes() {
+        if keep.contains(&name) {
+            continue;
+        }
         let Some(v) = object.get_mut(name) else { continue };
         if let Some((nesting, nested)) = attr.nested() {
             match (nesting, v) {
@@ -97,5 +106,16 @@ mod tests {
                 "pool": [{"id": 0, "tags": null, "labels": null, "count": 0}, {"id": 7, "tags": ["a"], "labels": {"k": "v"}, "count": 2}]
             })
         );
+    }
+
+    #[test]
+    fn kept_attributes_keep_their_zero_values() {
+        let schema = Schema::new()
+            .attr("ttl", Attribute::number().optional())
+            .attr("priority", Attribute::number().optional())
+            .attr("tag", Attribute::string().optional());
+        let mut state = serde_json::json!({"ttl": 0, "priority": 0, "tag": ""});
+        sdkv2_zero_values_to_null_except(&schema, &mut state, &["priority"]);
+        assert_eq!(state, serde_json::json!({"ttl": null, "priority": 0, "tag": null}));
     }
 }

@@ -7,7 +7,7 @@ use tfplugin::resource::{
 };
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::typed::{Applied, Create, Read, Refreshed, TypedResource, Update};
-use tfplugin::{Diagnostics, Type, Val, Value, async_trait, equality, validators};
+use tfplugin::{Diagnostics, Type, Val, async_trait, equality, validators};
 
 use super::rules::{self, timing_equality};
 use crate::{LinodeState, common};
@@ -103,20 +103,6 @@ impl DomainModel {
 fn domain_id(m: &DomainModel, diags: &mut Diagnostics) -> Option<u64> {
     common::parse_id(m.id.get().map_or("", String::as_str), "id", diags)
 }
-
-/// The attributes that linode/linode (SDKv2, schema version 0) stores as `""`, `0` or `[]` when
-/// unset.
-const SDKV2_UNSET: &[&str] = &[
-    "group",
-    "description",
-    "master_ips",
-    "axfr_ips",
-    "ttl_sec",
-    "retry_sec",
-    "expire_sec",
-    "refresh_sec",
-    "soa_email",
-];
 
 #[async_trait]
 impl TypedResource for DomainResource {
@@ -392,41 +378,9 @@ impl TypedResource for DomainResource {
     /// Version 0 is linode/linode's SDKv2 state (and this provider's before it declared
     /// version 1): unset values stored as `""`, `0` or `[]` become null.
     async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
-        upgrade_v0(&self.schema(), "linode_domain", SDKV2_UNSET, req, resp);
+        let mut json = req.json;
+        tfplugin::upgrade::sdkv2_zero_values_to_null(&self.schema(), &mut json);
+        resp.set_json(&json);
     }
 }
 
-/// The upgrade from schema version 0 shared by the domain and record resources: keeps the
-/// attributes of `schema`, turns the SDKv2 zero values of `unset` into null.
-pub(crate) fn upgrade_v0(
-    schema: &Schema,
-    type_name: &str,
-    unset: &[&str],
-    req: UpgradeStateRequest,
-    resp: &mut UpgradeStateResponse,
-) {
-    if req.version != 0 {
-        resp.diagnostics.error(
-            "Unable to upgrade resource state",
-            format!(
-                "{type_name} has no state upgrade from schema version {}.",
-                req.version
-            ),
-        );
-        return;
-    }
-    let serde_json::Value::Object(mut old) = req.json else {
-        resp.diagnostics.error(
-            "Unable to upgrade resource state",
-            "The stored state is not a JSON object.",
-        );
-        return;
-    };
-    old.retain(|k, _| schema.attribute(k).is_some());
-    rules::sdkv2_zero_values_to_null(&mut old, unset);
-    let bytes = serde_json::to_vec(&serde_json::Value::Object(old)).unwrap_or_default();
-    match Value::from_json(&bytes, &schema.value_type()) {
-        Ok(v) => resp.state = v,
-        Err(e) => resp.diagnostics.push(e.into()),
-    }
-}

@@ -20,7 +20,6 @@ use tfplugin::schema::{Attribute, Schema};
 use tfplugin::typed::{Applied, Create, Read, Refreshed, TypedResource, Update};
 use tfplugin::{Diagnostics, Val, async_trait, equality, validators};
 
-use super::domain::upgrade_v0;
 use super::rules::{
     self, record_name_equality, record_ttl_equality, srv_part_equality, target_equality,
     zero_is_unset,
@@ -181,18 +180,15 @@ pub(crate) fn check_record(config: &RecordModel, diags: &mut Diagnostics) {
     }
 }
 
-/// The attributes that linode/linode (SDKv2, schema version 0) stores as `""` or `0` when unset,
-/// for a record of type `record_type`: SRV records need their priority, weight and port, and CAA
-/// records their tag, so those are always configured and kept.
-fn sdkv2_unset(record_type: Option<&str>) -> &'static [&'static str] {
+/// The attributes whose zero value linode/linode (SDKv2, schema version 0) stored because they
+/// were configured, for a record of type `record_type`: SRV records need their priority,
+/// protocol, service, weight and port, and CAA records their tag. The other unset values it
+/// stored as `""` or `0` become null.
+fn sdkv2_configured(record_type: Option<&str>) -> &'static [&'static str] {
     match record_type {
-        Some("SRV") => &["ttl_sec", "tag"],
-        Some("CAA") => &[
-            "ttl_sec", "priority", "protocol", "service", "port", "weight",
-        ],
-        _ => &[
-            "ttl_sec", "priority", "protocol", "service", "tag", "port", "weight",
-        ],
+        Some("SRV") => &["priority", "protocol", "service", "port", "weight"],
+        Some("CAA") => &["tag"],
+        _ => &[],
     }
 }
 
@@ -466,18 +462,11 @@ impl TypedResource for DomainRecordResource {
     /// Version 0 is linode/linode's SDKv2 state (and this provider's before it declared
     /// version 1): unset values stored as `""` or `0` become null.
     async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
-        let record_type = req
-            .json
-            .get("record_type")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_string);
-        upgrade_v0(
-            &self.schema(),
-            "linode_domain_record",
-            sdkv2_unset(record_type.as_deref()),
-            req,
-            resp,
-        );
+        let mut json = req.json;
+        let record_type = json.get("record_type").and_then(serde_json::Value::as_str).map(str::to_string);
+        let kept = sdkv2_configured(record_type.as_deref());
+        tfplugin::upgrade::sdkv2_zero_values_to_null_except(&self.schema(), &mut json, kept);
+        resp.set_json(&json);
     }
 }
 
@@ -506,9 +495,20 @@ mod tests {
 
     #[test]
     fn srv_and_caa_keep_what_they_require() {
-        assert!(!sdkv2_unset(Some("SRV")).contains(&"weight"));
-        assert!(!sdkv2_unset(Some("CAA")).contains(&"tag"));
-        assert!(sdkv2_unset(Some("A")).contains(&"priority"));
+        let schema = DomainRecordResource.schema();
+        let upgraded = |mut json: serde_json::Value| {
+            let kept = sdkv2_configured(json["record_type"].as_str());
+            tfplugin::upgrade::sdkv2_zero_values_to_null_except(&schema, &mut json, kept);
+            json
+        };
+        let zeros = |record_type: &str| {
+            serde_json::json!({"record_type": record_type, "ttl_sec": 0, "priority": 0, "weight": 0, "tag": ""})
+        };
+        let srv = upgraded(zeros("SRV"));
+        assert_eq!((&srv["weight"], &srv["priority"], &srv["ttl_sec"]), (&serde_json::json!(0), &serde_json::json!(0), &serde_json::Value::Null));
+        let caa = upgraded(zeros("CAA"));
+        assert_eq!((&caa["tag"], &caa["priority"]), (&serde_json::json!(""), &serde_json::Value::Null));
+        assert_eq!(upgraded(zeros("A"))["priority"], serde_json::Value::Null);
         assert_eq!(
             RecordType::VALUES,
             ["A", "AAAA", "NS", "MX", "CNAME", "TXT", "SRV", "PTR", "CAA"]

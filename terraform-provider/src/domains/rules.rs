@@ -228,30 +228,6 @@ pub fn relative_name(name: &str, zone: &str) -> String {
         .map_or(n.clone(), str::to_string)
 }
 
-/// Upgrades state written by linode/linode's SDKv2 implementation (schema version 0), which
-/// stores an unset string as `""`, an unset number as `0` and an unset set as `[]`: those values
-/// of the optional, not computed, attributes `unset` become null, as this provider stores an
-/// unset attribute, so that a configuration leaving them unset plans no change.
-pub fn sdkv2_zero_values_to_null(
-    json: &mut serde_json::Map<String, serde_json::Value>,
-    unset: &[&str],
-) {
-    use serde_json::Value as J;
-    for key in unset {
-        if let Some(v) = json.get_mut(*key) {
-            let zero = match v {
-                J::String(s) => s.is_empty(),
-                J::Number(n) => n.as_f64() == Some(0.0),
-                J::Array(a) => a.is_empty(),
-                _ => false,
-            };
-            if zero {
-                *v = J::Null;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,21 +326,5 @@ mod tests {
         );
         assert_eq!(relative_name("data.example.com", "data.example.com"), "");
         assert_eq!(relative_name("hello", "data.example.com"), "hello");
-    }
-
-    #[test]
-    fn sdkv2_zero_values_become_null() {
-        let mut json = serde_json::json!({"ttl_sec": 0, "description": "", "master_ips": [], "tags": [], "expire_sec": 300})
-            .as_object()
-            .cloned()
-            .unwrap();
-        sdkv2_zero_values_to_null(
-            &mut json,
-            &["ttl_sec", "description", "master_ips", "expire_sec"],
-        );
-        assert_eq!(
-            serde_json::Value::Object(json),
-            serde_json::json!({"ttl_sec": null, "description": null, "master_ips": null, "tags": [], "expire_sec": 300})
-        );
     }
 }

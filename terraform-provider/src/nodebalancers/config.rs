@@ -469,25 +469,11 @@ impl TypedResource for ConfigResource {
     /// Version 0 (the official provider's first framework schema) stored `node_status` as a map
     /// of strings; version 1 stores a list of one object of numbers.
     async fn upgrade_state(&self, req: UpgradeStateRequest, resp: &mut UpgradeStateResponse) {
-        if req.version != 0 {
-            resp.diagnostics.error(
-                "Unable to upgrade resource state",
-                format!(
-                    "linode_nodebalancer_config has no state upgrade from schema version {}.",
-                    req.version
-                ),
-            );
-            return;
-        }
-        let serde_json::Value::Object(mut old) = req.json else {
-            resp.diagnostics.error(
-                "Unable to upgrade resource state",
-                "The stored state is not a JSON object.",
-            );
-            return;
+        let mut json = req.json;
+        let Some(old) = json.as_object_mut() else {
+            // Not an object: set_json reports it.
+            return resp.set_json(&json);
         };
-        let schema = self.schema();
-        old.retain(|k, _| schema.attribute(k).is_some());
         let count = |v: Option<&serde_json::Value>| {
             v.and_then(|x| {
                 x.as_i64()
@@ -501,10 +487,7 @@ impl TypedResource for ConfigResource {
                 serde_json::json!([{ "up": count(s.get("up")), "down": count(s.get("down")) }]),
             );
         }
-        let bytes = serde_json::to_vec(&serde_json::Value::Object(old)).unwrap_or_default();
-        match Value::from_json(&bytes, &schema.value_type()) {
-            Ok(v) => resp.state = v,
-            Err(e) => resp.diagnostics.push(e.into()),
-        }
+        // Attributes the schema no longer has are dropped.
+        resp.set_json(&json);
     }
 }
