@@ -8,7 +8,7 @@ use crate::diag::Diagnostics;
 use crate::provider::Context;
 use crate::resource::ValidateRequest;
 use crate::schema::Schema;
-use crate::value::{Type, Value};
+use crate::value::Value;
 
 /// A data source: reads something and exposes it as attributes.
 #[async_trait]
@@ -49,16 +49,16 @@ pub struct DataSourceReadResponse {
     pub state: Value,
     /// Problems.
     pub diagnostics: Diagnostics,
-    pub(crate) ty: Type,
+    pub(crate) shape: std::sync::Arc<crate::schema::Shape>,
 }
 
 impl DataSourceReadResponse {
     /// Replaces the state with a model, conformed to the schema (top-level attributes the model
     /// lacks keep their values).
     pub fn set_state<M: Serialize>(&mut self, model: &M) {
-        match crate::resource::merge_model(&self.state, model, &self.ty) {
+        match crate::resource::merge_model(&self.state, model, &self.shape.ty) {
             Ok(v) => self.state = v,
-            Err(e) => self.diagnostics.push(e.into()),
+            Err(e) => self.diagnostics.push(self.shape.error(e)),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::diag::Diagnostics;
 use crate::provider::Context;
 use crate::resource::{PrivateState, ValidateRequest};
 use crate::schema::Schema;
-use crate::value::{Type, Value};
+use crate::value::Value;
 
 /// An ephemeral resource (`ephemeral "type" "name" {}`): opened during a run, optionally
 /// renewed, and closed at the end. Older Terraform (< 1.10) never calls it.
@@ -62,16 +62,16 @@ pub struct OpenResponse {
     pub renew_at: Option<SystemTime>,
     /// Problems.
     pub diagnostics: Diagnostics,
-    pub(crate) ty: Type,
+    pub(crate) shape: std::sync::Arc<crate::schema::Shape>,
 }
 
 impl OpenResponse {
     /// Replaces the result with a model, conformed to the schema (top-level attributes the model
     /// lacks keep their values).
     pub fn set_result<M: Serialize>(&mut self, model: &M) {
-        match crate::resource::merge_model(&self.result, model, &self.ty) {
+        match crate::resource::merge_model(&self.result, model, &self.shape.ty) {
             Ok(v) => self.result = v,
-            Err(e) => self.diagnostics.push(e.into()),
+            Err(e) => self.diagnostics.push(self.shape.error(e)),
         }
     }
 }

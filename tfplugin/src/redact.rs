@@ -177,4 +177,22 @@ mod tests {
         assert_eq!(d.detail, format!("not a number: {SENSITIVE}"));
         assert!(!diags.to_string().contains("s3cr3t"), "{diags}");
     }
+
+    /// `set_state`, `set_plan`, `set_result` and `set_json` decode what a provider hands them;
+    /// their errors go through the same redaction as the server's own decoding.
+    #[test]
+    fn errors_of_the_response_setters_hide_sensitive_values() {
+        let shape = std::sync::Arc::new(crate::schema::Shape::new(crate::Resource::schema(&Leaky(|_| {}))));
+        let mut resp = crate::resource::UpgradeStateResponse {
+            state: Value::Null,
+            diagnostics: crate::Diagnostics::new(),
+            shape,
+        };
+        resp.set_json(&serde_json::json!({"id": "1", "kubeconfig": "k", "pin": "pin-s3cr3t"}));
+        resp.set_state(&serde_json::json!({"id": "1", "pin": "pin-s3cr3t"}));
+        let shown = resp.diagnostics.to_string();
+        assert_eq!(resp.diagnostics.errors().count(), 2, "{shown}");
+        assert!(resp.diagnostics.errors().all(|d| d.path == Some(AttributePath::new("pin"))), "{shown}");
+        assert!(!shown.contains("s3cr3t") && shown.contains(SENSITIVE), "{shown}");
+    }
 }

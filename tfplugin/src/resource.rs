@@ -174,7 +174,7 @@ pub struct ModifyPlanRequest {
     pub requires_replace: Vec<AttributePath>,
     /// Private data planned for apply.
     pub private: PrivateState,
-    pub(crate) ty: Type,
+    pub(crate) shape: std::sync::Arc<crate::schema::Shape>,
 }
 model_getters!(ModifyPlanRequest {
     config => config_as, "configuration";
@@ -186,9 +186,9 @@ impl ModifyPlanRequest {
     /// Replaces the plan with a model (conformed to the schema; top-level attributes the model
     /// lacks keep their planned values), recording errors.
     pub fn set_plan<M: Serialize>(&mut self, model: &M, diags: &mut Diagnostics) {
-        match merge_model(&self.plan, model, &self.ty) {
+        match merge_model(&self.plan, model, &self.shape.ty) {
             Ok(v) => self.plan = v,
-            Err(e) => diags.push(e.into()),
+            Err(e) => diags.push(self.shape.error(e)),
         }
     }
 
@@ -305,7 +305,7 @@ pub struct ApplyResponse {
     pub private: PrivateState,
     /// Problems.
     pub diagnostics: Diagnostics,
-    pub(crate) ty: Type,
+    pub(crate) shape: std::sync::Arc<crate::schema::Shape>,
 }
 
 /// Output of [`Resource::read`].
@@ -316,7 +316,7 @@ pub struct ReadResponse {
     pub private: PrivateState,
     /// Problems.
     pub diagnostics: Diagnostics,
-    pub(crate) ty: Type,
+    pub(crate) shape: std::sync::Arc<crate::schema::Shape>,
 }
 
 /// Output of [`Resource::import`].
@@ -327,7 +327,7 @@ pub struct ImportResponse {
     pub private: PrivateState,
     /// Problems.
     pub diagnostics: Diagnostics,
-    pub(crate) ty: Type,
+    pub(crate) shape: std::sync::Arc<crate::schema::Shape>,
     pub(crate) id: String,
 }
 
@@ -337,7 +337,7 @@ pub struct UpgradeStateResponse {
     pub state: Value,
     /// Problems.
     pub diagnostics: Diagnostics,
-    pub(crate) ty: Type,
+    pub(crate) shape: std::sync::Arc<crate::schema::Shape>,
 }
 
 macro_rules! set_state {
@@ -347,9 +347,9 @@ macro_rules! set_state {
             /// diagnostics). Top-level attributes the model does not have (for example the
             /// `timeouts` block) keep their current values.
             pub fn set_state<M: Serialize>(&mut self, model: &M) {
-                match merge_model(&self.state, model, &self.ty) {
+                match merge_model(&self.state, model, &self.shape.ty) {
                     Ok(v) => self.state = v,
-                    Err(e) => self.diagnostics.push(e.into()),
+                    Err(e) => self.diagnostics.push(self.shape.error(e)),
                 }
             }
 
@@ -370,10 +370,10 @@ impl UpgradeStateResponse {
     pub fn set_json(&mut self, json: &serde_json::Value) {
         let decoded = serde_json::to_vec(json)
             .map_err(|e| crate::ValueError::new(e.to_string()))
-            .and_then(|bytes| crate::value::decode_json_lenient(&bytes, &self.ty));
+            .and_then(|bytes| crate::value::decode_json_lenient(&bytes, &self.shape.ty));
         match decoded {
             Ok(v) => self.state = v,
-            Err(e) => self.diagnostics.push(e.into()),
+            Err(e) => self.diagnostics.push(self.shape.error(e)),
         }
     }
 }

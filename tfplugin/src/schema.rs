@@ -668,6 +668,25 @@ impl Attribute {
     }
 }
 
+/// A schema with its value type, built once per type and shared (behind an `Arc`) by the
+/// requests and responses of every RPC about that type.
+pub(crate) struct Shape {
+    pub(crate) schema: Schema,
+    pub(crate) ty: crate::Type,
+}
+
+impl Shape {
+    pub(crate) fn new(schema: Schema) -> Shape {
+        let ty = schema.value_type();
+        Shape { schema, ty }
+    }
+
+    /// A value error about a value of this type, with sensitive values hidden.
+    pub(crate) fn error(&self, e: crate::ValueError) -> crate::Diagnostic {
+        crate::redact::value_error(&self.schema, e).into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -717,3 +736,4 @@ mod tests {
         assert!(a.optional && a.computed && !a.required);
     }
 }
+

@@ -21,7 +21,7 @@ use crate::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ModifyPlanRequest, PrivateState,
     ReadRequest, ReadResponse, Resource, UpdateRequest, UpgradeStateRequest, UpgradeStateResponse, ValidateRequest,
 };
-use crate::schema::Schema;
+use crate::schema::{Schema, Shape};
 use crate::value::{Type, Value};
 
 #[allow(unused_imports)]
@@ -34,14 +34,13 @@ use convert::{diags_to_pb, path_to_pb, schema_to_pb};
 /// first interrupt.
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// A registered object with its schema computed once.
 /// A registered resource, data source or ephemeral resource. Its schema is built on first use:
 /// Terraform starts the provider several times per command, and most starts touch one or two
 /// types (GetProviderSchema, which needs them all, is called once per command).
 struct Entry<T: ?Sized> {
     imp: Arc<T>,
     schema_of: fn(&T) -> Schema,
-    built: std::sync::OnceLock<(Schema, Type)>,
+    built: std::sync::OnceLock<Arc<Shape>>,
 }
 
 impl<T: ?Sized> Entry<T> {
@@ -49,20 +48,21 @@ impl<T: ?Sized> Entry<T> {
         Entry { imp, schema_of, built: std::sync::OnceLock::new() }
     }
 
-    fn built(&self) -> &(Schema, Type) {
-        self.built.get_or_init(|| {
-            let schema = (self.schema_of)(&self.imp);
-            let ty = schema.value_type();
-            (schema, ty)
-        })
+    fn built(&self) -> &Arc<Shape> {
+        self.built.get_or_init(|| Arc::new(Shape::new((self.schema_of)(&self.imp))))
     }
 
     fn schema(&self) -> &Schema {
-        &self.built().0
+        &self.built().schema
     }
 
     fn ty(&self) -> &Type {
-        &self.built().1
+        &self.built().ty
+    }
+
+    /// The shape the responses of an RPC about this type carry.
+    fn shape(&self) -> Arc<Shape> {
+        self.built().clone()
     }
 }
 
@@ -403,7 +403,7 @@ impl pb::provider_server::Provider for ProviderService {
                 UpgradeStateResponse {
                 state: entry.schema().empty_value(),
                 diagnostics: Diagnostics::new(),
-                ty: entry.ty().clone(),
+                shape: entry.shape(),
             };
             let r = UpgradeStateRequest { ctx: self.ctx(), version: req.version, json };
             entry.imp.upgrade_state(r, &mut out).await;
@@ -442,7 +442,7 @@ impl pb::provider_server::Provider for ProviderService {
             state: state.clone(),
             private: private.clone(),
             diagnostics: Diagnostics::new(),
-            ty: entry.ty().clone(),
+            shape: entry.shape(),
         };
         let r = ReadRequest { ctx: self.ctx(), state: state.clone(), private };
         let ran = self.cancellable(&mut diags, entry.imp.read(r, &mut out)).await;
@@ -504,7 +504,7 @@ impl pb::provider_server::Provider for ProviderService {
                 plan: planned_state,
                 requires_replace,
                 private,
-                ty: entry.ty().clone(),
+                shape: entry.shape(),
             };
             entry.imp.modify_plan(&mut m, &mut diags).await;
             planned_state = decode_or_return!(diags, entry.schema(), m.plan.conform(entry.ty()), resp);
@@ -564,7 +564,7 @@ impl pb::provider_server::Provider for ProviderService {
             state: planned.clone(),
             private: private.clone(),
             diagnostics: Diagnostics::new(),
-            ty: entry.ty().clone(),
+            shape: entry.shape(),
         };
         let ran = if creating {
             let r = CreateRequest { ctx, config: config.clone(), plan: planned.clone(), private };
@@ -625,7 +625,7 @@ impl pb::provider_server::Provider for ProviderService {
             state: entry.schema().empty_value(),
             private: PrivateState::default(),
             diagnostics: Diagnostics::new(),
-            ty: entry.ty().clone(),
+            shape: entry.shape(),
             id: req.id.clone(),
         };
         let r = ImportRequest { ctx: self.ctx(), id: req.id.clone() };
@@ -686,7 +686,7 @@ impl pb::provider_server::Provider for ProviderService {
         };
         let config = decode_or_return!(diags, entry.schema(), decode_dv(req.config.as_ref(), entry.ty()), resp);
         let mut out =
-            DataSourceReadResponse { state: config.clone(), diagnostics: Diagnostics::new(), ty: entry.ty().clone() };
+            DataSourceReadResponse { state: config.clone(), diagnostics: Diagnostics::new(), shape: entry.shape() };
         let r = DataSourceReadRequest { ctx: self.ctx(), config };
         let ran = self.cancellable(&mut diags, entry.imp.read(r, &mut out)).await;
         diags.extend(out.diagnostics);
@@ -744,7 +744,7 @@ impl pb::provider_server::Provider for ProviderService {
             private: PrivateState::default(),
             renew_at: None,
             diagnostics: Diagnostics::new(),
-            ty: entry.ty().clone(),
+            shape: entry.shape(),
         };
         let r = OpenRequest { ctx: self.ctx(), config };
         let ran = self.cancellable(&mut diags, entry.imp.open(r, &mut out)).await;
