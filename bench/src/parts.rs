@@ -112,7 +112,7 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    fn provider(&self) -> PathBuf {
+    pub(crate) fn provider(&self) -> PathBuf {
         self.bin_dir.join("terraform-provider-linode")
     }
     fn mock(&self) -> PathBuf {
@@ -1179,7 +1179,9 @@ fn method_notes(args: &AllArgs, elapsed: Duration) -> Vec<String> {
         ),
         "Every emulator is a fresh `linode-mock` process on free loopback ports; Terraform finds \
          the provider through a `dev_overrides` CLI config (`terraform init` only for Terraform \
-         1.15 and later). One untimed warm-up apply of each configuration runs first."
+         1.15 and later), except in the small plan's rows marked installed, where `terraform \
+         init` installs it from a filesystem mirror as a user installs a release. One untimed \
+         warm-up apply of each configuration runs first."
             .into(),
         "Timings are wall-clock on a shared 2-core machine: the ratios, taken in the same run, are \
          the figures to compare; absolute times vary from run to run."

@@ -13,55 +13,111 @@ pub struct SmallPlan {
     data_ms: Vec<f64>,
     /// tfplugin's hello provider: the cost of any plugin process, with a one-type schema.
     hello_ms: Vec<f64>,
+    /// The same two plans with the providers installed by `terraform init` from a filesystem
+    /// mirror, as users install a release: every command then checks the installed binary
+    /// against the lock file's hash (a development override skips that check).
+    linode_installed_ms: Vec<f64>,
+    hello_installed_ms: Vec<f64>,
+    /// The provider binary's size in bytes: what that check hashes on every command.
+    linode_binary_bytes: u64,
     providers_per_plan: usize,
 }
 
-/// A working directory for tfplugin's hello provider (one `hello_greeting`), applied.
-fn hello_workdir(ctx: &Ctx, binary: &std::path::Path) -> Res<tf::Workdir> {
-    let wd = ctx.workdir(None)?;
-    let bin = wd.path().join("bin");
-    std::fs::create_dir_all(&bin)?;
-    std::fs::copy(binary, bin.join("terraform-provider-hello"))?;
+/// Installs `binary` as `source` (e.g. `linode-rs/linode`) in a filesystem mirror next to
+/// `wd`, and points `wd` at that mirror the way a release's README does (no development
+/// override), then runs `terraform init`, which records the binary's hash in the lock file.
+fn install_from_mirror(wd: &tf::Workdir, source: &str, binary: &std::path::Path) -> Res<()> {
+    let provider_type = source.rsplit('/').next().ok_or("provider source")?;
+    let platform = wd.path().join("mirror/registry.terraform.io").join(source).join("1.0.0/linux_amd64");
+    std::fs::create_dir_all(&platform)?;
+    std::fs::copy(binary, platform.join(format!("terraform-provider-{provider_type}_v1.0.0")))?;
     wd.write(
         "cli.tfrc",
         &format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"example/hello\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            bin.display()
+            "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
+            wd.path().join("mirror").display()
         ),
     )?;
+    wd.run_expect(&["init", "-input=false", "-no-color"], &[0])?;
+    Ok(())
+}
+
+/// A working directory for tfplugin's hello provider (one `hello_greeting`), applied; with
+/// `installed`, installed from a filesystem mirror rather than through a development override.
+fn hello_workdir(ctx: &Ctx, binary: &std::path::Path, installed: bool) -> Res<tf::Workdir> {
+    let wd = ctx.workdir(None)?;
     wd.write(
         "main.tf",
         "terraform {\n  required_providers {\n    hello = { source = \"example/hello\" }\n  }\n}\n\n\
          resource \"hello_greeting\" \"g\" {\n  name = \"bench\"\n}\n",
     )?;
-    wd.init_if_needed()?;
+    if installed {
+        install_from_mirror(&wd, "example/hello", binary)?;
+    } else {
+        let bin = wd.path().join("bin");
+        std::fs::create_dir_all(&bin)?;
+        std::fs::copy(binary, bin.join("terraform-provider-hello"))?;
+        wd.write(
+            "cli.tfrc",
+            &format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"example/hello\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                bin.display()
+            ),
+        )?;
+        wd.init_if_needed()?;
+    }
     wd.apply()?;
     Ok(wd)
 }
 
-/// `terraform plan` of one `linode_domain` in state against one `terraform_data`, `reps` times
-/// each, interleaved (so drift in the machine's load hits both alike).
+/// A working directory with one `linode_domain` against `mock`, applied; with `installed`, the
+/// provider is installed from a filesystem mirror rather than through a development override.
+fn linode_workdir(ctx: &Ctx, mock: &crate::mock::Mock, installed: bool) -> Res<tf::Workdir> {
+    let wd = ctx.workdir(Some(mock))?;
+    wd.write("main.tf", &tf::linode_records_config(0))?;
+    if installed {
+        install_from_mirror(&wd, tf::PROVIDER_SOURCE, &ctx.provider())?;
+    } else {
+        wd.init_if_needed()?;
+    }
+    wd.apply()?;
+    Ok(wd)
+}
+
+/// `terraform plan` of one `linode_domain` in state against one `terraform_data` (and one
+/// `hello_greeting`, the floor), `reps` times each, interleaved (so drift in the machine's load
+/// hits all alike); each provider both through a development override and installed from a
+/// mirror.
 pub fn small_plan_part(ctx: &Ctx, reps: usize) -> Res<SmallPlan> {
-    let mock = ctx.start_mock(&[])?;
-    let linode = ctx.workdir(Some(&mock))?;
-    linode.write("main.tf", &tf::linode_records_config(0))?;
-    linode.init_if_needed()?;
-    linode.apply()?;
+    // One emulator each: both apply the same domain name.
+    let (mock, mock_installed) = (ctx.start_mock(&[])?, ctx.start_mock(&[])?);
+    let linode = linode_workdir(ctx, &mock, false)?;
+    let linode_installed = linode_workdir(ctx, &mock_installed, true)?;
     let data = ctx.workdir(None)?;
     data.write("main.tf", &tf::terraform_data_config(0))?;
     data.init_if_needed()?;
     data.apply()?;
-    let hello = match ctx.hello_provider() {
-        Some(binary) => Some(hello_workdir(ctx, &binary)?),
-        None => None,
+    let (hello, hello_installed) = match ctx.hello_provider() {
+        Some(binary) => (Some(hello_workdir(ctx, &binary, false)?), Some(hello_workdir(ctx, &binary, true)?)),
+        None => (None, None),
     };
-    let mut out = SmallPlan { linode_ms: Vec::new(), data_ms: Vec::new(), hello_ms: Vec::new(), providers_per_plan: 0 };
+    let mut out = SmallPlan {
+        linode_ms: Vec::new(),
+        data_ms: Vec::new(),
+        hello_ms: Vec::new(),
+        linode_installed_ms: Vec::new(),
+        hello_installed_ms: Vec::new(),
+        linode_binary_bytes: std::fs::metadata(ctx.provider())?.len(),
+        providers_per_plan: 0,
+    };
     for rep in 0..=reps {
         progress(&format!("one-resource plan {rep}/{reps}"));
         let l = linode.plan()?;
         let d = data.plan()?;
         let h = hello.as_ref().map(tf::Workdir::plan).transpose()?;
-        for m in [Some(&l), Some(&d), h.as_ref()].into_iter().flatten() {
+        let li = linode_installed.plan()?;
+        let hi = hello_installed.as_ref().map(tf::Workdir::plan).transpose()?;
+        for m in [Some(&l), Some(&d), h.as_ref(), Some(&li), hi.as_ref()].into_iter().flatten() {
             if m.code != 0 {
                 return Err(format!("a one-resource plan is not empty:\n{}", m.all()).into());
             }
@@ -71,58 +127,58 @@ pub fn small_plan_part(ctx: &Ctx, reps: usize) -> Res<SmallPlan> {
             out.linode_ms.push(l.secs() * 1000.0);
             out.data_ms.push(d.secs() * 1000.0);
             out.hello_ms.extend(h.map(|h| h.secs() * 1000.0));
+            out.linode_installed_ms.push(li.secs() * 1000.0);
+            out.hello_installed_ms.extend(hi.map(|h| h.secs() * 1000.0));
             out.providers_per_plan = out.providers_per_plan.max(l.children_seen);
         }
     }
     Ok(out)
 }
 
-/// Adds the one-resource plan's table and summary row.
+/// Adds the one-resource plan's table and summary rows.
 pub fn small_plan_section(report: &mut Report, s: &SmallPlan) {
-    let (l, d) = (median(&s.linode_ms), median(&s.data_ms));
-    let r = ratio(l, d);
+    let d = median(&s.data_ms);
+    let (l, li) = (median(&s.linode_ms), median(&s.linode_installed_ms));
+    let (r, ri) = (ratio(l, d), ratio(li, d));
     let mut t = Table::new(&["Configuration", "plan (median)", "min", "max", "vs terraform_data"]);
     let min = |xs: &[f64]| xs.iter().copied().fold(f64::INFINITY, f64::min);
     let max = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
-    t.row(vec![
-        "one `linode_domain`".into(),
-        fmt_ms(l),
-        fmt_ms(min(&s.linode_ms)),
-        fmt_ms(max(&s.linode_ms)),
-        fmt_ratio(r),
-    ]);
-    if !s.hello_ms.is_empty() {
-        let h = median(&s.hello_ms);
-        t.row(vec![
-            "one `hello_greeting` (tfplugin's hello example: a plugin process that does nothing)".into(),
-            fmt_ms(h),
-            fmt_ms(min(&s.hello_ms)),
-            fmt_ms(max(&s.hello_ms)),
-            fmt_ratio(ratio(h, d)),
-        ]);
-    }
-    t.row(vec![
-        "one `terraform_data`".into(),
-        fmt_ms(d),
-        fmt_ms(min(&s.data_ms)),
-        fmt_ms(max(&s.data_ms)),
-        fmt_ratio(Some(1.0)),
-    ]);
+    let mut row = |label: &str, xs: &[f64]| {
+        if !xs.is_empty() {
+            let m = median(xs);
+            t.row(vec![label.into(), fmt_ms(m), fmt_ms(min(xs)), fmt_ms(max(xs)), fmt_ratio(ratio(m, d))]);
+        }
+    };
+    row("one `linode_domain`, development override", &s.linode_ms);
+    row("one `linode_domain`, installed from a mirror (lock file checked)", &s.linode_installed_ms);
+    row("one `hello_greeting` (tfplugin's hello example: a plugin that does nothing), development override", &s.hello_ms);
+    row("one `hello_greeting`, installed from a mirror", &s.hello_installed_ms);
+    row("one `terraform_data`", &s.data_ms);
     report.chart.rows.push(ChartRow::Group("A small plan".into()));
     report.chart.rows.push(ChartRow::Bar("plan, one resource".into(), r.unwrap_or(f64::NAN)));
+    report.chart.rows.push(ChartRow::Bar("plan, one resource, installed".into(), ri.unwrap_or(f64::NAN)));
     report.summary.row(vec![
         "plan of one resource in state".into(),
         fmt_ms(l),
         format!("{} terraform_data (target ≤ 1.5×)", fmt_ms(d)),
         fmt_ratio(r),
     ]);
+    report.summary.row(vec![
+        "plan of one resource, provider installed from a mirror".into(),
+        fmt_ms(li),
+        format!("{} terraform_data", fmt_ms(d)),
+        fmt_ratio(ri),
+    ]);
     report.sections.push(Section {
         title: "A small plan".into(),
         intro: format!(
             "`terraform plan` (with refresh) of one `linode_domain` in state against one \
-             `terraform_data`, {} runs each, interleaved, after one untimed pair. Terraform starts \
+             `terraform_data`, {} runs each, interleaved, after one untimed round. Terraform starts \
              the provider {} times in such a plan (seen in /proc), so the provider's start-up and \
-             schema work is paid that many times.",
+             schema work is paid that many times. Each provider runs twice: through the \
+             development override the other parts use, and installed by `terraform init` from a \
+             filesystem mirror, as users install a release; then every command also hashes the \
+             installed binary to check it against the lock file.",
             s.linode_ms.len(),
             s.providers_per_plan
         ),
@@ -152,6 +208,17 @@ fn small_plan_notes(s: &SmallPlan, r: Option<f64>) -> Vec<String> {
             fmt_ms(h),
             fmt_ratio(ratio(h, d)),
             fmt_ms(l - h)
+        ));
+    }
+    if !s.hello_installed_ms.is_empty() {
+        let (li, hi) = (median(&s.linode_installed_ms), median(&s.hello_installed_ms));
+        notes.push(format!(
+            "Installed from a mirror, the plan also pays for hashing the provider binary ({:.1} MiB) \
+             on every command: {} over the installed hello provider, against {} through the \
+             development override.",
+            s.linode_binary_bytes as f64 / (1024.0 * 1024.0),
+            fmt_ms(li - hi),
+            fmt_ms(median(&s.linode_ms) - median(&s.hello_ms)),
         ));
     }
     notes
