@@ -403,13 +403,14 @@ fn release_files_match_the_manifests() {
     );
 
     let changelog = read("CHANGELOG.md");
+    // Changes not yet released come first, under "Unreleased" (Keep a Changelog).
     let first = changelog
         .lines()
-        .find(|l| l.starts_with("## "))
+        .find(|l| l.starts_with("## ") && !l.starts_with("## [Unreleased]"))
         .expect("a release section in CHANGELOG.md");
     assert!(
         first.starts_with(&format!("## [{VERSION}]")),
-        "CHANGELOG.md starts with {first:?}, not {VERSION}"
+        "the newest release in CHANGELOG.md is {first:?}, not {VERSION}"
     );
 
     // The README examples are the crates' examples, which `cargo build --all-targets` compiles.
