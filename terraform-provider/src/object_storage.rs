@@ -287,11 +287,13 @@ async fn create_temp_key(
 /// The API's bucket label rule: 3-63 characters; lowercase letters, digits, dashes between them,
 /// dot-separated parts.
 pub(crate) fn check_label(label: &str) -> Result<(), String> {
-    let re = regex::Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:[.][a-z0-9]+(?:-[a-z0-9]+)*)*$").expect("static regex");
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:[.][a-z0-9]+(?:-[a-z0-9]+)*)*$").expect("static regex")
+    });
     if !(3..=63).contains(&label.len()) {
         return Err(format!("Bucket labels must be 3-63 characters long, got {} ({label:?}).", label.len()));
     }
-    if !re.is_match(label) {
+    if !RE.is_match(label) {
         return Err(format!(
             "{label:?} is not a valid bucket label: use lowercase letters, digits, dashes (not at the start or \
              end of a part) and periods between parts."

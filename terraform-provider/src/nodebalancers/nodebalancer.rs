@@ -7,7 +7,6 @@ use linode_sdk::models::nodebalancers::{
     NodeBalancerTransfer, NodeBalancerVpcConfig, NodeBalancerVpcOptions, UpdateNodeBalancer,
 };
 use linode_sdk::{Client, Filter, ListParams};
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use tfplugin::resource::{
     ImportRequest, ImportResponse, UpgradeStateRequest, UpgradeStateResponse,
@@ -320,7 +319,6 @@ pub(crate) async fn fetch(client: &Client, id: u64) -> Result<Option<Fetched>, l
 
 /// The label rule of NodeBalancers: 3-32 letters, digits, `-` and `_`.
 pub(crate) fn label_validator() -> impl validators::Validator {
-    let re = Regex::new(r"^[a-zA-Z0-9_-]*$").expect("static regex");
     validators::from_fn(
         "3-32 characters: letters, digits, '-' and '_'",
         move |v| match v.as_str() {
@@ -328,7 +326,7 @@ pub(crate) fn label_validator() -> impl validators::Validator {
                 "the label must be 3-32 characters long, got {} ({s:?})",
                 s.chars().count()
             )),
-            Some(s) if !re.is_match(s) => Err(format!(
+            Some(s) if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => Err(format!(
                 "the label may only contain letters, digits, '-' and '_', got {s:?}"
             )),
             _ => Ok(()),
@@ -732,6 +730,22 @@ impl TypedResource for NodeBalancerResource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplugin::validators::Validator as _;
+
+    #[test]
+    fn labels_are_3_to_32_letters_digits_dashes_and_underscores() {
+        let rejected = |s: &str| {
+            let mut diags = Diagnostics::new();
+            label_validator().validate(&Value::from(s), &tfplugin::AttributePath::new("label"), &Value::Null, &mut diags);
+            diags.has_errors()
+        };
+        for ok in ["web", "web_lb-01", "ABC", &"a".repeat(32)] {
+            assert!(!rejected(ok), "{ok:?} is a valid label");
+        }
+        for bad in ["ab", &"a".repeat(33), "web lb", "web.lb", "wéb"] {
+            assert!(rejected(bad), "{bad:?} is not a valid label");
+        }
+    }
 
     #[test]
     fn utc_timestamps_compare_without_their_zone_suffix() {
